@@ -1,0 +1,4 @@
+ARG VERSION=3.11
+FROM python:${VERSION}-slim AS runtime
+ARG VERSION
+RUN echo $VERSION

@@ -1,0 +1,4 @@
+from debian as Base
+run echo lower
+Run echo mixed
+copy . /app

@@ -1,0 +1,5 @@
+FROM debian
+# comment
+RUN apt-get update \
+    && echo hi
+CMD ["bash"]

@@ -1,0 +1,4 @@
+# escape = `
+FROM mcr.microsoft.com/windows/servercore
+RUN dir C:\ `
+  && echo done

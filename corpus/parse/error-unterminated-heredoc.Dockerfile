@@ -1,0 +1,3 @@
+FROM debian
+RUN <<EOF
+echo never ends

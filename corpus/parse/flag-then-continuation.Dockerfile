@@ -1,0 +1,4 @@
+FROM debian
+RUN --mount=type=cache,target=/var/cache/apt \
+    --mount=type=cache,target=/var/lib/apt \
+    apt-get update

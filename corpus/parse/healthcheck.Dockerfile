@@ -1,0 +1,3 @@
+FROM nginx
+HEALTHCHECK --interval=30s --timeout=3s CMD curl -f http://localhost/ || exit 1
+HEALTHCHECK NONE

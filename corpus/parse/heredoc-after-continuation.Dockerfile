@@ -1,0 +1,5 @@
+FROM debian
+RUN --mount=type=cache,target=/root/.cache \
+    <<EOF
+pip install x
+EOF

@@ -1,0 +1,6 @@
+# syntax=docker/dockerfile:1
+FROM debian
+RUN <<EOF
+set -e
+echo hi
+EOF

@@ -1,0 +1,6 @@
+FROM debian
+RUN <<EOF
+echo hi
+EOF
+# a comment right after the terminator
+RUN echo next

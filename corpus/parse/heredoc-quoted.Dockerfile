@@ -1,0 +1,7 @@
+FROM debian
+RUN <<'EOF'
+echo $HOME
+EOF
+RUN <<"END"
+echo $PATH
+END

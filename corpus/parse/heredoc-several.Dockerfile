@@ -1,0 +1,6 @@
+FROM debian
+COPY <<A <<B /dest/
+file a
+A
+file b
+B

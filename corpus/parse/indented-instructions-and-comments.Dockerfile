@@ -1,0 +1,3 @@
+FROM debian
+    # indented comment
+    RUN echo indented

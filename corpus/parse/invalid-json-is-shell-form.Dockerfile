@@ -1,0 +1,4 @@
+FROM debian
+CMD ['single', 'quotes']
+ENTRYPOINT ["unterminated"
+RUN [not json]

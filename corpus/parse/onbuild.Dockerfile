@@ -1,0 +1,3 @@
+FROM node:20
+ONBUILD COPY package.json /app/
+ONBUILD RUN npm install

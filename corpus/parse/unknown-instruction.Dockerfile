@@ -1,0 +1,3 @@
+FROM debian
+FROBNICATE the thing
+RUN echo ok

@@ -1,0 +1,652 @@
+"""How BuildKit reads one logical Dockerfile line: a port of moby/buildkit's
+frontend/dockerfile/parser (v0.12: split_command.go, line_parsers.go, the heredoc part of
+parser.go) and of the slice of frontend/dockerfile/shell/lex.go that heredoc detection uses.
+
+The CST keeps the bytes; this module gives them the meaning BuildKit gives them, so that our
+codemods read a file exactly as `docker build` does. Keep it a faithful port: where BuildKit is
+odd (a `\\\\\\` at the end of a line is not a continuation, trailing text after a JSON array is
+ignored), we are odd the same way, and the parity tests against the `dockerfile` package hold
+us to it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Go's unicode.IsSpace, which BuildKit uses to trim and split (Python's str.isspace also counts
+# U+001C..U+001F, which Go does not).
+GO_SPACE = frozenset(
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+    "\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# reWhitespace in parser.go: ASCII only.
+RE_WHITESPACE = re.compile(r"[\t\v\f\r ]+")
+RE_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
+# Go's \s (RE2) is [\t\n\f\r ]; Python's \s is wider, so directives use an explicit class.
+RE_DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$")
+
+DIRECTIVE_KEYS = frozenset({"syntax", "escape", "check"})
+HEREDOC_COMMANDS = frozenset({"add", "copy", "run"})
+
+
+class BuildKitError(Exception):
+    """A line BuildKit rejects; the parser adds the position."""
+
+
+def go_trim_space(s: str) -> str:
+    start, end = 0, len(s)
+    while start < end and s[start] in GO_SPACE:
+        start += 1
+    while end > start and s[end - 1] in GO_SPACE:
+        end -= 1
+    return s[start:end]
+
+
+def go_trim_left_space(s: str) -> str:
+    i = 0
+    while i < len(s) and s[i] in GO_SPACE:
+        i += 1
+    return s[i:]
+
+
+@lru_cache(maxsize=4)
+def continuation_regex(escape: str) -> re.Pattern[str]:
+    """BuildKit's lineContinuationRegex: the escape char, optional blanks, end of line; not when
+    the escape char is itself escaped (it cannot see `\\\\\\`, neither can we)."""
+    e = re.escape(escape)
+    return re.compile(rf"(?:(?<=[^{e}])|^){e}[ \t]*$")
+
+
+def is_comment_line(line: str) -> bool:
+    """`line` without its newline."""
+    return go_trim_left_space(line).startswith("#")
+
+
+def is_blank_line(line: str) -> bool:
+    return go_trim_left_space(line) == ""
+
+
+# --- splitCommand / extractBuilderFlags -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Where the parts of a logical line are, as offsets into it."""
+
+    cmd: str
+    cmd_span: tuple[int, int]
+    flags: tuple[str, ...]
+    flag_spans: tuple[tuple[int, int], ...]  # includes a terminating `--`
+    args: str  # trimmed, as the line parsers receive it
+    args_span: tuple[int, int]
+
+
+def _is_ascii_space(ch: str) -> bool:
+    # extractBuilderFlags and parseHealthConfig test single bytes with unicode.IsSpace.
+    return ch in "\t\n\v\f\r \x85\xa0"
+
+
+def _extract_builder_flags(line: str) -> tuple[int, list[str], list[tuple[int, int]]]:
+    """Returns (offset where the arguments start, flags, spans of flag words)."""
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+    in_spaces, in_word, in_quote = 0, 1, 2
+    phase = in_spaces
+    word: list[str] = []
+    quote = ""
+    blank_ok = False
+    start = 0
+    n = len(line)
+    pos = 0
+    ch = ""
+    while pos <= n:
+        if pos != n:
+            ch = line[pos]
+        if phase == in_spaces:
+            if pos == n:
+                break
+            if _is_ascii_space(ch):
+                pos += 1
+                continue
+            if ch != "-" or pos + 1 == n or line[pos + 1] != "-":
+                return pos, words, spans
+            phase = in_word
+            start = pos
+        if phase in (in_word, in_quote) and pos == n:
+            w = "".join(word)
+            if w != "--" and (blank_ok or w):
+                words.append(w)
+            spans.append((start, n))
+            break
+        if phase == in_word:
+            if _is_ascii_space(ch):
+                phase = in_spaces
+                w = "".join(word)
+                spans.append((start, pos))
+                if w == "--":
+                    return pos, words, spans
+                if blank_ok or w:
+                    words.append(w)
+                word = []
+                blank_ok = False
+                pos += 1
+                continue
+            if ch in "'\"":
+                quote = ch
+                blank_ok = True
+                phase = in_quote
+                pos += 1
+                continue
+            if ch == "\\":
+                if pos + 1 == n:
+                    pos += 1
+                    continue
+                pos += 1
+                ch = line[pos]
+            word.append(ch)
+            pos += 1
+            continue
+        # in_quote
+        if ch == quote:
+            phase = in_word
+            pos += 1
+            continue
+        if ch == "\\":
+            if pos + 1 == n:
+                phase = in_word
+                pos += 1
+                continue
+            pos += 1
+            ch = line[pos]
+        word.append(ch)
+        pos += 1
+    return n, words, spans
+
+
+@lru_cache(maxsize=2048)
+def split_command(line: str) -> Split:
+    """splitCommand: keyword, builder flags and the argument text of a logical line."""
+    start = 0
+    end = len(line)
+    while start < end and line[start] in GO_SPACE:
+        start += 1
+    while end > start and line[end - 1] in GO_SPACE:
+        end -= 1
+    m = RE_WHITESPACE.search(line, start, end)
+    if m is None:
+        return Split(line[start:end], (start, end), (), (), "", (end, end))
+    cmd_end = m.start()
+    rest_start = m.end()
+    rest = line[rest_start:end]
+    args_off, flags, spans = _extract_builder_flags(rest)
+    a0 = rest_start + args_off
+    a1 = end
+    while a0 < a1 and line[a0] in GO_SPACE:
+        a0 += 1
+    return Split(
+        line[start:cmd_end],
+        (start, cmd_end),
+        tuple(flags),
+        tuple((rest_start + s, rest_start + e) for s, e in spans),
+        line[a0:a1],
+        (a0, a1),
+    )
+
+
+# --- line parsers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What BuildKit's dispatch table makes of an instruction's arguments."""
+
+    value: tuple[str, ...]
+    json: bool
+    sub_cmd: str | None = None  # ONBUILD only
+    sub_flags: tuple[str, ...] = ()
+
+
+def _parse_words(rest: str, escape: str) -> list[str]:
+    words: list[str] = []
+    in_spaces, in_word, in_quote = 0, 1, 2
+    phase = in_spaces
+    quote = ""
+    blank_ok = False
+    buf: list[str] = []
+    n = len(rest)
+    pos = 0
+    ch = ""
+    while pos <= n:
+        if pos != n:
+            ch = rest[pos]
+        if phase == in_spaces:
+            if pos == n:
+                break
+            if ch in GO_SPACE:
+                pos += 1
+                continue
+            phase = in_word
+        if phase in (in_word, in_quote) and pos == n:
+            if blank_ok or buf:
+                words.append("".join(buf))
+            break
+        if phase == in_word:
+            if ch in GO_SPACE:
+                phase = in_spaces
+                if blank_ok or buf:
+                    words.append("".join(buf))
+                buf = []
+                blank_ok = False
+                pos += 1
+                continue
+            if ch in "'\"":
+                quote = ch
+                blank_ok = True
+                phase = in_quote
+            if ch == escape:
+                if pos + 1 == n:
+                    pos += 1
+                    continue
+                buf.append(ch)
+                pos += 1
+                ch = rest[pos]
+            buf.append(ch)
+            pos += 1
+            continue
+        # in_quote
+        if ch == quote:
+            phase = in_word
+        if ch == escape and quote != "'":
+            if pos + 1 == n:
+                phase = in_word
+                pos += 1
+                continue
+            pos += 1
+            buf.append(ch)
+            ch = rest[pos]
+        buf.append(ch)
+        pos += 1
+    return words
+
+
+def _parse_name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
+    words = _parse_words(rest, escape)
+    if not words:
+        return ()
+    if "=" not in words[0]:
+        parts = RE_WHITESPACE.split(rest, maxsplit=1)
+        if len(parts) < 2:
+            raise BuildKitError(f"{key} must have two arguments")
+        return (parts[0], parts[1])
+    out: list[str] = []
+    for word in words:
+        if "=" not in word:
+            raise BuildKitError(
+                f"Syntax error - can't find = in {go_quote(word)}. Must be of the form: name=value"
+            )
+        k, v = word.split("=", 1)
+        out += (k, v)
+    return tuple(out)
+
+
+class _NotJSON(Exception):
+    pass
+
+
+def _reject_constant(name: str) -> object:
+    raise _NotJSON(name)  # NaN / Infinity are not JSON to Go
+
+
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _parse_json(rest: str) -> tuple[str, ...] | None:
+    """None when `rest` is not a JSON array (shell form); raises for a non-string array."""
+    rest = go_trim_left_space(rest)
+    if not rest.startswith("["):
+        return None
+    try:
+        # Go's json.Decoder reads the first value and ignores what follows it.
+        data, _ = _JSON.raw_decode(rest)
+    except (ValueError, _NotJSON, RecursionError):
+        return None
+    if not isinstance(data, list):
+        return None
+    if not all(isinstance(x, str) for x in data):
+        raise BuildKitError("when using JSON array syntax, arrays must be comprised of strings only")
+    return tuple(data)
+
+
+def _maybe_json(rest: str) -> Parsed:
+    if rest == "":
+        return Parsed((), False)
+    values = _parse_json(rest)
+    if values is not None:
+        return Parsed(values, True)
+    return Parsed((rest,), False)
+
+
+def _maybe_json_to_list(rest: str) -> Parsed:
+    values = _parse_json(rest)
+    if values is not None:
+        return Parsed(values, True)
+    return Parsed(_whitespace_delimited(rest), False)
+
+
+def _whitespace_delimited(rest: str) -> tuple[str, ...]:
+    if rest == "":
+        return ()
+    return tuple(RE_WHITESPACE.split(rest))
+
+
+def _health_config(rest: str) -> Parsed:
+    sep = 0
+    while sep < len(rest) and not _is_ascii_space(rest[sep]):
+        sep += 1
+    nxt = sep
+    while nxt < len(rest) and _is_ascii_space(rest[nxt]):
+        nxt += 1
+    if sep == 0:
+        return Parsed((), False)
+    cmd = _maybe_json(rest[nxt:])
+    return Parsed((rest[:sep],) + cmd.value, cmd.json)
+
+
+def parse_arguments(cmd: str, args: str, escape: str) -> Parsed:
+    """The dispatch table of parser.go, applied to an instruction's trimmed argument text."""
+    kind = cmd.lower()
+    if kind in ("run", "cmd", "entrypoint", "shell"):
+        return _maybe_json(args)
+    if kind in ("add", "copy", "volume"):
+        return _maybe_json_to_list(args)
+    if kind in ("expose", "from"):
+        return Parsed(_whitespace_delimited(args), False)
+    if kind in ("maintainer", "stopsignal", "user", "workdir"):
+        return Parsed((args,) if args else (), False)
+    if kind == "env":
+        return Parsed(_parse_name_val(args, "ENV", escape), False)
+    if kind == "label":
+        return Parsed(_parse_name_val(args, "LABEL", escape), False)
+    if kind == "arg":
+        return Parsed(tuple(_parse_words(args, escape)), False)
+    if kind == "healthcheck":
+        return _health_config(args)
+    if kind == "onbuild":
+        if args == "":
+            return Parsed((), False)
+        sub = split_command(args)
+        inner = parse_arguments(sub.cmd, sub.args, escape)
+        if sub.cmd.lower() == "onbuild" and inner.value:
+            # The nested node holds children, not a value: the Go AST shows it as "".
+            return Parsed(("",), False, sub.cmd or None, sub.flags)
+        return Parsed(inner.value, inner.json, sub.cmd or None, sub.flags)
+    return Parsed(("",), False)  # unknown instruction: BuildKit keeps it, ignoring its arguments
+
+
+def go_quote(s: str) -> str:
+    """Go's %q, enough for error messages."""
+    return json.dumps(s, ensure_ascii=False)
+
+
+# --- heredocs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HeredocMarker:
+    name: str
+    chomp: bool  # <<- strips leading tabs
+    expand: bool  # unquoted: the body sees variable expansion
+    fd: int
+
+
+class _ShellError(Exception):
+    pass
+
+
+class _ShellWords:
+    """lex.go's shellWord with an empty environment and SkipUnsetEnv, as heredoc detection uses
+    it: splits words, optionally keeping quotes and escapes as written."""
+
+    __slots__ = ("s", "i", "raw_quotes", "raw_escapes")
+
+    def __init__(self, s: str, raw_quotes: bool, raw_escapes: bool) -> None:
+        self.s = s
+        self.i = 0
+        self.raw_quotes = raw_quotes
+        self.raw_escapes = raw_escapes
+
+    def peek(self) -> str:
+        return self.s[self.i] if self.i < len(self.s) else ""
+
+    def next(self) -> str:
+        if self.i < len(self.s):
+            ch = self.s[self.i]
+            self.i += 1
+            return ch
+        return ""
+
+    def words(self) -> list[str]:
+        _, words = self.process_stop_on("", self.raw_escapes)
+        return words
+
+    def process_stop_on(self, stop: str, raw_escapes: bool) -> tuple[str, list[str]]:
+        saved = self.raw_escapes
+        self.raw_escapes = raw_escapes
+        try:
+            return self._process_stop_on(stop)
+        finally:
+            self.raw_escapes = saved
+
+    def _process_stop_on(self, stop: str) -> tuple[str, list[str]]:
+        result: list[str] = []
+        words: list[str] = []
+        word: list[str] = []
+        in_word = False
+
+        def add_char(ch: str) -> None:
+            nonlocal in_word, word
+            if ch in GO_SPACE:
+                if in_word and word:
+                    words.append("".join(word))
+                    word = []
+                    in_word = False
+            else:
+                word.append(ch)
+                in_word = True
+
+        while self.i < len(self.s):
+            ch = self.s[self.i]
+            if stop and ch == stop:
+                self.i += 1
+                if word:
+                    words.append("".join(word))
+                return "".join(result), words
+            if ch in "$'\"":
+                if ch == "$":
+                    tmp = self.process_dollar()
+                    result.append(tmp)
+                    for c in tmp:
+                        add_char(c)
+                else:
+                    tmp = self.process_single_quote() if ch == "'" else self.process_double_quote()
+                    result.append(tmp)
+                    word.append(tmp)
+                    in_word = True
+                continue
+            ch = self.next()
+            if ch == "\\":
+                if self.raw_escapes:
+                    word.append(ch)
+                    in_word = True
+                    result.append(ch)
+                ch = self.next()
+                if ch == "":
+                    break
+                word.append(ch)
+                in_word = True
+            else:
+                add_char(ch)
+            result.append(ch)
+        if stop:
+            raise _ShellError(f"unexpected end of statement while looking for matching {stop}")
+        if word:
+            words.append("".join(word))
+        return "".join(result), words
+
+    def process_single_quote(self) -> str:
+        out: list[str] = []
+        ch = self.next()
+        if self.raw_quotes:
+            out.append(ch)
+        while True:
+            ch = self.next()
+            if ch == "":
+                raise _ShellError("unexpected end of statement while looking for matching single-quote")
+            if ch == "'":
+                if self.raw_quotes:
+                    out.append(ch)
+                return "".join(out)
+            out.append(ch)
+
+    def process_double_quote(self) -> str:
+        out: list[str] = []
+        ch = self.next()
+        if self.raw_quotes:
+            out.append(ch)
+        while True:
+            p = self.peek()
+            if p == "":
+                raise _ShellError("unexpected end of statement while looking for matching double-quote")
+            if p == '"':
+                ch = self.next()
+                if self.raw_quotes:
+                    out.append(ch)
+                return "".join(out)
+            if p == "$":
+                out.append(self.process_dollar())
+                continue
+            ch = self.next()
+            if ch == "\\":
+                if self.raw_escapes:
+                    out.append(ch)
+                p = self.peek()
+                if p == "":
+                    continue
+                if p in '"$\\':
+                    ch = self.next()
+            out.append(ch)
+
+    def process_dollar(self) -> str:
+        self.next()
+        if self.peek() != "{":
+            name = self.process_name()
+            return "$" + name if name else "$"
+        self.next()
+        p = self.peek()
+        if p == "":
+            raise _ShellError("syntax error: missing '}'")
+        if p in "{}:":
+            raise _ShellError("syntax error: bad substitution")
+        name = self.process_name()
+        ch = self.next()
+        if ch == "}":
+            return "${" + name + "}"
+        chs = ch
+        if ch == ":":
+            ch = self.next()
+            chs += ch
+        if ch in ("+", "-", "?", "#", "%") and ch:
+            word, _ = self.process_stop_on("}", ch in "#%")
+            return "${" + name + chs + word + "}"
+        raise _ShellError(f"unsupported modifier ({chs}) in substitution")
+
+    def process_name(self) -> str:
+        name: list[str] = []
+        while self.i < len(self.s):
+            ch = self.s[self.i]
+            if not name and ch.isdecimal():
+                while self.i < len(self.s) and self.s[self.i].isdecimal():
+                    name.append(self.next())
+                return "".join(name)
+            if not name and ch in "@*#?-$!0":
+                return self.next()
+            if not (ch.isalpha() or ch.isdecimal() or ch == "_"):
+                break
+            name.append(self.next())
+        return "".join(name)
+
+
+def shell_words(s: str, *, raw_quotes: bool, raw_escapes: bool) -> list[str] | None:
+    """None where BuildKit's lexer fails (an unterminated quote, a bad `${`)."""
+    try:
+        return _ShellWords(s, raw_quotes, raw_escapes).words()
+    except _ShellError:
+        return None
+
+
+def _heredoc_from_word(word: str) -> HeredocMarker | None:
+    m = RE_HEREDOC.match(word)
+    if m is None:
+        return None
+    fd = int(m.group(1)) if m.group(1) else 0
+    rest = m.group(3)
+    if not rest:
+        return None
+    words = shell_words(rest, raw_quotes=False, raw_escapes=False)
+    if words is None:
+        raise BuildKitError(f"failed to process {go_quote(rest)}")
+    if len(words) != 1:
+        return None
+    raw = shell_words(rest, raw_quotes=True, raw_escapes=False)
+    if raw is None:
+        raise BuildKitError(f"failed to process {go_quote(rest)}")
+    if len(raw) != len(words):
+        raise BuildKitError(f"internal lexing of heredoc produced inconsistent results: {rest}")
+    name = words[0]
+    quotes = name.count("'") + name.count('"')
+    raw_quotes = raw[0].count("'") + raw[0].count('"')
+    return HeredocMarker(name, m.group(2) == "-", quotes == raw_quotes, fd)
+
+
+@lru_cache(maxsize=1024)
+def heredoc_markers(line: str) -> tuple[HeredocMarker, ...]:
+    """heredocsFromLine: the heredocs a logical RUN/COPY/ADD line opens, in order."""
+    if "<<" not in line:
+        return ()
+    words = shell_words(line, raw_quotes=True, raw_escapes=True) or []
+    out = []
+    for word in words:
+        h = _heredoc_from_word(word)
+        if h is not None:
+            out.append(h)
+    return tuple(out)
+
+
+def can_contain_heredoc(split: Split, escape: str) -> bool:
+    """canContainHeredoc, looking through ONBUILD to the instruction it wraps."""
+    cmd = split.cmd.lower()
+    args = split.args
+    if cmd == "onbuild":
+        if args == "":
+            return False
+        inner = split_command(args)
+        cmd, args = inner.cmd.lower(), inner.args
+    if cmd not in HEREDOC_COMMANDS:
+        return False
+    try:
+        return not _maybe_json(args).json
+    except BuildKitError:
+        return False
+
+
+def parse_directive(line: str) -> tuple[str, str] | None:
+    """(lower-case key, value) when `line` (no newline, left-trimmed) is a known directive."""
+    m = RE_DIRECTIVE.match(line)
+    if m is None:
+        return None
+    key = m.group(1).lower()
+    if key not in DIRECTIVE_KEYS:
+        return None
+    return key, m.group(2)

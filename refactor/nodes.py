@@ -1,0 +1,452 @@
+"""The lossless Dockerfile CST.
+
+Nodes are frozen, slotted dataclasses compared by identity (use `deep_equals` for structure),
+edited with `with_changes` or a `Transformer`, and printed with `.code`. Every byte of the input
+lives in exactly one leaf field, so `parse_dockerfile(s).code == s` and an edit moves only the
+bytes it replaces. An instruction owns the comment and blank lines above it, its own line
+continuations (with the comment lines BuildKit allows inside them), its line ending and its
+heredoc bodies: moving or deleting it carries all of that along.
+
+The semantic view (keyword, flags, value, heredocs...) is computed from an instruction's own
+text by `refactor.buildkit`, so it is always that of the text that will be printed.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterator, TypeVar
+
+from . import buildkit
+
+N = TypeVar("N", bound="Node")
+
+
+class RemoveFromParent:
+    """Return this from a `leave_*` method to delete the node from its parent's tuple."""
+
+
+REMOVE = RemoveFromParent()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Node:
+    _CHILDREN: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def code(self) -> str:
+        out: list[str] = []
+        self._codegen(out)
+        return "".join(out)
+
+    def _codegen(self, out: list[str]) -> None:
+        raise NotImplementedError
+
+    def with_changes(self: N, **changes: Any) -> N:
+        return dataclasses.replace(self, **changes)
+
+    def children(self) -> Iterator[Node]:
+        for name in self._CHILDREN:
+            value = getattr(self, name)
+            if isinstance(value, tuple):
+                yield from value
+            elif value is not None:
+                yield value
+
+    def deep_equals(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return False
+        for f in dataclasses.fields(self):
+            if not f.compare:
+                continue
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(a, Node):
+                if not a.deep_equals(b):
+                    return False
+            elif isinstance(a, tuple) and a and isinstance(a[0], Node):
+                if len(a) != len(b) or not all(x.deep_equals(y) for x, y in zip(a, b)):
+                    return False
+            elif a != b:
+                return False
+        return True
+
+    def visit(self, visitor: Visitor) -> Any:
+        """Walk the tree depth-first: `visit_<Class>(node)` may return False to skip the
+        children; `leave_<Class>(original, updated)` may return a replacement or REMOVE."""
+        name = type(self).__name__
+        enter = getattr(visitor, "visit_" + name, None)
+        updated: Node = self
+        if enter is None or enter(self) is not False:
+            changes: dict[str, Any] = {}
+            for fname in self._CHILDREN:
+                value = getattr(self, fname)
+                if isinstance(value, tuple):
+                    new_items: list[Node] = []
+                    changed = False
+                    for child in value:
+                        result = child.visit(visitor)
+                        if result is not child:
+                            changed = True
+                        if result is REMOVE:
+                            continue
+                        if isinstance(result, (list, tuple)):
+                            new_items.extend(result)
+                        else:
+                            new_items.append(result)
+                    if changed:
+                        changes[fname] = tuple(new_items)
+                elif isinstance(value, Node):
+                    result = value.visit(visitor)
+                    if result is not value:
+                        changes[fname] = None if result is REMOVE else result
+            if changes:
+                updated = self.with_changes(**changes)
+        leave = getattr(visitor, "leave_" + name, None)
+        if leave is not None:
+            return leave(self, updated)
+        return updated
+
+
+class Visitor:
+    """Base for visitors and transformers; define `visit_<Class>` / `leave_<Class>`."""
+
+
+# --- line-level trivia ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Comment(Node):
+    """A whole comment line: `text` is the line without its ending (leading blanks included)."""
+
+    text: str
+    newline: str = "\n"
+
+    def _codegen(self, out: list[str]) -> None:
+        out.append(self.text)
+        out.append(self.newline)
+
+    @property
+    def body(self) -> str:
+        """The comment's words, as BuildKit records them (after `#`, trimmed)."""
+        return buildkit.go_trim_space(buildkit.go_trim_left_space(self.text)[1:])
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class BlankLine(Node):
+    text: str = ""  # blanks on the line, if any
+    newline: str = "\n"
+
+    def _codegen(self, out: list[str]) -> None:
+        out.append(self.text)
+        out.append(self.newline)
+
+
+Trivia = Comment | BlankLine
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Directive(Node):
+    """A parser directive in the run of `# key=value` lines at the top of the file."""
+
+    text: str
+    newline: str = "\n"
+
+    def _codegen(self, out: list[str]) -> None:
+        out.append(self.text)
+        out.append(self.newline)
+
+    @property
+    def key(self) -> str:
+        parsed = buildkit.parse_directive(buildkit.go_trim_left_space(self.text))
+        return parsed[0] if parsed else ""
+
+    @property
+    def value(self) -> str:
+        parsed = buildkit.parse_directive(buildkit.go_trim_left_space(self.text))
+        return parsed[1] if parsed else ""
+
+
+# --- inside an instruction ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Piece(Node):
+    """A run of instruction text on one physical line. `kind` says what BuildKit reads it as:
+    KEYWORD, WS (separating blanks), FLAG (a `--flag=value` word) or ARG (argument text, blanks
+    inside it included). A word broken by a line continuation is two pieces of the same kind."""
+
+    kind: str
+    text: str
+
+    def _codegen(self, out: list[str]) -> None:
+        out.append(self.text)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Continuation(Node):
+    """`marker` is the escape character and any blanks after it; `newline` ends the line; `lines`
+    are the comment and blank lines BuildKit skips before the instruction goes on."""
+
+    marker: str
+    newline: str
+    lines: tuple[Trivia, ...] = ()
+    _CHILDREN: ClassVar[tuple[str, ...]] = ("lines",)
+
+    def _codegen(self, out: list[str]) -> None:
+        out.append(self.marker)
+        out.append(self.newline)
+        for line in self.lines:
+            line._codegen(out)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class HeredocBody(Node):
+    """The body lines of one heredoc (each with its line ending) and its terminator line."""
+
+    lines: tuple[str, ...]
+    terminator: str
+    newline: str = "\n"
+
+    def _codegen(self, out: list[str]) -> None:
+        out.extend(self.lines)
+        out.append(self.terminator)
+        out.append(self.newline)
+
+    @property
+    def content(self) -> str:
+        return "".join(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Heredoc:
+    """A heredoc as BuildKit sees it: the marker's name and options, and the raw body."""
+
+    name: str
+    content: str
+    chomp: bool
+    expand: bool
+    fd: int
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Instruction(Node):
+    leading: tuple[Trivia, ...]
+    indent: str
+    pieces: tuple[Piece | Continuation, ...]
+    newline: str
+    heredocs: tuple[HeredocBody, ...] = ()
+    escape: str = "\\"
+    # Where the parser found it; None for instructions a codemod created.
+    start: Position | None = field(default=None, compare=False)
+    end_line: int = field(default=0, compare=False)
+    _CHILDREN: ClassVar[tuple[str, ...]] = ("leading", "pieces", "heredocs")
+
+    def _codegen(self, out: list[str]) -> None:
+        for t in self.leading:
+            t._codegen(out)
+        out.append(self.indent)
+        for p in self.pieces:
+            p._codegen(out)
+        out.append(self.newline)
+        for h in self.heredocs:
+            h._codegen(out)
+
+    @property
+    def code_without_leading(self) -> str:
+        return self.with_changes(leading=()).code
+
+    # --- the semantic view ------------------------------------------------------------------
+
+    @property
+    def logical(self) -> str:
+        """The instruction's line as BuildKit assembles it: continuations and the comment lines
+        inside them removed, the first line's indentation dropped."""
+        return "".join([p.text for p in self.pieces if type(p) is Piece])
+
+    @property
+    def split(self) -> buildkit.Split:
+        return buildkit.split_command(self.logical)
+
+    @property
+    def keyword(self) -> str:
+        """As written (`run`, `Run`, `RUN`)."""
+        return self.split.cmd
+
+    @property
+    def cmd(self) -> str:
+        """Upper-case instruction name: `RUN`."""
+        return self.split.cmd.upper()
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return self.split.flags
+
+    @property
+    def args(self) -> str:
+        """The argument text after the flags, trimmed, as the line parsers receive it."""
+        return self.split.args
+
+    @property
+    def parsed(self) -> buildkit.Parsed:
+        s = self.split
+        return buildkit.parse_arguments(s.cmd, s.args, self.escape)
+
+    @property
+    def value(self) -> tuple[str, ...]:
+        return self.parsed.value
+
+    @property
+    def is_json(self) -> bool:
+        return self.parsed.json
+
+    @property
+    def form(self) -> str:
+        """`exec` for the JSON-array form, else `shell`."""
+        return "exec" if self.parsed.json else "shell"
+
+    @property
+    def sub_instruction(self) -> str | None:
+        """For ONBUILD, the wrapped instruction's keyword."""
+        return self.parsed.sub_cmd
+
+    @property
+    def heredoc_markers(self) -> tuple[buildkit.HeredocMarker, ...]:
+        s = self.split
+        if not buildkit.can_contain_heredoc(s, self.escape):
+            return ()
+        return buildkit.heredoc_markers(self.logical)
+
+    @property
+    def heredoc_info(self) -> tuple[Heredoc, ...]:
+        return tuple(
+            Heredoc(m.name, b.content, m.chomp, m.expand, m.fd)
+            for m, b in zip(self.heredoc_markers, self.heredocs)
+        )
+
+    @property
+    def comments(self) -> tuple[str, ...]:
+        """The comment lines directly attached above, as BuildKit records them (an empty `#`
+        line starts the list afresh)."""
+        out: list[str] = []
+        for t in self.leading:
+            if isinstance(t, Comment):
+                body = t.body
+                if body == "":
+                    out = []
+                else:
+                    out.append(body)
+        return tuple(out)
+
+    def flag_value(self, name: str) -> str | None:
+        """`flag_value("from")` → the value of `--from=...`, None when absent."""
+        prefix = "--" + name
+        for f in self.flags:
+            if f == prefix:
+                return ""
+            if f.startswith(prefix + "="):
+                return f[len(prefix) + 1 :]
+        return None
+
+    def physical_lines(self) -> int:
+        return self.code_without_leading.count("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A build stage: the FROM instruction and those up to the next FROM."""
+
+    index: int
+    from_instruction: Instruction
+    instructions: tuple[Instruction, ...]  # FROM included
+
+    @property
+    def base_image(self) -> str:
+        v = self.from_instruction.value
+        return v[0] if v else ""
+
+    @property
+    def name(self) -> str | None:
+        v = self.from_instruction.value
+        if len(v) >= 3 and v[1].lower() == "as":
+            return v[2]
+        return None
+
+    @property
+    def platform(self) -> str | None:
+        return self.from_instruction.flag_value("platform")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Dockerfile(Node):
+    bom: str
+    directives: tuple[Directive, ...]
+    instructions: tuple[Instruction, ...]
+    trailing: tuple[Trivia, ...] = ()
+    _CHILDREN: ClassVar[tuple[str, ...]] = ("directives", "instructions", "trailing")
+
+    def _codegen(self, out: list[str]) -> None:
+        out.append(self.bom)
+        for d in self.directives:
+            d._codegen(out)
+        for i in self.instructions:
+            i._codegen(out)
+        for t in self.trailing:
+            t._codegen(out)
+
+    @property
+    def escape(self) -> str:
+        for d in self.directives:
+            if d.key == "escape":
+                return d.value
+        return "\\"
+
+    @property
+    def newline(self) -> str:
+        """The file's line ending: that of its first line."""
+        for node in (*self.directives, *self.instructions):
+            nl = node.newline if isinstance(node, Directive) else _first_newline(node)
+            if nl:
+                return nl
+        return "\n"
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        stages: list[Stage] = []
+        current: list[Instruction] = []
+        for inst in self.instructions:
+            if inst.cmd == "FROM":
+                if current and current[0].cmd == "FROM":
+                    stages.append(Stage(len(stages), current[0], tuple(current)))
+                current = [inst]
+            elif current:
+                current.append(inst)
+        if current and current[0].cmd == "FROM":
+            stages.append(Stage(len(stages), current[0], tuple(current)))
+        return tuple(stages)
+
+    def line_spans(self) -> Iterator[tuple[Instruction, int, int]]:
+        """(instruction, first line, last line) as BuildKit numbers them, for the tree as it is
+        now (edited trees included)."""
+        line = 1 + sum(d.code.count("\n") for d in self.directives)
+        for inst in self.instructions:
+            line += sum(t.code.count("\n") for t in inst.leading)
+            body = inst.code_without_leading
+            n = body.count("\n")
+            last = line + n - (1 if body.endswith("\n") else 0)
+            yield inst, line, last
+            line += n
+
+
+def _first_newline(inst: Instruction) -> str:
+    for t in inst.leading:
+        if t.newline:
+            return t.newline
+    for p in inst.pieces:
+        if isinstance(p, Continuation):
+            return p.newline
+    return inst.newline

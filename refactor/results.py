@@ -1,0 +1,48 @@
+"""What a refactoring run produces for one file: the edits made, the codemods that declined, and
+the new text. The CLI, `verify` and the bot all read these; none of them re-runs a codemod."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Safety(str, Enum):
+    SAFE = "safe"  # the image behaves the same
+    UNSAFE = "unsafe"  # runtime behaviour may change
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change a codemod made to one file."""
+
+    codemod: str
+    safety: Safety
+    summary: str  # one line: what changed
+    rationale: str  # why, and what it saves
+    line: int  # 1-based line of the instruction in the input
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A codemod declined to act; `reason` says why, for the user."""
+
+    codemod: str
+    reason: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: Path
+    original: str
+    output: str  # equals `original` when nothing changed or on error
+    edits: tuple[Edit, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    error: str | None = None  # "path:line:col: message" when the file could not be processed
+    # Other files the refactor proposes beside the Dockerfile (e.g. a .dockerignore): path -> text.
+    extra_files: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return self.error is None and (self.output != self.original or bool(self.extra_files))

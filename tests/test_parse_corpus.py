@@ -1,0 +1,23 @@
+"""Every real Dockerfile round-trips byte for byte and reads exactly as BuildKit reads it."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import read_text_exact, real_corpus
+from oracle import oracle_commands
+from refactor import parse_dockerfile
+from refactor.commands import buildkit_commands
+
+FILES = real_corpus()
+
+
+def test_shared_corpus_is_present():
+    assert len(FILES) == 298
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_real_file_round_trips_and_matches_buildkit(path):
+    text = read_text_exact(path)
+    df = parse_dockerfile(text)
+    assert df.code.encode("utf-8") == path.read_bytes()
+    assert buildkit_commands(df) == oracle_commands(text)

@@ -1,0 +1,89 @@
+"""Property: for generated Dockerfile-like text, either we round-trip it byte for byte and read
+it exactly as BuildKit does, or we raise a clean ParseError exactly when BuildKit rejects it."""
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from oracle import oracle_commands
+from refactor import ParseError, parse_dockerfile
+from refactor.commands import buildkit_commands
+
+EXAMPLES = int(os.environ.get("DOCKWRIGHT_PROPERTY_EXAMPLES", "1500"))
+
+keywords = st.sampled_from([
+    "FROM", "RUN", "run", "Run", "COPY", "ADD", "ENV", "LABEL", "ARG", "CMD", "ENTRYPOINT",
+    "SHELL", "EXPOSE", "WORKDIR", "USER", "VOLUME", "HEALTHCHECK", "ONBUILD", "onbuild RUN",
+    "MAINTAINER", "STOPSIGNAL", "FROBNICATE", "",
+])
+words = st.sampled_from([
+    "a", "b=c", 'x="y z"', "'q r'", '"s"', "--mount=type=cache,target=/x", "--from=a",
+    '--chown="a b"', "--", "-x", "[\"a\",\"b\"]", "['a']", '["a", 1]', "[]", "$X", "${X:-y}",
+    "${X", "\\\\", "\\", "`", "#", "é", "中", "\t", "  ", "=", "AS", "CMD", "NONE", "&&",
+    "echo", "k v", "\"<<NO\"", "cat<<EOF", "\\<<EOF", "<<$X", "<<E\\OF", "<<\"E O F\"",
+])
+markers = st.sampled_from(["<<EOF", "<<-EOF", "3<<EOF", "<<'EOF'", '<<"EOF"', "<<END", "<<-END"])
+continuations = st.sampled_from(["\\\n", "\\ \n", "\\\t\n", "`\n", "\\\r\n", "\\\n  # c\n", "\\\n\n"])
+newlines = st.sampled_from(["\n", "\n", "\n", "\r\n"])
+spaces = st.sampled_from([" ", " ", "  ", "\t"])
+fragment = st.one_of(words, words, markers, continuations, spaces)
+
+
+@st.composite
+def instruction(draw):
+    parts = draw(st.lists(fragment, max_size=6))
+    text = draw(keywords)
+    for p in parts:
+        text += draw(spaces) + p
+    text += draw(newlines)
+    # Heredoc bodies: lines, possibly a terminator (tab-indented for <<-).
+    for _ in range(text.count("<<")):
+        body = draw(st.lists(st.sampled_from(["x\n", "  y\r\n", "\n", "# not a comment\n"]), max_size=3))
+        term = draw(st.sampled_from(["EOF\n", "\tEOF\n", "END\n", "\tEND\r\n", "E O F\n", "$X\n", ""]))
+        text += "".join(body) + term
+    return text
+
+
+trivia = st.sampled_from([
+    "# comment\n", "\n", "   \n", "# escape=`\n", "#\n", "  # indented\n", "\t\n", "\r\n",
+])
+header = st.lists(
+    st.sampled_from(["# escape=`\n", "# escape=\\\n", "# syntax=x\n", "#escape = `\n", "# foo=bar\n"]),
+    max_size=2,
+)
+tails = st.sampled_from(["", "RUN x", "RUN a \\", "EOF", "# c"])
+
+
+@st.composite
+def dockerfile_text(draw):
+    text = draw(st.sampled_from(["", "", "\ufeff"])) + "".join(draw(header))
+    for item in draw(st.lists(st.one_of(instruction(), instruction(), trivia), max_size=8)):
+        text += item
+    return text + draw(tails)
+
+
+def check(text: str) -> None:
+    theirs = oracle_commands(text)
+    try:
+        df = parse_dockerfile(text)
+    except ParseError as e:
+        assert isinstance(theirs, tuple), f"we reject what BuildKit accepts: {e.message}"
+        assert e.line >= 1 and e.column >= 1
+        return
+    assert df.code == text
+    assert not isinstance(theirs, tuple), f"BuildKit rejects this: {theirs[1]}"
+    assert buildkit_commands(df) == theirs
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(dockerfile_text())
+def test_generated_dockerfiles_match_buildkit(text):
+    check(text)
+
+
+@settings(max_examples=EXAMPLES // 3, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.text(alphabet=st.sampled_from(list("RUNFROM \t\n\r\\`#<>-=\"'[],$:{}EOFx")), max_size=60))
+def test_arbitrary_text_matches_buildkit(text):
+    check(text)
