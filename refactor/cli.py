@@ -63,3 +63,221 @@ def parse_command(path: str, as_json: bool) -> None:
         click.echo(json.dumps(buildkit_commands(df), indent=2, ensure_ascii=False))
     else:
         click.echo(render_tree(df, name))
+
+
+def _csv(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [x.strip() for x in value.split(",") if x.strip()]
+
+
+def _process(args: tuple[str, str | None, list[str] | None, list[str], bool]):
+    """One file, in this process or a worker (hence plain arguments)."""
+    from .engine import make_selection, refactor_text
+    from .results import FileResult
+
+    path_s, context_s, select, ignore, safe_only = args
+    path = Path(path_s)
+    try:
+        source = read_source(path)
+    except UnreadableFile as e:
+        return FileResult(path, "", "", error=str(e))
+    selection = make_selection(select, ignore, safe_only)
+    return refactor_text(source, path, Path(context_s) if context_s else None, selection)
+
+
+@main.command("refactor", hidden=True)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--diff", "mode_diff", is_flag=True, help="Print a unified diff of the changes (the default).")
+@click.option("--apply", "mode_apply", is_flag=True, help="Rewrite the files in place.")
+@click.option("--check", "mode_check", is_flag=True, help="Exit 1 when a file would change.")
+@click.option("--select", help="Comma-separated codemod ids to run (naming one is consent to its safety class).")
+@click.option("--ignore", help="Comma-separated codemod ids not to run.")
+@click.option("--safe-only", is_flag=True, default=None, help="Only codemods and edits that keep the image's behaviour.")
+@click.option("--context", "context_dir", type=click.Path(file_okay=False, exists=True, path_type=str),
+              help="Build context folder (default: each Dockerfile's folder).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="How findings are reported.")
+@click.option("--no-color", is_flag=True, help="Never colour the diff.")
+@click.option("-q", "--quiet", is_flag=True, help="Only diffs and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say why codemods declined.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Files processed in parallel.")
+@click.option("--verify", "verify_apply", is_flag=True, help="With --apply: write only files whose refactored image builds (and passes --smoke).")
+@click.option("--smoke", help="With --verify: a command run in both images that must succeed.")
+def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, safe_only, context_dir,
+                     fmt, no_color, quiet, verbose, jobs, verify_apply, smoke) -> None:
+    """Refactor the Dockerfiles in PATHS (files or folders; `-` reads stdin)."""
+    from .config import ConfigError, find_config
+    from .discovery import discover
+    from .report import Report, explanation, file_diff, result_json, sarif, skip_lines
+    from .results import FileResult
+
+    out = click.get_text_stream("stdout")
+    if not paths:
+        raise click.UsageError("no PATHS given (a Dockerfile, a folder, or - for stdin)")
+    if mode_apply and mode_diff:
+        raise click.UsageError("--apply and --diff are exclusive: --diff shows what --apply writes")
+    if verify_apply and not mode_apply:
+        raise click.UsageError("--verify needs --apply")
+    try:
+        config = find_config(Path.cwd())
+    except ConfigError as e:
+        click.echo(f"{e}", err=True)
+        sys.exit(PARSE_ERROR)
+    select_l = _csv(select) if select is not None else config.select
+    ignore_l = (_csv(ignore) or []) + list(config.ignore)
+    safe = config.safe_only if safe_only is None else safe_only
+    try:
+        from .engine import make_selection
+
+        make_selection(select_l, ignore_l, safe)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    color = (not no_color) and fmt == "text" and out.isatty()
+    report = Report(check=mode_check)
+
+    stdin_result = None
+    file_paths = [Path(p) for p in paths if p != "-"]
+    if "-" in paths:
+        from .engine import make_selection, refactor_text
+
+        try:
+            source = decode_source(sys.stdin.buffer.read(), "<stdin>")
+            stdin_result = refactor_text(source, None, Path(context_dir) if context_dir else Path.cwd(),
+                                         make_selection(select_l, ignore_l, safe))
+        except UnreadableFile as e:
+            stdin_result = FileResult(Path("<stdin>"), "", "", error=str(e))
+    base = config.source.parent if config.source else Path.cwd()
+    files, problems = discover(file_paths, config.exclude, base)
+    for p in problems:
+        click.echo(p, err=True)
+    report.problems = problems
+
+    jobs_args = [(str(p), context_dir, select_l, ignore_l, safe) for p in files]
+    results: list[FileResult] = []
+    show_progress = len(jobs_args) >= 20 and sys.stderr.isatty() and not quiet
+    if jobs > 1 and len(jobs_args) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            iterator = pool.map(_process, jobs_args, chunksize=4)
+            results = _with_progress(iterator, len(jobs_args), show_progress)
+    else:
+        results = _with_progress(map(_process, jobs_args), len(jobs_args), show_progress)
+    if stdin_result is not None:
+        results.insert(0, stdin_result)
+
+    for r in results:
+        report.add(r)
+        if r.error:
+            click.echo(r.error, err=True)
+
+    if fmt == "json":
+        click.echo(json.dumps({"files": [result_json(r, not mode_apply) for r in results],
+                               "summary": {"changed": report.changed, "edits": report.edits,
+                                           "errors": report.errors + len(report.problems),
+                                           "refused": report.refused}}, indent=2))
+    elif fmt == "sarif":
+        click.echo(json.dumps(sarif(results), indent=2))
+
+    if mode_apply:
+        _apply(results, report, fmt, quiet, verbose, verify_apply, smoke, context_dir)
+    else:
+        for r in results:
+            if fmt == "text":
+                if r.changed:
+                    if not quiet:
+                        click.echo(explanation(r, verbose), nl=False)
+                    if r.path == Path("<stdin>") and not mode_diff and not mode_check:
+                        pass
+                    d = file_diff(r)
+                    click.echo(colorize(d) if color else d, nl=False)
+                elif verbose and r.skips:
+                    click.echo(skip_lines(r), nl=False, err=True)
+        if fmt == "text" and not quiet:
+            verb = "would change" if mode_check else "to change"
+            click.echo(report.summary(verb), err=True)
+    sys.exit(report.return_code)
+
+
+def _with_progress(iterator, total: int, show: bool) -> list:
+    if not show:
+        return list(iterator)
+    with click.progressbar(iterator, length=total, label="dockwright", file=sys.stderr) as bar:
+        return list(bar)
+
+
+def _apply(results, report, fmt, quiet, verbose, verify_apply, smoke, context_dir) -> None:
+    from .report import explanation
+    from .writer import atomic_write
+
+    for r in results:
+        if not r.changed:
+            continue
+        if r.path == Path("<stdin>"):
+            click.echo(r.output, nl=False)
+            continue
+        if verify_apply:
+            from .verify_cli import verify_for_apply
+
+            ok, message = verify_for_apply(r, Path(context_dir) if context_dir else r.path.parent, smoke)
+            if not ok:
+                click.echo(f"{r.path}: not written: {message}", err=True)
+                report.changed -= 1
+                report.edits -= len(r.edits)
+                report.errors += 1
+                continue
+        try:
+            if r.output != r.original:
+                atomic_write(r.path, r.output)
+            for extra, text in r.extra_files.items():
+                atomic_write(extra, text)
+        except OSError as e:
+            click.echo(f"{r.path}:0:0: cannot write: {e.strerror or e}", err=True)
+            report.changed -= 1
+            report.edits -= len(r.edits)
+            report.errors += 1
+            continue
+        if fmt == "text" and not quiet:
+            click.echo(explanation(r, verbose), nl=False, err=True)
+    if fmt == "text" and not quiet:
+        click.echo(report.summary("changed"), err=True)
+
+
+def colorize(diff: str) -> str:
+    from .diffing import colorize as _c
+
+    return _c(diff)
+
+
+@main.command("codemods")
+def codemods_command() -> None:
+    """List the codemods in the order they run."""
+    from .codemods import REGISTRY
+
+    for c in REGISTRY:
+        click.echo(f"{c.id:<22} {c.safety.value:<7} {c.summary}")
+
+
+@main.command("explain")
+@click.argument("codemod_id")
+def explain_command(codemod_id: str) -> None:
+    """Print a codemod's rationale, safety class and the hadolint rules it answers."""
+    from .codemods import by_id
+
+    c = by_id().get(codemod_id)
+    if c is None:
+        raise click.UsageError(f"unknown codemod id {codemod_id!r} (see `dockwright codemods`)")
+    click.echo(f"{c.id} ({c.safety.value}): {c.summary}\n")
+    click.echo(c.rationale.strip())
+    if c.hadolint:
+        click.echo(f"\nAnswers hadolint {', '.join(c.hadolint)}.")
+
+
+def _register_optional_commands() -> None:
+    from .bot import bot_command
+
+    main.add_command(bot_command)
+
+
+_register_optional_commands()

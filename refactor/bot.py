@@ -1,0 +1,665 @@
+"""`dockwright bot`: refactor a repository's Dockerfiles and open (or update) one pull request.
+
+What a run does, in order:
+
+1. Reads the remote's branches (`git ls-remote`), picks the base (`--base`, else the remote's
+   default branch) and fetches the base and, when it exists, the bot branch.
+2. Refuses to go on when the bot branch *is* the base, or when the bot branch holds a commit the
+   bot did not write (author dockwright[bot] and a `Dockwright-Bot:` trailer): exit 1.
+3. Checks the base out into a temporary `git worktree` (the user's checkout is never touched),
+   runs the codemods there (`refactor_repo`), optionally `--verify`, and when anything changed
+   commits the result as the bot: one commit per codemod where the diff can be split by codemod,
+   and a last commit for the rest.
+4. Pushes that to the bot branch with `--force-with-lease` (skipped when the remote branch already
+   has the same tree on the same base), then finds the open pull request from the branch and
+   updates it, or opens one. A run that stopped after the push completes the PR next time.
+
+Nothing to change: no branch, no pull request, exit 0.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+from urllib.parse import urlsplit
+
+import click
+
+from refactor import exitcodes, gitops, pr_body
+from refactor.github_api import GitHubClient, GitHubError, ValidationFailed
+from refactor.results import Edit, FileResult, Safety
+
+EXIT_OK = exitcodes.OK  # 0: done, or nothing to do
+EXIT_STOP = 1  # safety stop: foreign commits on the bot branch, bot branch == base, lease lost
+EXIT_USAGE = exitcodes.PARSE_ERROR  # 2: bad option, not a git repo, no such remote/base, no token
+EXIT_REMOTE = exitcodes.TOOL_ERROR  # 4: GitHub API, network or git remote failure
+
+DEFAULT_BRANCH = "dockwright/refactor"
+
+RefactorRepo = Callable[[Path], "list[FileResult]"]
+VerifyFn = Callable[[Path, str, str], "dict | None"]
+ClientFactory = Callable[[str, "str | None", Callable[[str], str]], GitHubClient]
+
+
+class BotStop(Exception):
+    code = EXIT_STOP
+
+
+class UsageProblem(Exception):
+    code = EXIT_USAGE
+
+
+class RemoteProblem(Exception):
+    code = EXIT_REMOTE
+
+
+@dataclass
+class BotOptions:
+    repo: Path = Path(".")
+    base: str | None = None
+    branch: str = DEFAULT_BRANCH
+    remote: str = "origin"
+    github_api: str = "https://api.github.com"
+    github_repo: str | None = None  # "owner/name"; default: from the remote URL
+    token_env: str = "GITHUB_TOKEN"
+    dry_run: bool = False
+    verify: bool = False
+
+
+@dataclass
+class Outcome:
+    """What a run did, for callers and tests."""
+
+    code: int = EXIT_OK
+    changed_files: list[str] = field(default_factory=list)
+    commits: list[str] = field(default_factory=list)
+    pushed: bool = False
+    pr_number: int | None = None
+    pr_url: str | None = None
+    pr_action: str | None = None  # "opened" | "updated" | "unchanged" | "closed" (left closed)
+    title: str | None = None
+    body: str | None = None
+    message: str = ""
+
+
+# --- defaults for the injectable parts ---------------------------------------------------------
+
+def default_refactor_repo(repo_dir: Path) -> list[FileResult]:
+    """Discover the Dockerfiles under `repo_dir` (its dockwright config, `exclude` globs and the
+    usual skipped folders respected) and refactor each, exactly as `dockwright --diff` would.
+
+    Imports the engine lazily so `dockwright bot --help` works without loading it."""
+    from refactor.config import ConfigError, find_config  # noqa: PLC0415
+    from refactor.discovery import discover  # noqa: PLC0415
+    from refactor.engine import make_selection, refactor_text  # noqa: PLC0415
+    from refactor.sourcefile import UnreadableFile, read_source  # noqa: PLC0415
+
+    repo_dir = Path(repo_dir)
+    try:
+        config = find_config(repo_dir)
+        selection = make_selection(config.select, list(config.ignore), config.safe_only)
+    except (ConfigError, ValueError) as exc:
+        raise UsageProblem(f"dockwright config: {exc}") from None
+    if config.source and not _inside(config.source, repo_dir):
+        config = type(config)()  # found above the repository (the worktree sits in a temp dir)
+    base = config.source.parent if config.source else repo_dir
+    files, problems = discover([repo_dir], list(config.exclude), base)
+    results: list[FileResult] = []
+    for problem in problems:
+        click.echo(f"dockwright bot: warning: {problem}", err=True)
+    for path in files:
+        try:
+            source = read_source(path)
+        except UnreadableFile as exc:
+            results.append(FileResult(path, "", "", error=str(exc)))
+            continue
+        try:
+            results.append(refactor_text(source, path, None, selection))
+        except Exception as exc:  # noqa: BLE001 - one file's internal error must not stop the others
+            results.append(FileResult(path, source, source, error=f"{path}:1:1: internal error: {exc!r}"))
+    return results
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        Path(path).resolve().relative_to(Path(root).resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def default_verify(path: Path, original: str, refactored: str) -> dict | None:
+    """Builds both versions with `refactor.verify` (written separately) and returns
+    {"size_before": bytes, "size_after": bytes}, or None when it built nothing."""
+    from refactor import verify  # noqa: PLC0415
+
+    return verify.verify_sizes(path, original, refactored)
+
+
+def _verify_available() -> str | None:
+    """None when the default verifier can be used, else why not."""
+    try:
+        from refactor import verify  # noqa: PLC0415
+    except ImportError as exc:
+        return f"--verify needs refactor.verify, which cannot be imported ({exc})"
+    if not callable(getattr(verify, "verify_sizes", None)):
+        return "--verify needs refactor.verify.verify_sizes(path, original, refactored)"
+    return None
+
+
+def default_client(api_url: str, token: str | None, redact: Callable[[str], str]) -> GitHubClient:
+    return GitHubClient(api_url, token, redact=redact)
+
+
+# --- commit planning ---------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    path: str  # repository-relative posix path of the Dockerfile
+    result: FileResult
+    extra: dict[str, str] = field(default_factory=dict)  # repository-relative path -> text
+    sizes: dict | None = None
+    verify_note: str | None = None
+
+
+@dataclass
+class PlannedCommit:
+    codemods: list[str]
+    files: dict[str, str]  # path -> full text after this commit
+    edits: list[tuple[str, Edit]]
+
+    def message(self) -> str:
+        paths = sorted({p for p, _ in self.edits} | set(self.files))
+        where = paths[0] if len(paths) == 1 else f"{len(paths)} files"
+        if len(self.codemods) == 1:
+            subject = f"dockwright: {self.codemods[0]} in {where}"
+        elif self.codemods:
+            subject = f"dockwright: {', '.join(self.codemods)} in {where}"
+        else:
+            subject = f"dockwright: refactor {where}"
+        body = []
+        for path, e in self.edits:
+            flag = "" if e.safety == Safety.SAFE else " [unsafe: runtime behaviour may change]"
+            body.append(f"- {path}:{e.line}: {e.summary}{flag}")
+        for path in sorted(self.files):
+            if not any(p == path for p, _ in self.edits):
+                body.append(f"- {path}")
+        rationales = []
+        for _, e in self.edits:
+            r = (e.rationale or "").strip()
+            if r and r not in rationales:
+                rationales.append(r)
+        text = subject + "\n\n" + "\n".join(body)
+        if rationales:
+            text += "\n\n" + "\n\n".join(rationales)
+        trailer = ", ".join(self.codemods) if self.codemods else "dockwright"
+        return text + f"\n\n{gitops.TRAILER}: {trailer}\n"
+
+
+_ESCAPE_DIRECTIVE = re.compile(r"^#\s*escape\s*=\s*(\S)\s*$", re.IGNORECASE)
+
+
+def _escape_char(lines: list[str]) -> str:
+    for line in lines:
+        s = line.strip()
+        if not s.startswith("#"):
+            break
+        m = _ESCAPE_DIRECTIVE.match(s)
+        if m:
+            return m.group(1)
+    return "\\"
+
+
+def _hunks(a: list[str], b: list[str]):
+    """The changed regions between two line lists. A replaced block with as many lines after as
+    before is cut into one hunk per line, so neighbouring lines edited by different codemods can
+    still land in different commits."""
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    hunks = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1 > 1:
+            hunks += [("replace", i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1)
+                      if a[i1 + k] != b[j1 + k]]
+        else:
+            hunks.append((tag, i1, i2, j1, j2))
+    return hunks
+
+
+def _apply(a: list[str], b: list[str], hunks, chosen: set[int]) -> str:
+    out: list[str] = []
+    pos = 0
+    for k, (_tag, i1, i2, j1, j2) in enumerate(hunks):
+        out.extend(a[pos:i1])
+        out.extend(b[j1:j2] if k in chosen else a[i1:i2])
+        pos = i2
+    out.extend(a[pos:])
+    return "".join(out)
+
+
+def split_by_codemod(result: FileResult) -> dict[str, set[int]] | None:
+    """Which diff hunks each codemod made, when every hunk belongs to exactly one codemod.
+
+    A hunk belongs to the codemods whose `Edit.line` falls inside the instruction(s) it touches
+    (continuation lines are followed back to the instruction's first line). None when any hunk is
+    ambiguous or a codemod gets no hunk: the file then goes into one combined commit, which is
+    always exact."""
+    mods = pr_body.codemods_of(result)
+    a, b = result.original.splitlines(True), result.output.splitlines(True)
+    hunks = _hunks(a, b)
+    if not mods or not hunks:
+        return None
+    if len(mods) == 1:
+        return {mods[0]: set(range(len(hunks)))}
+    esc = _escape_char(a)
+
+    def continues(line: str) -> bool:
+        s = line.rstrip("\r\n").rstrip(" \t")
+        return s.endswith(esc) and not s.lstrip().startswith("#")
+
+    assign: dict[str, set[int]] = {}
+    for k, (_tag, i1, i2, _j1, _j2) in enumerate(hunks):
+        lo, hi = (i1 + 1, i2) if i2 > i1 else (max(1, i1), i1 + 1)
+        while lo > 1 and continues(a[lo - 2]):
+            lo -= 1
+        owners = {e.codemod for e in result.edits if lo <= e.line <= hi}
+        if len(owners) != 1:
+            return None
+        assign.setdefault(owners.pop(), set()).add(k)
+    if set(assign) != set(mods):
+        return None
+    return assign
+
+
+def plan_commits(changes: list[Change]) -> list[PlannedCommit]:
+    order: list[str] = []
+    for ch in changes:
+        for c in pr_body.codemods_of(ch.result):
+            if c not in order:
+                order.append(c)
+    splits = {ch.path: split_by_codemod(ch.result) for ch in changes}
+    applied: dict[str, set[int]] = {ch.path: set() for ch in changes}
+    commits: list[PlannedCommit] = []
+    for codemod in order:
+        files: dict[str, str] = {}
+        edits: list[tuple[str, Edit]] = []
+        for ch in changes:
+            split = splits[ch.path]
+            if not split or codemod not in split:
+                continue
+            applied[ch.path] |= split[codemod]
+            a, b = ch.result.original.splitlines(True), ch.result.output.splitlines(True)
+            files[ch.path] = _apply(a, b, _hunks(a, b), applied[ch.path])
+            edits += [(ch.path, e) for e in ch.result.edits if e.codemod == codemod]
+        if files:
+            commits.append(PlannedCommit([codemod], files, edits))
+    rest_files: dict[str, str] = {}
+    rest_edits: list[tuple[str, Edit]] = []
+    rest_mods: list[str] = []
+    for ch in changes:
+        if not splits[ch.path]:
+            rest_files[ch.path] = ch.result.output
+            rest_edits += [(ch.path, e) for e in ch.result.edits]
+            rest_mods += [c for c in pr_body.codemods_of(ch.result) if c not in rest_mods]
+        rest_files.update(ch.extra)
+    if rest_files:
+        commits.append(PlannedCommit(rest_mods, rest_files, rest_edits))
+    return commits
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+class _Printer:
+    def __init__(self, redact: Callable[[str], str]):
+        self.redact = redact
+
+    def info(self, msg: str) -> None:
+        click.echo(self.redact(msg))
+
+    def warn(self, msg: str) -> None:
+        click.echo(self.redact(f"dockwright bot: warning: {msg}"), err=True)
+
+    def error(self, msg: str) -> None:
+        click.echo(self.redact(f"dockwright bot: {msg}"), err=True)
+
+
+def run_bot(options: BotOptions, *, refactor_repo: RefactorRepo | None = None,
+            verify_fn: VerifyFn | None = None, client_factory: ClientFactory | None = None,
+            environ: Mapping[str, str] | None = None) -> Outcome:
+    """Run the bot once. Never raises for expected failures: the Outcome's `code` says how it went
+    (0 ok / nothing to do, 1 safety stop, 2 usage, 4 API/network/remote) and the reason is
+    printed to stderr."""
+    environ = os.environ if environ is None else environ
+    token = environ.get(options.token_env) or None
+    redact = gitops.Redactor([token])
+    say = _Printer(redact)
+    outcome = Outcome()
+    if options.verify and verify_fn is None:
+        problem = _verify_available()
+        if problem:
+            outcome.code, outcome.message = EXIT_USAGE, problem
+            say.error("error: " + problem)
+            return outcome
+    try:
+        _run(options, outcome, say, redact, token, environ,
+             refactor_repo or default_refactor_repo,
+             verify_fn or default_verify,
+             client_factory or default_client)
+    except (BotStop, UsageProblem, RemoteProblem) as exc:
+        outcome.code = exc.code
+        outcome.message = redact(str(exc))
+        prefix = {EXIT_STOP: "stopped: ", EXIT_USAGE: "error: ", EXIT_REMOTE: "error: "}[exc.code]
+        say.error(prefix + str(exc))
+    except GitHubError as exc:
+        outcome.code = EXIT_REMOTE
+        outcome.message = redact(str(exc))
+        say.error("error: " + str(exc))
+    except gitops.GitError as exc:
+        outcome.code = EXIT_REMOTE
+        outcome.message = redact(str(exc))
+        say.error("error: " + str(exc))
+    return outcome
+
+
+def _run(options: BotOptions, outcome: Outcome, say: _Printer, redact: gitops.Redactor,
+         token: str | None, environ: Mapping[str, str], refactor_repo: RefactorRepo,
+         verify_fn: VerifyFn, client_factory: ClientFactory) -> None:
+    repo_arg = Path(options.repo)
+    if not repo_arg.is_dir():
+        raise UsageProblem(f"--repo {repo_arg}: no such directory")
+    git = gitops.Git(repo_arg, redact, environ=environ)
+    try:
+        git = git.at(git.toplevel())
+    except gitops.GitError:
+        raise UsageProblem(f"{repo_arg} is not inside a git repository") from None
+    try:
+        url = git.remote_url(options.remote)
+    except gitops.GitError:
+        raise UsageProblem(f"no git remote named {options.remote!r} in {git.cwd} (see --remote)") from None
+    for secret in _url_secrets(url):
+        redact.add(secret)
+
+    if options.github_repo:
+        owner, _, name = options.github_repo.partition("/")
+        if not owner or not name or "/" in name:
+            raise UsageProblem(f"--github-repo must look like OWNER/NAME, not {options.github_repo!r}")
+    else:
+        parsed = gitops.parse_owner_repo(url)
+        if not parsed:
+            raise UsageProblem(f"cannot tell the GitHub repository from the remote URL "
+                               f"{gitops.public_url(url)!r}; pass --github-repo OWNER/NAME")
+        owner, name = parsed
+    if not options.dry_run and not token:
+        raise UsageProblem(f"${options.token_env} is empty or not set: the bot needs a GitHub token "
+                           "to open pull requests (read from the environment only; see --token-env)")
+    if not git.valid_branch_name(options.branch):
+        raise UsageProblem(f"--branch {options.branch!r} is not a valid branch name")
+
+    git.auth = gitops.auth_env(url, token, environ)
+
+    try:
+        heads, default_branch = git.ls_remote(options.remote)
+    except gitops.GitError as exc:
+        raise RemoteProblem(f"cannot read the remote {options.remote!r} "
+                            f"({gitops.public_url(url)}): {exc}") from None
+    base = options.base or default_branch
+    if not base:
+        raise UsageProblem(f"the remote {options.remote!r} has no default branch; pass --base")
+    protected = {base} | ({default_branch} if default_branch else set())
+    if options.branch in protected:
+        raise BotStop(f"the bot branch {options.branch!r} is the base branch: the bot never pushes "
+                      "to the base. Pick another --branch")
+    if f"refs/heads/{base}" not in heads:
+        raise UsageProblem(f"the base branch {base!r} does not exist on {options.remote!r}")
+    branch_exists = f"refs/heads/{options.branch}" in heads
+
+    base_ref = f"refs/remotes/{options.remote}/{base}"
+    branch_ref = f"refs/remotes/{options.remote}/{options.branch}"
+    refspecs = [f"+refs/heads/{base}:{base_ref}"]
+    if branch_exists:
+        refspecs.append(f"+refs/heads/{options.branch}:{branch_ref}")
+    try:
+        git.fetch(options.remote, refspecs, unshallow=git.is_shallow())
+    except gitops.GitError as exc:
+        raise RemoteProblem(f"cannot fetch from {options.remote!r}: {exc}") from None
+    base_sha = git.out("rev-parse", base_ref)
+    branch_sha = git.out("rev-parse", branch_ref) if branch_exists else None
+
+    if branch_sha:
+        foreign = [c for c in git.commits_between(base_sha, branch_sha) if not c.written_by_bot]
+        if foreign:
+            listed = "; ".join(f"{c.sha[:10]} {c.subject!r} by {c.author_email}" for c in foreign[:5])
+            more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+            raise BotStop(
+                f"the branch {options.branch!r} on {options.remote!r} has {len(foreign)} commit(s) the "
+                f"bot did not write ({listed}{more}). Not overwriting them: merge or close that work, "
+                f"delete the branch, or run with another --branch")
+
+    tmp = Path(tempfile.mkdtemp(prefix="dockwright-bot-"))
+    worktree = tmp / "worktree"
+    try:
+        wt = git.add_worktree(worktree, base_sha)
+        _refactor_commit_publish(options, outcome, say, git, wt, worktree, owner, name, base,
+                                 base_sha, branch_sha, protected, token, redact, refactor_repo,
+                                 verify_fn, client_factory)
+    finally:
+        git.remove_worktree(worktree)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _refactor_commit_publish(options, outcome, say, git, wt, worktree, owner, name, base, base_sha,
+                             branch_sha, protected, token, redact, refactor_repo, verify_fn,
+                             client_factory) -> None:
+    results = refactor_repo(worktree)
+    changes: list[Change] = []
+    errors: list[pr_body.LeftOut] = []
+    for result in results:
+        rel = _relative(worktree, result.path)
+        if rel is None:
+            say.warn(f"ignoring a result outside the repository: {result.path}")
+            continue
+        if result.error:
+            errors.append(pr_body.LeftOut(rel, result.error))
+            say.warn(f"{rel}: could not be processed: {result.error}")
+            continue
+        if not result.changed:
+            continue
+        extra = {}
+        for key, text in result.extra_files.items():
+            extra_rel = _relative(worktree, key)
+            if extra_rel is None:
+                say.warn(f"{rel}: ignoring a proposed file outside the repository: {key}")
+                continue
+            extra[extra_rel] = text
+        changes.append(Change(rel, result, extra))
+    changes.sort(key=lambda c: c.path)
+
+    left_out: list[pr_body.LeftOut] = []
+    if options.verify:
+        kept = []
+        for ch in changes:
+            try:
+                sizes = verify_fn(worktree / ch.path, ch.result.original, ch.result.output)
+            except Exception as exc:  # noqa: BLE001 - a failed build leaves the file out, it is reported
+                reason = f"left out: `--verify` failed: {exc}".strip()
+                left_out.append(pr_body.LeftOut(ch.path, reason))
+                say.warn(f"{ch.path}: {reason}")
+                continue
+            if sizes:
+                ch.sizes = dict(sizes)
+            else:
+                ch.verify_note = "verify did not build it"
+            kept.append(ch)
+        changes = kept
+
+    outcome.changed_files = [c.path for c in changes]
+    if not changes:
+        msg = "nothing to refactor: no branch pushed, no pull request opened"
+        if branch_sha:
+            msg += (f" (the branch {options.branch!r} from an earlier run still exists on "
+                    f"{options.remote!r}; its pull request may be out of date)")
+        outcome.message = msg
+        say.info(msg)
+        return
+
+    for planned in plan_commits(changes):
+        for rel, text in planned.files.items():
+            target = worktree / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        sha = wt.commit(sorted(planned.files), planned.message())
+        if sha:
+            outcome.commits.append(sha)
+    new_sha = wt.out("rev-parse", "HEAD")
+    if new_sha == base_sha:
+        outcome.message = "the refactored files equal the base: nothing to do"
+        say.info(outcome.message)
+        return
+
+    reports = [pr_body.FileReport(c.path, c.result, c.sizes, c.verify_note, c.extra) for c in changes]
+    title = pr_body.render_title(reports)
+    body = pr_body.render_body(reports, base=base, branch=options.branch, verified=options.verify,
+                               left_out=left_out, errors=errors)
+    outcome.title, outcome.body = title, body
+    n_edits = sum(len(c.result.edits) for c in changes)
+    say.info(f"{len(changes)} file(s) refactored, {n_edits} edit(s), {len(outcome.commits)} commit(s)")
+    for sha in outcome.commits:
+        say.info(f"  {sha[:10]} {wt.out('log', '-1', '--format=%s', sha)}")
+
+    if options.dry_run:
+        say.info(f"dry run: would push to {options.remote}/{options.branch} and open or update a pull "
+                 f"request into {owner}/{name}:{base}. Title: {title}")
+        say.info(body)
+        outcome.message = "dry run"
+        return
+
+    same_content = bool(branch_sha) and git.tree_of(branch_sha) == git.tree_of(new_sha) and \
+        git.merge_base(branch_sha, base_sha) == base_sha
+    if same_content:
+        say.info(f"{options.remote}/{options.branch} already holds these changes on {base}: not pushing")
+    else:
+        try:
+            git.push(options.remote, new_sha, options.branch, branch_sha, protected)
+        except gitops.GitError as exc:
+            if "stale info" in exc.stderr:  # the --force-with-lease check failed
+                raise BotStop(f"the branch {options.branch!r} changed on {options.remote!r} while the "
+                              f"bot ran; not overwriting it. Run again. ({exc})") from None
+            raise RemoteProblem(f"cannot push to {options.remote!r}: {exc}") from None
+        outcome.pushed = True
+        say.info(f"pushed {options.branch} ({new_sha[:10]}) to {options.remote}")
+
+    client = client_factory(options.github_api, token, redact)
+    _open_or_update(client, outcome, say, owner, name, base, options.branch, title, body,
+                    head_sha=new_sha if outcome.pushed else branch_sha)
+
+
+def _open_or_update(client: GitHubClient, outcome: Outcome, say: _Printer, owner: str, name: str,
+                    base: str, branch: str, title: str, body: str, head_sha: str | None = None) -> None:
+    open_prs = client.list_open_pulls(owner, name, owner, branch)
+    if not open_prs and not outcome.pushed and head_sha:
+        # Same commits as a pull request someone closed without merging: respect that decision.
+        for pr in client.list_pulls(owner, name, owner, branch, state="closed"):
+            if (pr.get("head") or {}).get("sha") == head_sha and not pr.get("merged_at"):
+                outcome.pr_action, outcome.pr_number, outcome.pr_url = "closed", pr["number"], pr.get("html_url")
+                say.info(f"pull request #{pr['number']} with these same changes was closed without "
+                         f"merging: not reopening it. Delete the branch {branch!r} to get a new one.")
+                return
+    if not open_prs:
+        try:
+            pr = client.create_pull(owner, name, title=title, head=branch, base=base, body=body)
+        except ValidationFailed as exc:
+            if not exc.mentions("already exists"):
+                raise
+            open_prs = client.list_open_pulls(owner, name, owner, branch)  # opened meanwhile
+            if not open_prs:
+                raise
+        else:
+            outcome.pr_action, outcome.pr_number, outcome.pr_url = "opened", pr["number"], pr.get("html_url")
+            say.info(f"opened pull request #{pr['number']}: {pr.get('html_url', '')}")
+            return
+    pr = open_prs[0]
+    changes = {}
+    if pr.get("title") != title:
+        changes["title"] = title
+    if (pr.get("body") or "") != body:
+        changes["body"] = body
+    if (pr.get("base") or {}).get("ref") not in (None, base):
+        changes["base"] = base
+    if changes:
+        pr = client.update_pull(owner, name, pr["number"], **changes)
+        outcome.pr_action = "updated"
+        say.info(f"updated pull request #{pr['number']}: {pr.get('html_url', '')}")
+    else:
+        outcome.pr_action = "unchanged"
+        say.info(f"pull request #{pr['number']} is up to date: {pr.get('html_url', '')}")
+    outcome.pr_number, outcome.pr_url = pr["number"], pr.get("html_url")
+
+
+def _relative(root: Path, path) -> str | None:
+    p = Path(path)
+    if not p.is_absolute():
+        rel = p
+    else:
+        rel = None
+        for r in (root, root.resolve()):
+            for candidate in (p, p.resolve()):
+                try:
+                    rel = candidate.relative_to(r)
+                    break
+                except ValueError:
+                    continue
+            if rel is not None:
+                break
+        if rel is None:
+            return None
+    posix = rel.as_posix()
+    if posix in ("", ".") or posix.startswith("../") or "/../" in f"/{posix}/":
+        return None
+    return posix
+
+
+def _url_secrets(url: str) -> list[str]:
+    """Credentials written into a remote URL (https://user:token@host/...): never shown."""
+    try:
+        parts = urlsplit(url)
+        found = [parts.password or ""]
+        if parts.username and len(parts.username) >= 20:  # a token used as the user name
+            found.append(parts.username)
+    except ValueError:
+        return []
+    return [s for s in found if s]
+
+
+# --- command line ------------------------------------------------------------------------------
+
+@click.command("bot")
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="The git repository to refactor.")
+@click.option("--base", default=None, help="Branch to refactor and target [default: the remote's default branch].")
+@click.option("--branch", default=DEFAULT_BRANCH, show_default=True, help="The bot's branch (never the base).")
+@click.option("--remote", default="origin", show_default=True, help="Git remote to push to.")
+@click.option("--github-api", default=lambda: os.environ.get("GITHUB_API_URL") or "https://api.github.com",
+              show_default="$GITHUB_API_URL or https://api.github.com", help="GitHub REST API root.")
+@click.option("--github-repo", default=None, metavar="OWNER/NAME",
+              help="Repository for the pull request [default: from the remote URL].")
+@click.option("--token-env", default="GITHUB_TOKEN", show_default=True,
+              help="Name of the environment variable holding the token (never pass the token itself).")
+@click.option("--dry-run", is_flag=True, help="Commit locally and print the PR; no push, no API call.")
+@click.option("--verify", is_flag=True, help="Build each image before and after and report sizes.")
+@click.pass_context
+def bot_command(ctx: click.Context, **kwargs) -> None:
+    """Open or update one pull request with dockwright's refactorings.
+
+    Exit codes: 0 done or nothing to do; 1 safety stop (foreign commits on the bot branch, bot
+    branch is the base, branch moved during the run); 2 usage error; 4 GitHub API, network or
+    git remote error.
+    """
+    outcome = run_bot(BotOptions(**kwargs))
+    ctx.exit(outcome.code)

@@ -1,0 +1,69 @@
+"""What a codemod is, and what it may ask of the run.
+
+A codemod is a small class in its own module: an id, a one-line summary, the rationale a
+reviewer reads, a safety class, and `transform(df, ctx) -> Dockerfile`. It is pure: it reads
+the build context only through `ctx.build_context`, records each change with `ctx.edit(...)`
+and each refusal with `ctx.skip(...)`, and returns the same object when it changes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from ..nodes import Dockerfile, Instruction
+from ..results import Edit, Safety, Skip
+
+if TYPE_CHECKING:
+    from ..context import BuildContext
+
+
+class Codemod:
+    id: ClassVar[str]
+    summary: ClassVar[str]
+    rationale: ClassVar[str]
+    safety: ClassVar[Safety]
+    # Which hadolint rules the codemod answers, for the README and SARIF output.
+    hadolint: ClassVar[tuple[str, ...]] = ()
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        raise NotImplementedError
+
+
+@dataclass
+class Context:
+    """Per-file state shared by the codemods of one run."""
+
+    path: Path | None = None
+    build_context: BuildContext | None = None
+    options: dict[str, object] = field(default_factory=dict)
+    edits: list[Edit] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    extra_files: dict[Path, str] = field(default_factory=dict)
+    # Original instructions a codemod replaced or removed (by identity), so the engine can prove
+    # that every other instruction is unchanged.
+    touched: set[int] = field(default_factory=set)
+
+    def edit(
+        self,
+        codemod: Codemod,
+        inst: Instruction | None,
+        summary: str,
+        *,
+        safety: Safety | None = None,
+        rationale: str | None = None,
+        touched: tuple[Instruction, ...] = (),
+    ) -> None:
+        line = inst.start.line if inst is not None and inst.start is not None else 0
+        self.edits.append(
+            Edit(codemod.id, safety or codemod.safety, summary, rationale or codemod.rationale, line)
+        )
+        for t in (inst, *touched):
+            if t is not None:
+                self.touched.add(id(t))
+
+    def skip(self, codemod: Codemod, reason: str, inst: Instruction | None = None) -> None:
+        line = inst.start.line if inst is not None and inst.start is not None else 0
+        s = Skip(codemod.id, reason, line)
+        if s not in self.skips:
+            self.skips.append(s)

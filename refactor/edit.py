@@ -1,0 +1,161 @@
+"""Editing instructions without moving a byte the edit does not own.
+
+Codemods build new instruction text and let the parser make the node (`reparse_instruction`),
+so a new node is always one BuildKit reads as intended; instructions they do not touch keep
+their identity, which is how the engine proves that nothing else moved.
+"""
+from __future__ import annotations
+
+from .errors import ParseError
+from .nodes import Comment, Continuation, Dockerfile, Instruction, Piece, Trivia
+
+
+class EditError(Exception):
+    """A codemod built text that is not exactly one instruction."""
+
+
+def reparse_instruction(text: str, escape: str = "\\", leading: tuple[Trivia, ...] = ()) -> Instruction:
+    """Parse `text` (one instruction, its line ending and heredoc bodies) into a node."""
+    from .parser import parse_dockerfile
+
+    prefix = "# escape=`\n" if escape == "`" else ""
+    try:
+        df = parse_dockerfile(prefix + text)
+    except ParseError as e:
+        raise EditError(f"edited instruction does not parse: {e.message}: {text!r}") from None
+    if len(df.instructions) != 1 or df.trailing or df.instructions[0].leading:
+        raise EditError(f"edited text is not exactly one instruction: {text!r}")
+    inst = df.instructions[0]
+    if inst.code != text:
+        raise EditError(f"edited instruction does not round-trip: {text!r}")
+    return inst.with_changes(leading=leading, start=None)
+
+
+def _body_index(inst: Instruction) -> int:
+    for i, p in enumerate(inst.pieces):
+        if isinstance(p, Piece) and p.kind == "ARG":
+            return i
+    return len(inst.pieces)
+
+
+def prefix_text(inst: Instruction) -> str:
+    """The indentation, keyword, flags and blanks before the arguments."""
+    return inst.indent + "".join(p.code for p in inst.pieces[: _body_index(inst)])
+
+
+def body_text(inst: Instruction) -> str:
+    """The arguments as written: from the first argument character to the end of the
+    instruction's text (continuations and the comment lines inside them included, the final
+    line ending and heredoc bodies not)."""
+    return "".join(p.code for p in inst.pieces[_body_index(inst) :])
+
+
+def with_body(inst: Instruction, body: str) -> Instruction:
+    """The instruction with its argument text replaced by `body` (same keyword and flags)."""
+    prefix = prefix_text(inst)
+    if prefix and not prefix[-1].isspace() and not prefix.endswith(("\n",)) and body and not body[0].isspace():
+        prefix += " "
+    heredocs = "".join(h.code for h in inst.heredocs)
+    return reparse_instruction(prefix + body + inst.newline + heredocs, inst.escape, inst.leading)
+
+
+def with_flag(inst: Instruction, flag: str) -> Instruction:
+    """Add a builder flag (`--chown=app:app`) after the existing flags."""
+    pieces = inst.pieces
+    last = -1
+    for i, p in enumerate(pieces):
+        if isinstance(p, Piece) and p.kind in ("KEYWORD", "FLAG"):
+            last = i
+        elif isinstance(p, Piece) and p.kind == "ARG":
+            break
+    head = inst.indent + "".join(p.code for p in pieces[: last + 1])
+    tail = "".join(p.code for p in pieces[last + 1 :])
+    heredocs = "".join(h.code for h in inst.heredocs)
+    return reparse_instruction(head + " " + flag + tail + inst.newline + heredocs, inst.escape, inst.leading)
+
+
+def new_instruction(text: str, like: Instruction | Dockerfile, *, leading: tuple[Trivia, ...] = ()) -> Instruction:
+    """A new instruction in the style of `like`: its line ending and escape character.
+    `text` is written with `\\n` line breaks and `\\` continuations."""
+    if isinstance(like, Dockerfile):
+        nl, escape = like.newline, like.escape
+    else:
+        nl, escape = line_ending(like), like.escape
+    if escape != "\\":
+        text = text.replace("\\\n", escape + "\n")
+    text = text.replace("\n", nl)
+    if not text.endswith(nl):
+        text += nl
+    return reparse_instruction(text, escape, leading)
+
+
+def line_ending(inst: Instruction) -> str:
+    if inst.newline:
+        return inst.newline
+    for p in inst.pieces:
+        if isinstance(p, Continuation):
+            return p.newline
+    return "\n"
+
+
+def continuation_indent(inst: Instruction) -> str | None:
+    """The indentation of the instruction's continuation lines, if it has any."""
+    seen = False
+    for p in inst.pieces:
+        if isinstance(p, Continuation):
+            seen = True
+        elif seen and isinstance(p, Piece):
+            text = p.text
+            return text[: len(text) - len(text.lstrip(" \t"))]
+    return None
+
+
+def keyword_case(df: Dockerfile, word: str) -> str:
+    """`word` in the file's own instruction case (`run` in a lower-case file)."""
+    keywords = [i.keyword for i in df.instructions if i.keyword]
+    if keywords and sum(k.islower() for k in keywords) > len(keywords) / 2:
+        return word.lower()
+    return word.upper()
+
+
+def remove_instruction(df: Dockerfile, inst: Instruction) -> Dockerfile:
+    """Delete `inst`; the comment lines above it move to the next instruction so no comment is
+    lost."""
+    items = list(df.instructions)
+    i = next(k for k, x in enumerate(items) if x is inst)
+    del items[i]
+    if any(isinstance(t, Comment) for t in inst.leading):
+        if i < len(items):
+            items[i] = items[i].with_changes(leading=inst.leading + items[i].leading)
+        else:
+            return df.with_changes(instructions=tuple(items), trailing=inst.leading + df.trailing)
+    return df.with_changes(instructions=tuple(items))
+
+
+def replace_instruction(df: Dockerfile, old: Instruction, new: Instruction | list[Instruction]) -> Dockerfile:
+    news = new if isinstance(new, list) else [new]
+    items: list[Instruction] = []
+    for x in df.instructions:
+        if x is old:
+            items.extend(news)
+        else:
+            items.append(x)
+    return df.with_changes(instructions=tuple(items))
+
+
+def insert_after(df: Dockerfile, anchor: Instruction, new: list[Instruction]) -> Dockerfile:
+    items: list[Instruction] = []
+    for x in df.instructions:
+        items.append(x)
+        if x is anchor:
+            items.extend(new)
+    return df.with_changes(instructions=tuple(items))
+
+
+def insert_before(df: Dockerfile, anchor: Instruction, new: list[Instruction]) -> Dockerfile:
+    items: list[Instruction] = []
+    for x in df.instructions:
+        if x is anchor:
+            items.extend(new)
+        items.append(x)
+    return df.with_changes(instructions=tuple(items))

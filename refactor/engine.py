@@ -1,0 +1,210 @@
+"""Runs codemods over one Dockerfile and refuses to emit anything it cannot vouch for.
+
+For each file: parse; run the selected codemods in the registry's fixed order, round after round
+until nothing changes; after every codemod re-parse its output, check that it touched no
+instruction a pragma protects and made no unsafe edit it was not allowed to make; at the end
+check that every instruction no codemod touched is still there, unchanged, that every comment
+line of the input is still in the output, and that a second run over the output changes
+nothing. Any failure: the file's output is its input, and the result says why.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .codemods import REGISTRY, by_id
+from .codemods.base import Codemod, Context
+from .context import BuildContext
+from .edit import EditError
+from .errors import ParseError
+from .nodes import Comment, Dockerfile, Instruction
+from .parser import parse_dockerfile
+from .pragmas import ignored_codemods, skips_file
+from .results import Edit, FileResult, Safety, Skip
+
+MAX_ROUNDS = 8
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which codemods run, and whether unsafe edits are allowed."""
+
+    codemods: tuple[Codemod, ...]
+    explicit: frozenset[str] = frozenset()  # named in --select: consent to any safety class
+    safe_only: bool = False
+
+    def allows_unsafe(self, codemod: Codemod) -> bool:
+        return not self.safe_only or codemod.id in self.explicit
+
+
+def make_selection(
+    select: list[str] | None = None, ignore: list[str] | None = None, safe_only: bool = False
+) -> Selection:
+    """Default: every registered codemod. `select` narrows (and consents), `ignore` removes,
+    `safe_only` drops unsafe codemods and unsafe edits unless they were selected by name."""
+    ignore_set = set(ignore or ())
+    unknown = [x for x in [*(select or ()), *ignore_set] if x not in by_id()]
+    if unknown:
+        raise ValueError(f"unknown codemod id: {', '.join(unknown)} (known: {', '.join(by_id())})")
+    explicit = frozenset(select or ())
+    chosen = []
+    for cm in REGISTRY:
+        if select and cm.id not in explicit:
+            continue
+        if cm.id in ignore_set:
+            continue
+        if safe_only and cm.safety is Safety.UNSAFE and cm.id not in explicit:
+            continue
+        chosen.append(cm)
+    return Selection(tuple(chosen), explicit, safe_only)
+
+
+class _Rejected(Exception):
+    pass
+
+
+def _comment_lines(df: Dockerfile) -> Counter[str]:
+    lines: Counter[str] = Counter()
+
+    def walk(node) -> None:
+        if isinstance(node, Comment):
+            lines[node.text.strip()] += 1
+        for child in node.children():
+            walk(child)
+
+    walk(df)
+    return lines
+
+
+def _run_once(
+    df: Dockerfile, selection: Selection, ctx: Context
+) -> Dockerfile:
+    protected = {id(i): ignored_codemods(i) for i in df.instructions}
+    for codemod in selection.codemods:
+        before_edits, before_touched = len(ctx.edits), set(ctx.touched)
+        before_skips = len(ctx.skips)
+        ctx.options["allow_unsafe"] = selection.allows_unsafe(codemod)
+        try:
+            new = codemod.transform(df, ctx)
+        except EditError as e:
+            del ctx.edits[before_edits:]
+            ctx.touched = before_touched
+            ctx.skip(codemod, f"internal: {e}")
+            continue
+        if new is df:
+            continue
+        problem = _check_codemod_output(new, codemod, selection, ctx, before_edits, before_touched, protected)
+        if problem:
+            del ctx.edits[before_edits:]
+            del ctx.skips[before_skips:]
+            ctx.touched = before_touched
+            ctx.skip(codemod, problem)
+            continue
+        df = new
+    return df
+
+
+def _check_codemod_output(
+    new: Dockerfile,
+    codemod: Codemod,
+    selection: Selection,
+    ctx: Context,
+    before_edits: int,
+    before_touched: set[int],
+    protected: dict[int, frozenset[str] | None],
+) -> str | None:
+    if len(ctx.edits) == before_edits:
+        return "changed the file without recording an edit (refused)"
+    try:
+        reparsed = parse_dockerfile(new.code)
+    except ParseError as e:
+        return f"its output does not parse ({e.message}); change dropped"
+    if reparsed.code != new.code:
+        return "its output does not round-trip; change dropped"
+    for tid in ctx.touched - before_touched:
+        ids = protected.get(tid)
+        if ids is not None and (not ids or codemod.id in ids):
+            return "an inline `# dockwright: ignore` protects an instruction it would change"
+    if not selection.allows_unsafe(codemod):
+        if any(e.safety is Safety.UNSAFE for e in ctx.edits[before_edits:]):
+            return "made an unsafe edit while only safe edits are allowed; change dropped"
+    return None
+
+
+def refactor_tree(
+    df: Dockerfile,
+    selection: Selection,
+    *,
+    path: Path | None = None,
+    build_context: BuildContext | None = None,
+) -> tuple[Dockerfile, Context]:
+    """Run the codemods to a fixed point; returns the new tree and what happened."""
+    ctx = Context(path=path, build_context=build_context)
+    for _ in range(MAX_ROUNDS):
+        edits_before = len(ctx.edits)
+        new = _run_once(df, selection, ctx)
+        if new is df or len(ctx.edits) == edits_before:
+            break
+        df = new
+    else:
+        raise _Rejected(f"the codemods did not reach a fixed point in {MAX_ROUNDS} rounds")
+    return df, ctx
+
+
+def _untouched_survive(original: Dockerfile, output: Dockerfile, touched: set[int]) -> str | None:
+    present = {id(i) for i in output.instructions}
+    for inst in original.instructions:
+        if id(inst) not in touched and id(inst) not in present:
+            line = inst.start.line if inst.start else 0
+            return f"line {line}: an instruction no codemod claimed was changed or removed"
+    return None
+
+
+def refactor_text(
+    source: str,
+    path: Path | None = None,
+    context: Path | None = None,
+    selection: Selection | None = None,
+) -> FileResult:
+    """Refactor one Dockerfile's text. Never raises for bad input: the error is in the result."""
+    name = str(path) if path is not None else "<stdin>"
+    file_path = path if path is not None else Path("<stdin>")
+    selection = selection or make_selection()
+    try:
+        df = parse_dockerfile(source)
+    except ParseError as e:
+        return FileResult(file_path, source, source, error=e.format(name))
+    if skips_file(df):
+        return FileResult(file_path, source, source, skips=(Skip("*", "`# dockwright: skip-file`"),))
+    root = context if context is not None else (path.parent if path is not None else None)
+    build_context = BuildContext(root) if root is not None and root.is_dir() else None
+    try:
+        out, ctx = refactor_tree(df, selection, path=path, build_context=build_context)
+        if out is df:
+            return FileResult(file_path, source, source, skips=tuple(ctx.skips))
+        problem = _untouched_survive(df, out, ctx.touched)
+        if problem is None:
+            missing = _comment_lines(df) - _comment_lines(out)
+            if missing:
+                problem = f"a comment would be lost: {next(iter(missing))!r}"
+        output = out.code
+        if problem is None:
+            again, ctx2 = refactor_tree(parse_dockerfile(output), selection, path=path, build_context=build_context)
+            if ctx2.edits:
+                problem = (
+                    "a second run would change the output again "
+                    f"({ctx2.edits[0].codemod}: {ctx2.edits[0].summary}); not idempotent"
+                )
+        if problem is not None:
+            return FileResult(file_path, source, source, error=f"{name}:1:1: refused: {problem}")
+    except (_Rejected, ParseError, EditError) as e:
+        return FileResult(file_path, source, source, error=f"{name}:1:1: refused: {e}")
+    return FileResult(
+        file_path,
+        source,
+        output,
+        edits=tuple(ctx.edits),
+        skips=tuple(ctx.skips),
+        extra_files=dict(ctx.extra_files),
+    )

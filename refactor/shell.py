@@ -1,0 +1,310 @@
+"""A lossless concrete syntax tree for shell-form RUN bodies.
+
+    from refactor.shell import parse_shell
+    script = parse_shell("apt-get update && apt-get install -y curl")
+    assert script.code == "apt-get update && apt-get install -y curl"
+    install = script.commands()[1]
+    install.name, install.subcommand().value          # ('apt-get', 'install')
+    script.insert_after(install.subcommand(), "--no-install-recommends").code
+    # 'apt-get update && apt-get install --no-install-recommends -y curl'
+
+`parse_shell(text, escape)` never raises and always round-trips (`.code == text`).  The grammar
+is grammar/shell.lark (shipped as the package resource refactor.grammar/shell.lark), parsed
+with Lark's LALR parser fed by the hand-written lexer in refactor/shell_lexer.py; the analysed
+grammar is cached on disk (~/.cache/dockwright/) and the parser is built on first use.  The node
+classes and the query/edit helpers live in refactor/shell_nodes.py and are re-exported here.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Optional
+
+from .shell_lexer import DQ, OffsetMap, lex, logical_text
+from .shell_lexer import _ASSIGNMENT as _ASSIGNMENT_RE
+from .shell_nodes import (
+    EXPANSION_KINDS,
+    VALUE_FLAGS,
+    WRAPPERS,
+    Assignment,
+    Element,
+    Item,
+    Leaf,
+    Node,
+    Opaque,
+    Operator,
+    Redirect,
+    ShellScript,
+    SimpleCommand,
+    Unit,
+    Word,
+    WordPart,
+    quote,
+)
+
+__all__ = [
+    "parse_shell",
+    "ShellScript",
+    "SimpleCommand",
+    "Opaque",
+    "Operator",
+    "Word",
+    "WordPart",
+    "Assignment",
+    "Redirect",
+    "Leaf",
+    "Node",
+    "Unit",
+    "Item",
+    "Element",
+    "WRAPPERS",
+    "VALUE_FLAGS",
+    "EXPANSION_KINDS",
+    "quote",
+    "grammar_text",
+]
+
+# ---------------------------------------------------------------------------------------------
+# The Lark parser, built once per process (lazily), with the grammar analysis cached on disk.
+
+_parser = None
+_parser_lock = threading.Lock()
+
+
+def grammar_text() -> str:
+    """The text of shell.lark: the installed package resource, else the repository file."""
+    try:
+        from importlib.resources import files
+
+        return (files("refactor.grammar") / "shell.lark").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError, OSError, TypeError):
+        repo_file = Path(__file__).resolve().parent.parent / "grammar" / "shell.lark"
+        return repo_file.read_text(encoding="utf-8")
+
+
+def _cache_dir() -> Optional[Path]:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "dockwright"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path if os.access(path, os.W_OK) else None
+
+
+def _get_parser():
+    global _parser
+    if _parser is not None:
+        return _parser
+    with _parser_lock:
+        if _parser is None:
+            _parser = _build_parser()
+    return _parser
+
+
+def _build_parser():
+    from ._shell_lark import build_parser  # imports lark: only on first use
+
+    return build_parser(grammar_text(), _cache_dir())
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+_SEPARATORS = frozenset({"SEMI", "AMP", "NEWLINE"})
+
+
+def parse_shell(text: str, escape: str = "\\") -> ShellScript:
+    """Parse a shell-form RUN body (as it stands in the Dockerfile, continuations included).
+
+    Never raises for any text: what the grammar does not model becomes `Opaque`.
+    `escape` is the Dockerfile escape character (`\\` or a backtick)."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse_shell() needs str, not {type(text).__name__}")
+    if not isinstance(escape, str) or len(escape) != 1:
+        raise ValueError("escape must be one character")
+    try:
+        return _parse(text, escape)
+    except Exception:  # pragma: no cover - a bug: stay lossless rather than fail
+        stripped = text.strip()
+        if not stripped:
+            return ShellScript((), text, escape)
+        s = text.index(stripped[0])
+        e = s + len(stripped)
+        return ShellScript(
+            (Opaque(text[:s], text[s:e], "internal-error", span=(s, e)),), text[e:], escape
+        )
+
+
+def _parse(text: str, escape: str) -> ShellScript:
+    L, omap = logical_text(text, escape)
+    toks = lex(L)
+    # newlines before the first and after the last token separate nothing: leave them as trivia
+    lo, hi = 0, len(toks)
+    while lo < hi and toks[lo][0] == "NEWLINE":
+        lo += 1
+    while hi > lo and toks[hi - 1][0] == "NEWLINE":
+        hi -= 1
+    toks = toks[lo:hi]
+    if not toks:
+        return ShellScript((), text, escape)
+    tree = _parse_tokens(L, toks)
+    return _Builder(text, L, omap, toks, escape).script(tree)
+
+
+def _parse_tokens(L: str, toks: list):
+    from lark import Token
+    from lark.exceptions import UnexpectedInput
+
+    parser = _get_parser()
+    for _ in range(len(toks) + 1):
+        try:
+            return parser.parse([Token(t[0], t[0], start_pos=k) for k, t in enumerate(toks)])
+        except UnexpectedInput as exc:
+            tok = getattr(exc, "token", None)
+            if tok is None or tok.type == "$END" or not isinstance(tok.start_pos, int):
+                idx = len(toks)
+            else:
+                idx = tok.start_pos
+            if not _fold(toks, idx):
+                break
+    # last resort: everything in one opaque unit
+    toks[:] = [["OPAQUE", toks[0][1], toks[-1][2], "syntax"]]
+    return parser.parse([Token("OPAQUE", "OPAQUE", start_pos=0)])
+
+
+def _fold(toks: list, idx: int) -> bool:
+    """Replace the statement around token `idx` (bounded by ; & newline) by one OPAQUE token.
+    Returns False when nothing could change."""
+    n = len(toks)
+    if idx >= n:
+        lo = n - 1
+        while lo > 0 and toks[lo - 1][0] not in _SEPARATORS:
+            lo -= 1
+        hi = n
+    else:
+        lo = idx
+        while lo > 0 and toks[lo - 1][0] not in _SEPARATORS:
+            lo -= 1
+        hi = idx + 1
+        while hi < n and toks[hi][0] not in _SEPARATORS:
+            hi += 1
+    if hi - lo == 1 and toks[lo][0] == "OPAQUE":
+        if n == 1:
+            return False
+        # widen to the neighbouring separator so that progress is always made
+        if hi < n:
+            hi += 1
+        else:
+            lo -= 1
+    reason = next((t[3] for t in toks[lo:hi] if t[0] == "OPAQUE"), "syntax")
+    toks[lo:hi] = [["OPAQUE", toks[lo][1], toks[hi - 1][2], reason]]
+    return True
+
+
+class _Builder:
+    """Turns the Lark tree (whose tokens index into `toks`) into CST nodes."""
+
+    def __init__(self, text: str, L: str, omap: OffsetMap, toks: list, escape: str):
+        self.text = text
+        self.L = L
+        self.omap = omap
+        self.toks = toks
+        self.escape = escape
+        start, end = omap.start, omap.end
+        self.rs = [start(t[1]) for t in toks]
+        self.re = [end(t[2]) for t in toks]
+
+    def lead(self, k: int) -> str:
+        return self.text[self.re[k - 1] if k else 0 : self.rs[k]]
+
+    def script(self, tree) -> ShellScript:
+        items: list[Item] = []
+        bang: Optional[Leaf] = None
+        for child in tree.children:
+            if hasattr(child, "data"):
+                if child.data == "simple_command":
+                    items.append(self.simple_command(child, bang))
+                else:
+                    items.append(self.compound(child, bang))
+                bang = None
+                continue
+            k = child.start_pos
+            if child.type == "BANG":
+                bang = self.leaf(k)
+            else:
+                items.append(Operator(self.lead(k), self.raw(k), span=(self.rs[k], self.re[k])))
+        last = self.re[-1]
+        return ShellScript(tuple(items), self.text[last:], self.escape)
+
+    def raw(self, k: int) -> str:
+        return self.text[self.rs[k] : self.re[k]]
+
+    def leaf(self, k: int) -> Leaf:
+        return Leaf(self.lead(k), self.raw(k), span=(self.rs[k], self.re[k]))
+
+    def compound(self, tree, bang: Optional[Leaf]) -> Opaque:
+        first = tree.children[0].start_pos
+        last = _last_token(tree)
+        s = bang.span[0] if bang is not None else self.rs[first]
+        lead = bang.leading if bang is not None else self.lead(first)
+        e = self.re[last]
+        return Opaque(lead, self.text[s:e], self.toks[first][3] or "syntax", span=(s, e))
+
+    def simple_command(self, tree, bang: Optional[Leaf]) -> SimpleCommand:
+        elements: list[Element] = []
+        for child in tree.children:
+            if hasattr(child, "data"):  # redirect
+                elements.append(self.redirect(child))
+                continue
+            k = child.start_pos
+            if child.type == "ASSIGNMENT":
+                elements.append(self.assignment(k))
+            else:
+                elements.append(self.word(k))
+        s = bang.span[0] if bang is not None else elements[0].span[0]
+        return SimpleCommand(tuple(elements), bang, span=(s, elements[-1].span[1]))
+
+    def redirect(self, tree) -> Redirect:
+        ch = tree.children
+        fd = self.leaf(ch[0].start_pos) if len(ch) == 3 else None
+        op = self.leaf(ch[-2].start_pos)
+        target = self.word(ch[-1].start_pos)
+        s = fd.span[0] if fd is not None else op.span[0]
+        return Redirect(fd, op, target, span=(s, target.span[1]))
+
+    def word(self, k: int) -> Word:
+        t = self.toks[k]
+        parts = self.parts(t[3], self.rs[k])
+        return Word(self.lead(k), parts, span=(self.rs[k], self.re[k]))
+
+    def assignment(self, k: int) -> Assignment:
+        t = self.toks[k]
+        parts = self.parts(t[3], self.rs[k])
+        m = _ASSIGNMENT_RE.match(self.L, t[1], t[2])
+        name = m.group().rstrip("=").rstrip("+") if m else ""
+        if "[" in name:
+            name = name[: name.index("[")]
+        return Assignment(self.lead(k), parts, name, span=(self.rs[k], self.re[k]))
+
+    def parts(self, parts: list, raw_pos: int) -> tuple[WordPart, ...]:
+        text, L, end = self.text, self.L, self.omap.end
+        out = []
+        for p in parts:
+            kind, a, b = p[0], p[1], p[2]
+            rend = end(b)
+            inner: tuple[WordPart, ...] = ()
+            if kind == DQ:
+                qlen = 2 if L[a] == "$" else 1
+                inner = self.parts(p[3], end(a + qlen))
+            out.append(WordPart(kind, text[raw_pos:rend], L[a:b], inner, span=(raw_pos, rend)))
+            raw_pos = rend
+        return tuple(out)
+
+
+def _last_token(tree) -> int:
+    node = tree
+    while hasattr(node, "data"):
+        node = node.children[-1]
+    return node.start_pos
