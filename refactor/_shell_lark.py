@@ -32,12 +32,15 @@ def build_parser(grammar: str, cache_dir: Optional[Path]) -> Lark:
     # First run: write a private file, then move it into place atomically so that concurrent
     # processes never read a half-written cache.
     tmp = cache_dir / f".shell-grammar.{os.getpid()}.{threading.get_ident()}.tmp"
-    parser = Lark(grammar, cache=str(tmp), **kwargs)
+    parser = None
     try:
+        parser = Lark(grammar, cache=str(tmp), **kwargs)
         os.replace(tmp, final)
     except OSError:
+        pass
+    finally:
         try:
             tmp.unlink()
         except OSError:
             pass
-    return parser
+    return parser if parser is not None else Lark(grammar, **kwargs)

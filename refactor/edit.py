@@ -31,6 +31,11 @@ def reparse_instruction(text: str, escape: str = "\\", leading: tuple[Trivia, ..
     return inst.with_changes(leading=leading, start=None)
 
 
+def _keep_position(new: Instruction, old: Instruction) -> Instruction:
+    # Edits are reported at the line of the instruction they started from.
+    return new.with_changes(start=old.start, end_line=old.end_line)
+
+
 def _body_index(inst: Instruction) -> int:
     for i, p in enumerate(inst.pieces):
         if isinstance(p, Piece) and p.kind == "ARG":
@@ -56,7 +61,8 @@ def with_body(inst: Instruction, body: str) -> Instruction:
     if prefix and not prefix[-1].isspace() and not prefix.endswith(("\n",)) and body and not body[0].isspace():
         prefix += " "
     heredocs = "".join(h.code for h in inst.heredocs)
-    return reparse_instruction(prefix + body + inst.newline + heredocs, inst.escape, inst.leading)
+    new = reparse_instruction(prefix + body + inst.newline + heredocs, inst.escape, inst.leading)
+    return _keep_position(new, inst)
 
 
 def with_flag(inst: Instruction, flag: str) -> Instruction:
@@ -71,7 +77,8 @@ def with_flag(inst: Instruction, flag: str) -> Instruction:
     head = inst.indent + "".join(p.code for p in pieces[: last + 1])
     tail = "".join(p.code for p in pieces[last + 1 :])
     heredocs = "".join(h.code for h in inst.heredocs)
-    return reparse_instruction(head + " " + flag + tail + inst.newline + heredocs, inst.escape, inst.leading)
+    new = reparse_instruction(head + " " + flag + tail + inst.newline + heredocs, inst.escape, inst.leading)
+    return _keep_position(new, inst)
 
 
 def new_instruction(text: str, like: Instruction | Dockerfile, *, leading: tuple[Trivia, ...] = ()) -> Instruction:
@@ -119,12 +126,12 @@ def keyword_case(df: Dockerfile, word: str) -> str:
 
 
 def remove_instruction(df: Dockerfile, inst: Instruction) -> Dockerfile:
-    """Delete `inst`; the comment lines above it move to the next instruction so no comment is
-    lost."""
+    """Delete `inst`; the comment and blank lines above it move to the next instruction, so no
+    comment is lost and the layout around it stays."""
     items = list(df.instructions)
     i = next(k for k, x in enumerate(items) if x is inst)
     del items[i]
-    if any(isinstance(t, Comment) for t in inst.leading):
+    if inst.leading:
         if i < len(items):
             items[i] = items[i].with_changes(leading=inst.leading + items[i].leading)
         else:

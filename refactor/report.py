@@ -27,13 +27,20 @@ def file_diff(result: FileResult) -> str:
 
 
 def explanation(result: FileResult, verbose: bool = False) -> str:
-    """Lines starting with `#`, which `patch` skips as leading text before each file's diff."""
+    """Lines starting with `#`, which `patch` skips as leading text before each file's diff:
+    each codemod's edits, then once its rationale."""
     lines = [f"# {display_path(result)}: {len(result.edits)} edit{'s' * (len(result.edits) != 1)}"]
+    order: list[str] = []
     for e in result.edits:
-        where = f"line {e.line}" if e.line else "new"
-        lines.append(f"#   [{e.codemod}] ({e.safety.value}) {where}: {e.summary}")
-        for r in e.rationale.strip().splitlines():
-            lines.append(f"#       {r}" if r.strip() else "#")
+        if e.codemod not in order:
+            order.append(e.codemod)
+    for codemod in order:
+        edits = [e for e in result.edits if e.codemod == codemod]
+        for e in edits:
+            where = f"line {e.line}" if e.line else "new"
+            lines.append(f"#   [{e.codemod}] ({e.safety.value}) {where}: {e.summary}")
+        for r in edits[0].rationale.strip().splitlines():
+            lines.append(f"#       {r.strip()}" if r.strip() else "#")
     if verbose:
         for s in result.skips:
             where = f" line {s.line}" if s.line else ""

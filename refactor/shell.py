@@ -113,6 +113,7 @@ def _build_parser():
 # Parsing
 
 _SEPARATORS = frozenset({"SEMI", "AMP", "NEWLINE"})
+_CONTROL = frozenset({"SEMI", "AMP", "NEWLINE", "AND_IF", "OR_IF", "PIPE", "PIPE_AMP"})
 
 
 def parse_shell(text: str, escape: str = "\\") -> ShellScript:
@@ -175,29 +176,26 @@ def _parse_tokens(L: str, toks: list):
 
 
 def _fold(toks: list, idx: int) -> bool:
-    """Replace the statement around token `idx` (bounded by ; & newline) by one OPAQUE token.
-    Returns False when nothing could change."""
+    """Replace the tokens around the parse error at `idx` by one OPAQUE token: the pipeline
+    element (bounded by control operators) when that makes progress, else the statement
+    (bounded by ; & newline), else one more neighbour.  Returns False when nothing can change."""
     n = len(toks)
-    if idx >= n:
-        lo = n - 1
-        while lo > 0 and toks[lo - 1][0] not in _SEPARATORS:
-            lo -= 1
-        hi = n
-    else:
-        lo = idx
-        while lo > 0 and toks[lo - 1][0] not in _SEPARATORS:
-            lo -= 1
-        hi = idx + 1
-        while hi < n and toks[hi][0] not in _SEPARATORS:
-            hi += 1
-    if hi - lo == 1 and toks[lo][0] == "OPAQUE":
-        if n == 1:
-            return False
-        # widen to the neighbouring separator so that progress is always made
-        if hi < n:
-            hi += 1
+    if n == 1 and toks[0][0] == "OPAQUE":
+        return False
+    for bounds in (_CONTROL, _SEPARATORS, None):
+        if idx >= n:
+            lo, hi = n - 1, n
         else:
-            lo -= 1
+            lo, hi = idx, idx + 1
+        if bounds is not None:
+            while lo > 0 and toks[lo - 1][0] not in bounds:
+                lo -= 1
+            while hi < n and toks[hi][0] not in bounds:
+                hi += 1
+        else:  # widen by one token on each side
+            lo, hi = max(0, lo - 1), min(n, hi + 1)
+        if not (hi - lo == 1 and toks[lo][0] == "OPAQUE"):
+            break
     reason = next((t[3] for t in toks[lo:hi] if t[0] == "OPAQUE"), "syntax")
     toks[lo:hi] = [["OPAQUE", toks[lo][1], toks[hi - 1][2], reason]]
     return True

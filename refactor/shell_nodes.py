@@ -73,7 +73,8 @@ class Node:
 @dataclass(frozen=True, slots=True)
 class WordPart(Node):
     """One piece of a word.  `kind` is one of: literal, escape, single_quoted, double_quoted,
-    ansi_c_quoted, param, command_sub, backtick, arith, glob, tilde, process_sub.
+    ansi_c_quoted, param, command_sub, backtick, arith, glob, tilde, process_sub, array (the
+    `(a b)` of a bash array assignment).
 
     `raw` is the exact source text (it may contain Dockerfile continuations); `text` is the same
     with those continuations removed, as the shell sees it.  Inside double quotes, `parts` lists
@@ -594,7 +595,8 @@ class SimpleCommand(Node):
         return VALUE_FLAGS.get(self.name or "", frozenset())
 
     def _classify(self, value_flags: Optional[Iterable[str]]):
-        """Yield (word, kind) over args: kind is 'flag', 'flag-value' or 'arg'."""
+        """Yield (word, kind) over args: kind is 'flag', 'flag-value', 'end-of-options' (`--`)
+        or 'arg'."""
         vf = self._value_flags(value_flags)
         args = self.args
         i = 0
@@ -641,6 +643,44 @@ class SimpleCommand(Node):
         """The arguments that are not options nor option values (`--` dropped).  Options taking
         a separate value come from `value_flags`, by default `VALUE_FLAGS[self.name]`."""
         return tuple(w for w, kind in self._classify(value_flags) if kind == "arg")
+
+    def option_value(
+        self, *names: str, value_flags: Optional[Iterable[str]] = None
+    ) -> Optional[str]:
+        """The value given to option `names` (`-o X`, `-oX`, `--opt=X`, `--opt X`), the last
+        one when repeated; None when absent or not a plain literal.  Options taking a separate
+        value come from `value_flags` (default `VALUE_FLAGS[self.name]`)."""
+        vf = self._value_flags(value_flags) | set(names)  # asked for a value: it takes one
+        want = set(names)
+        found: Optional[str] = None
+        pending = False
+        for w, kind in self._classify(vf):
+            if kind == "flag-value":
+                if pending:
+                    found = w.value
+                pending = False
+                continue
+            pending = False
+            if kind != "flag":
+                continue
+            f = _flag_text(w)
+            if f is None:
+                continue
+            if f.startswith("--"):
+                name, eq, value = f.partition("=")
+                if name in want:
+                    if eq:
+                        found = value if w.value is not None else None
+                    else:
+                        pending = True
+                continue
+            opts, takes_value = _option_names(f, vf)
+            if opts and opts[-1] in want:
+                if takes_value:
+                    pending = True
+                elif opts[-1] in vf:
+                    found = f[1 + len(opts) :] if w.value is not None else None
+        return found
 
     def subcommand(self, value_flags: Optional[Iterable[str]] = None) -> Optional[Word]:
         """The first non-option argument (`install` in `apt-get -y install x`), or None."""
@@ -744,6 +784,18 @@ class ShellScript(Node):
         nxt = self.items[k + 1] if k + 1 < len(self.items) else None
         return nxt if type(nxt) is Operator else None
 
+    def pipeline_of(self, unit: Unit) -> tuple[Unit, ...]:
+        """The units joined to `unit` by `|` or `|&` (itself included), in order."""
+        k = self._index(unit)
+        items = self.items
+        lo = k
+        while lo >= 2 and type(items[lo - 1]) is Operator and items[lo - 1].is_pipe:
+            lo -= 2
+        hi = k
+        while hi + 2 < len(items) and type(items[hi + 1]) is Operator and items[hi + 1].is_pipe:
+            hi += 2
+        return tuple(it for it in items[lo : hi + 1] if type(it) is not Operator)
+
     def command_at(self, offset: int) -> Optional[Unit]:
         """The unit whose span contains `offset`."""
         for u in self.units():
@@ -818,12 +870,14 @@ class ShellScript(Node):
 
     def remove_command(self, unit: Unit) -> "ShellScript":
         """Remove a command (or opaque unit) together with its joining operator: the one after
-        it, or for the last unit the one before it."""
+        it; for the last unit, or when operators start the lines (`\\\n    && unit`), the one
+        before it.  Comment lines outside the removed text are kept."""
         self._check(unit)
         k = self._index(unit)
         unit_idx = [i for i, it in enumerate(self.items) if type(it) is not Operator]
         pos = unit_idx.index(k)
-        if pos + 1 < len(unit_idx):
+        leading_layout = pos > 0 and "\n" in self.items[k - 1].leading
+        if pos + 1 < len(unit_idx) and not leading_layout:
             run = self.items[k : unit_idx[pos + 1]]
         elif pos > 0:
             run = self.items[unit_idx[pos - 1] + 1 : k + 1]
@@ -843,6 +897,8 @@ class ShellScript(Node):
             new = code[:lead_start] + merged
         else:
             merged = _merge_trivia(li, code[end : nxt.span[0]], first == 0, False)
+            if not merged and first > 0 and _glues(code[lead_start - 1], code[nxt.span[0]]):
+                merged = " "  # keep two words apart
             new = code[:lead_start] + merged + code[nxt.span[0] :]
         from .shell import parse_shell
 
@@ -856,8 +912,15 @@ class ShellScript(Node):
         ` && <escape><newline><indent>text` when its operators end lines), with the script's
         own escape character and line ending."""
         _, e = self._check(unit)
+        if type(unit) is Opaque and unit.reason == "heredoc":
+            raise ValueError("cannot add a command after a here-document's terminator line")
         code = self.code
         op = separator.strip()
+        if not op and "\n" in separator:  # newline-separated (a here-document script)
+            nl = "\r\n" if "\r\n" in code else "\n"
+            line_start = code.rfind("\n", 0, e) + 1
+            indent = re.match(r"[ \t]*", code[line_start:]).group()
+            return self.splice(e, e, nl + indent + text)
         conts = list(continuation_re(self.escape).finditer(code))
         if not op or not conts or "\n" in separator:
             return self.splice(e, e, separator + text)
@@ -884,6 +947,8 @@ class ShellScript(Node):
     ) -> "ShellScript":
         """Insert command `text` before `unit`, on the same line: `text && unit`."""
         s, _ = self._check(unit)
+        if type(unit) is Opaque and unit.reason == "heredoc" and unit.raw.startswith("<<"):
+            raise ValueError("cannot add a command before a RUN here-document")
         return self.splice(s, s, text + separator)
 
     def append_command(self, text: str, separator: str = " && ") -> "ShellScript":
@@ -966,7 +1031,12 @@ def _merge_trivia(li: str, ln: str, at_start: bool, at_end: bool) -> str:
         merged = li
     else:
         merged = li[: li.rindex("\n") + 1] + ln[ln.index("\n") + 1 :]
-    return merged or " "
+    return merged
+
+
+def _glues(before: str, after: str) -> bool:
+    """Would these two characters, once adjacent, join two tokens into one?"""
+    return not (before.isspace() or after.isspace() or before in ";&|<>()" or after in ";&|<>()")
 
 
 def _decode_ansi_c(s: str) -> str:

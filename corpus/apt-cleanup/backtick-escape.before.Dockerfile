@@ -1,0 +1,4 @@
+# escape=`
+FROM debian
+RUN apt-get update `
+    && apt-get install -y jq

@@ -1,0 +1,4 @@
+FROM debian
+RUN apt-get update \
+    # the compiler
+    && apt-get install -y --no-install-recommends gcc

@@ -1,0 +1,4 @@
+from debian
+run apt-get update \
+    && apt-get install -y --no-install-recommends jq \
+    && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,3 @@
+from debian
+run apt-get update \
+    && apt-get install -y jq

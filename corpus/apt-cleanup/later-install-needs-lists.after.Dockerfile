@@ -1,0 +1,3 @@
+FROM debian
+RUN apt-get update && apt-get install -y --no-install-recommends gcc
+RUN apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,2 @@
+FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -rf /var/lib/apt/lists/*

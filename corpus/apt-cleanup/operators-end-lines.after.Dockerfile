@@ -1,0 +1,5 @@
+FROM debian
+RUN apt-get update && \
+    apt-get install -y --no-install-recommends wget && \
+    echo done && \
+    rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,8 @@
+FROM debian:bookworm
+
+# refresh the lists
+RUN apt-get update
+# tools
+RUN apt-get install -y \
+        curl \
+        git

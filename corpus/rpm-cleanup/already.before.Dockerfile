@@ -1,0 +1,2 @@
+FROM fedora
+RUN dnf install -y nginx && dnf clean all

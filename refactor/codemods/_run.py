@@ -1,0 +1,84 @@
+"""What the package-manager codemods share: finding shell-form RUNs and their parsed bodies,
+cache mounts, and the stage an instruction belongs to."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..edit import body_text, with_body
+from ..nodes import Dockerfile, Instruction, Stage
+from ..shell import ShellScript, SimpleCommand, parse_shell
+
+
+@dataclass(frozen=True)
+class Run:
+    stage: Stage
+    inst: Instruction
+    script: ShellScript
+
+
+def stage_runs(df: Dockerfile) -> Iterator[Run]:
+    """Shell-form RUN instructions without heredocs, with their parsed bodies, stage by stage."""
+    for stage in df.stages:
+        for inst in stage.instructions:
+            if inst.cmd != "RUN" or inst.is_json or inst.heredocs or not inst.args:
+                continue
+            yield Run(stage, inst, parse_shell(body_text(inst), inst.escape))
+
+
+def heredoc_runs_using(df: Dockerfile, *tools: str) -> Iterator[Instruction]:
+    """RUNs whose heredoc bodies (which we leave alone) call one of `tools`."""
+    for inst in df.instructions:
+        if inst.cmd == "RUN" and inst.heredocs:
+            text = " ".join(h.content for h in inst.heredocs) + " " + inst.args
+            if any(t in text for t in tools):
+                yield inst
+
+
+def cache_mount_targets(inst: Instruction) -> list[str]:
+    """Targets of `--mount=type=cache,...` flags."""
+    out = []
+    for flag in inst.flags:
+        if not flag.startswith("--mount="):
+            continue
+        fields = dict(
+            (kv.split("=", 1) + [""])[:2] for kv in flag[len("--mount=") :].split(",") if kv
+        )
+        if fields.get("type") == "cache":
+            target = fields.get("target") or fields.get("dst") or fields.get("destination") or ""
+            out.append(target.rstrip("/"))
+    return out
+
+
+def has_cache_mount(inst: Instruction, *paths: str) -> bool:
+    targets = cache_mount_targets(inst)
+    return any(t == p or p.startswith(t + "/") or t.startswith(p + "/") for t in targets for p in paths)
+
+
+def subcommand(cmd: SimpleCommand) -> str | None:
+    word = cmd.subcommand()
+    return word.value if word is not None else None
+
+
+def is_only(script: ShellScript, accept) -> bool:
+    """Whether the script is nothing but commands `accept` likes (and no opaque parts)."""
+    cmds = script.commands()
+    return bool(cmds) and not script.has_opaque and len(cmds) == len(script.units()) and all(
+        accept(c) for c in cmds
+    )
+
+
+def rewrite(inst: Instruction, script: ShellScript) -> Instruction:
+    return with_body(inst, script.code)
+
+
+def env_in_stage(stage: Stage, name: str) -> bool:
+    """Whether the stage sets environment variable `name` with ENV or ARG."""
+    for inst in stage.instructions:
+        if inst.cmd == "ENV":
+            v = inst.value
+            if name in v[0::2]:
+                return True
+        elif inst.cmd == "ARG" and any(w.split("=", 1)[0] == name for w in inst.value):
+            return True
+    return False

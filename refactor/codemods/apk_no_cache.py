@@ -1,0 +1,64 @@
+"""apk-no-cache: `apk add --no-cache`, and no separate index download.
+
+What it does
+    Adds `--no-cache` to `apk add` in shell-form RUNs, and removes an `apk update` from the same
+    RUN, which `--no-cache` makes redundant.
+
+Why
+    Without `--no-cache`, apk keeps its package index in /var/cache/apk (a few MB per layer), and
+    an `apk update` kept in the layer does the same (hadolint DL3019). `--no-cache` fetches the
+    index for the install and keeps nothing.
+
+Example
+    RUN apk update && apk add curl   →   RUN apk add --no-cache curl
+
+Safety
+    Safe: the same packages are installed from a fresh index. Declines where a cache mount
+    serves /var/cache/apk, and leaves heredoc bodies as written.
+"""
+from __future__ import annotations
+
+from ..edit import replace_instruction
+from ..nodes import Dockerfile
+from ..results import Safety
+from ._run import has_cache_mount, heredoc_runs_using, rewrite, stage_runs, subcommand
+from .base import Codemod, Context
+
+
+class ApkNoCache(Codemod):
+    id = "apk-no-cache"
+    summary = "apk add --no-cache instead of a cached index"
+    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    safety = Safety.SAFE
+    hadolint = ("DL3019",)
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        for inst in heredoc_runs_using(df, "apk "):
+            ctx.skip(self, "apk in a heredoc body: left as written", inst)
+        for run in list(stage_runs(df)):
+            adds = [c for c in run.script.commands() if c.name == "apk" and subcommand(c) == "add"]
+            if not adds or all(c.has_flag("--no-cache") for c in adds):
+                continue
+            if has_cache_mount(run.inst, "/var/cache/apk", "/etc/apk/cache"):
+                ctx.skip(self, "a cache mount serves apk's cache", run.inst)
+                continue
+            script = run.script
+            notes = []
+            for i in range(len(script.commands())):
+                cmd = script.commands()[i]
+                if cmd.name == "apk" and subcommand(cmd) == "add" and not cmd.has_flag("--no-cache"):
+                    script = script.insert_after(cmd.subcommand(), "--no-cache")
+                    notes.append("added --no-cache to apk add")
+            while True:
+                update = next((c for c in script.commands() if c.name == "apk" and subcommand(c) == "update"), None)
+                if update is None or len(script.units()) < 2:
+                    break
+                script = script.remove_command(update)
+                notes.append("removed `apk update`: --no-cache fetches a fresh index for the install")
+            df = replace_instruction(df, run.inst, rewrite(run.inst, script))
+            for note in notes:
+                ctx.edit(self, run.inst, note)
+        return df
+
+
+CODEMOD = ApkNoCache()

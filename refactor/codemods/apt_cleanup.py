@@ -1,0 +1,243 @@
+"""apt-cleanup: apt-get update, install and cleanup in one RUN, without recommended packages.
+
+What it does
+    For each shell-form RUN that runs `apt-get install` (or `apt install`):
+    - merges an `apt-get update` that sits alone in the RUN just before it into this RUN;
+    - adds `-y` where the install would otherwise stop at a prompt;
+    - adds `--no-install-recommends`, and adds `ca-certificates` back when `curl`, `wget` or
+      `git` are installed (they get it only as a recommendation, and fail on HTTPS without it);
+    - ends the RUN with `rm -rf /var/lib/apt/lists/*`, merging a later RUN that only cleans up.
+
+Why
+    Lists fetched by `apt-get update` (~20-40 MB) stay in the image unless removed in the same
+    layer; an `apt-get update` cached in its own layer makes later installs use stale lists
+    (hadolint DL3009, DL3014, DL3015). Recommended packages are rarely needed in containers and
+    often add tens of megabytes.
+
+Example
+    RUN apt-get update
+    RUN apt-get install curl
+    →
+    RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\
+        && rm -rf /var/lib/apt/lists/*
+
+Safety
+    `-y`, the merge and the cleanup are safe. `--no-install-recommends` is unsafe: the image
+    gets fewer packages, and a program may have relied on a recommended one.
+    Declines (and says why) where a cache mount serves apt's folders, where the install sits in
+    a heredoc body, and where a later RUN of the stage (or of a stage built on it) installs
+    packages without its own `apt-get update`, which the cleanup would break.
+"""
+from __future__ import annotations
+
+from ..edit import remove_instruction, replace_instruction
+from ..nodes import Dockerfile, Instruction
+from ..results import Safety
+from ..shell import ShellScript, SimpleCommand
+from ._run import Run, has_cache_mount, heredoc_runs_using, is_only, rewrite, stage_runs, subcommand
+from .base import Codemod, Context
+
+APT = ("apt-get", "apt")
+LISTS = "/var/lib/apt/lists"
+CLEANUP = "rm -rf /var/lib/apt/lists/*"
+NEEDS_CA = ("curl", "wget", "git")
+YES_FLAGS = ("-y", "--yes", "--assume-yes", "-qq", "--force-yes")
+
+
+def _is_apt(cmd: SimpleCommand, *subs: str) -> bool:
+    return cmd.name in APT and subcommand(cmd) in subs
+
+
+def _removes_lists(cmd: SimpleCommand) -> bool:
+    return cmd.name == "rm" and any(
+        (w.text or "").rstrip("/*").rstrip("/") == LISTS for w in cmd.args
+    )
+
+
+def _is_cleanup(cmd: SimpleCommand) -> bool:
+    return _removes_lists(cmd) or _is_apt(cmd, "clean", "autoclean", "autoremove") or (
+        cmd.name == "rm" and all((w.text or "").startswith(("-", "/var/lib/apt", "/var/cache/apt", "/tmp"))
+                                 for w in cmd.args)
+    )
+
+
+def _package_words(cmd: SimpleCommand):
+    words = cmd.args_without_flags()
+    return [w for w in words[1:]]  # after "install"
+
+
+def _package_name(word) -> str:
+    value = word.value or word.text
+    return value.split("=", 1)[0].split(":", 1)[0]
+
+
+class AptCleanup(Codemod):
+    id = "apt-cleanup"
+    summary = "apt-get update, install -y --no-install-recommends and list cleanup in one RUN"
+    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    safety = Safety.SAFE
+    hadolint = ("DL3009", "DL3014", "DL3015")
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        for inst in heredoc_runs_using(df, "apt-get", "apt "):
+            ctx.skip(self, "apt in a heredoc body: left as written", inst)
+        done: set[int] = set()
+        for _ in range(4 * len(df.instructions) + 4):
+            target = next((r for r in stage_runs(df) if id(r.inst) not in done and self._wants(r)), None)
+            if target is None:
+                return df
+            new_df = self._fix(df, target, ctx)
+            if new_df is df:
+                done.add(id(target.inst))
+            df = new_df
+        return df
+
+    def _wants(self, run: Run) -> bool:
+        return any(_is_apt(c, "install") for c in run.script.commands())
+
+    def _fix(self, df: Dockerfile, run: Run, ctx: Context) -> Dockerfile:
+        inst, script = run.inst, run.script
+        if has_cache_mount(inst, "/var/lib/apt", "/var/cache/apt"):
+            ctx.skip(self, "a cache mount serves apt's folders: nothing to clean", inst)
+            return df
+        touched: list[Instruction] = []
+        notes: list[tuple[str, Safety]] = []
+
+        # 1. An `apt-get update` alone in the RUN just before: merge it in.
+        has_update = any(_is_apt(c, "update") for c in script.commands())
+        prev = _previous(df, run)
+        if not has_update and prev is not None and _only_update(prev) and not prev.flags:
+            prev_script = _script_of(prev)
+            script = script.prepend_command(prev_script.code.strip())
+            touched.append(prev)
+            notes.append(("merged the `apt-get update` RUN above into this one", Safety.SAFE))
+
+        # 2. Flags on every install.
+        allow_unsafe = bool(ctx.options.get("allow_unsafe", True))
+        for index in range(len(script.commands())):
+            cmd = script.commands()[index]
+            if not _is_apt(cmd, "install"):
+                continue
+            sub = cmd.subcommand()
+            if not cmd.has_flag(*YES_FLAGS):
+                script = script.insert_after(sub, "-y")
+                cmd = script.commands()[index]
+                sub = cmd.subcommand()
+                notes.append(("added -y so the install cannot stop at a prompt", Safety.SAFE))
+            if not cmd.has_flag("--no-install-recommends") and "Install-Recommends" not in cmd.code:
+                if not allow_unsafe:
+                    ctx.skip(self, "--no-install-recommends changes the packages installed (unsafe): not added", inst)
+                    continue
+                after = next((w for w in cmd.flags() if (w.text or "") in YES_FLAGS), sub)
+                script = script.insert_after(after, "--no-install-recommends")
+                cmd = script.commands()[index]
+                packages = _package_words(cmd)
+                names = {_package_name(w) for w in packages}
+                needs = sorted(n for n in names if n in NEEDS_CA)
+                if needs and "ca-certificates" not in names and packages:
+                    script = script.insert_after(packages[-1], _next_word_text(packages[-1], inst, "ca-certificates"))
+                    notes.append((
+                        "added --no-install-recommends, and ca-certificates, which "
+                        f"{' and '.join(needs)} only recommend{'s' * (len(needs) == 1)} but need for HTTPS",
+                        Safety.UNSAFE,
+                    ))
+                else:
+                    notes.append(("added --no-install-recommends", Safety.UNSAFE))
+
+        # 3. Lists removed in the same layer.
+        if not any(_removes_lists(c) for c in script.commands()):
+            reason = _cleanup_blocker(df, run)
+            if reason:
+                ctx.skip(self, reason, inst)
+            else:
+                nxt = _next(df, run)
+                if nxt is not None and not nxt.flags and is_only(_script_of(nxt), _is_cleanup) and any(
+                    _removes_lists(c) for c in _script_of(nxt).commands()
+                ):
+                    script = script.append_command(_script_of(nxt).code.strip())
+                    touched.append(nxt)
+                    notes.append(("merged the cleanup RUN below into this one, so the lists never reach a layer", Safety.SAFE))
+                else:
+                    script = script.append_command(CLEANUP)
+                    notes.append(("removes /var/lib/apt/lists/* in the same layer (saves the package lists, ~20-40 MB)", Safety.SAFE))
+
+        if not notes:
+            return df
+        new = rewrite(inst, script)
+        if touched and touched[-1] is not prev:
+            # The comments above a merged cleanup RUN describe the merged RUN now.
+            new = new.with_changes(leading=new.leading + touched[-1].leading)
+            df = df.with_changes(instructions=tuple(i for i in df.instructions if i is not touched[-1]))
+        df = replace_instruction(df, inst, new)
+        if prev is not None and prev in touched:
+            df = remove_instruction(df, prev)
+        for summary, safety in notes:
+            ctx.edit(self, inst, summary, safety=safety, touched=tuple(touched))
+        return df
+
+
+def _next_word_text(last, inst: Instruction, word: str) -> str:
+    """`word`, on a line of its own when the list it joins is written one package per line."""
+    leading = last.leading
+    if "\n" not in leading:
+        return word
+    indent = leading.rsplit("\n", 1)[1]
+    nl = "\r\n" if "\r\n" in leading else "\n"
+    return f"{inst.escape}{nl}{indent}{word}"
+
+
+def _script_of(inst: Instruction) -> ShellScript:
+    from ..edit import body_text
+    from ..shell import parse_shell
+
+    return parse_shell(body_text(inst), inst.escape)
+
+
+def _only_update(inst: Instruction) -> bool:
+    if inst.cmd != "RUN" or inst.is_json or inst.heredocs or not inst.args:
+        return False
+    return is_only(_script_of(inst), lambda c: _is_apt(c, "update"))
+
+
+def _neighbours(df: Dockerfile, run: Run) -> tuple[Instruction | None, Instruction | None]:
+    insts = run.stage.instructions
+    i = next(k for k, x in enumerate(insts) if x is run.inst)
+    prev = insts[i - 1] if i > 0 else None
+    nxt = insts[i + 1] if i + 1 < len(insts) else None
+    return prev, nxt
+
+
+def _previous(df: Dockerfile, run: Run) -> Instruction | None:
+    prev = _neighbours(df, run)[0]
+    return prev if prev is not None and prev.cmd == "RUN" else None
+
+
+def _next(df: Dockerfile, run: Run) -> Instruction | None:
+    nxt = _neighbours(df, run)[1]
+    return nxt if nxt is not None and nxt.cmd == "RUN" and not nxt.is_json and not nxt.heredocs and nxt.args else None
+
+
+def _cleanup_blocker(df: Dockerfile, run: Run) -> str | None:
+    """A later install in this stage, or in a stage built on it, that relies on these lists."""
+    later = False
+    stage_names = {run.stage.name.lower()} if run.stage.name else set()
+    stage_names.add(str(run.stage.index))
+    for other in stage_runs(df):
+        if other.stage.index == run.stage.index:
+            if other.inst is run.inst:
+                later = True
+                continue
+            if not later:
+                continue
+        elif other.stage.base_image.lower() not in stage_names:
+            continue
+        cmds = other.script.commands()
+        installs = [c for c in cmds if _is_apt(c, "install")]
+        updates = [c for c in cmds if _is_apt(c, "update")]
+        if installs and not updates:
+            line = other.inst.start.line if other.inst.start else 0
+            return f"a later RUN (line {line}) installs packages without `apt-get update`; removing the lists would break it"
+    return None
+
+
+CODEMOD = AptCleanup()

@@ -1,0 +1,78 @@
+"""node-cache-clean: clean the npm, yarn or pnpm cache in the RUN that filled it.
+
+What it does
+    Ends a shell-form RUN that runs `npm ci`/`npm install`, `yarn install` (or bare `yarn`,
+    `yarn add`), or `pnpm install` with `npm cache clean --force`, `yarn cache clean` or
+    `pnpm store prune`.
+
+Why
+    The package managers keep a copy of every downloaded tarball (~/.npm, the yarn cache,
+    the pnpm store), commonly 50-300 MB that the image never reads again (hadolint DL3060).
+
+Example
+    RUN yarn install --frozen-lockfile   →   RUN yarn install --frozen-lockfile && yarn cache clean
+
+Safety
+    Safe: node_modules is the same. Declines where a cache mount serves the cache folder (there
+    the cache is wanted, and it stays out of the image).
+"""
+from __future__ import annotations
+
+from ..edit import replace_instruction
+from ..nodes import Dockerfile
+from ..results import Safety
+from ._run import has_cache_mount, rewrite, stage_runs, subcommand
+from .base import Codemod, Context
+
+MANAGERS = {
+    # tool: (subcommands that fill the cache, clean command, cache folders)
+    "npm": (("ci", "install", "i", "add"), "npm cache clean --force", ("/root/.npm", "/home/node/.npm")),
+    "yarn": ((None, "install", "add"), "yarn cache clean", ("/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/root/.yarn")),
+    "pnpm": (("install", "i", "add"), "pnpm store prune", ("/root/.local/share/pnpm", "/pnpm")),
+}
+
+
+def _fills(cmd, tool: str) -> bool:
+    return cmd.name == tool and subcommand(cmd) in MANAGERS[tool][0]
+
+
+def _cleans(cmd, tool: str) -> bool:
+    sub = subcommand(cmd)
+    if tool == "pnpm":
+        return cmd.name == "pnpm" and sub == "store" and "prune" in cmd.arg_values
+    return cmd.name == tool and sub == "cache" and ("clean" in cmd.arg_values or "rm" in cmd.arg_values)
+
+
+class NodeCacheClean(Codemod):
+    id = "node-cache-clean"
+    summary = "npm/yarn/pnpm cache cleaned in the RUN that installs"
+    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    safety = Safety.SAFE
+    hadolint = ("DL3060",)
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        for run in list(stage_runs(df)):
+            cmds = run.script.commands()
+            todo = [t for t in MANAGERS if any(_fills(c, t) for c in cmds) and not any(_cleans(c, t) for c in cmds)]
+            if not todo:
+                continue
+            script = run.script
+            notes = []
+            for tool in todo:
+                if has_cache_mount(run.inst, *MANAGERS[tool][2]):
+                    ctx.skip(self, f"a cache mount serves the {tool} cache", run.inst)
+                    continue
+                if run.inst.flag_value("mount") is not None and "cache" in " ".join(run.inst.flags):
+                    ctx.skip(self, f"a cache mount may serve the {tool} cache", run.inst)
+                    continue
+                script = script.append_command(MANAGERS[tool][1])
+                notes.append(f"ends the RUN with `{MANAGERS[tool][1]}`")
+            if not notes:
+                continue
+            df = replace_instruction(df, run.inst, rewrite(run.inst, script))
+            for note in notes:
+                ctx.edit(self, run.inst, note)
+        return df
+
+
+CODEMOD = NodeCacheClean()

@@ -1,0 +1,72 @@
+"""pip-no-cache: `pip install --no-cache-dir`.
+
+What it does
+    Adds `--no-cache-dir` to `pip install` (also `pip3`, `python -m pip`) in shell-form RUNs.
+
+Why
+    pip keeps every wheel it downloads or builds in ~/.cache/pip, often tens to hundreds of MB
+    that the image never uses again (hadolint DL3042).
+
+Example
+    RUN pip install -r requirements.txt   →   RUN pip install --no-cache-dir -r requirements.txt
+
+Safety
+    Safe: the same packages are installed. Declines where `PIP_NO_CACHE_DIR` is set in the stage
+    or a cache mount serves pip's cache (there the cache is wanted, and it stays out of the image).
+"""
+from __future__ import annotations
+
+from ..edit import replace_instruction
+from ..nodes import Dockerfile
+from ..results import Safety
+from ._run import env_in_stage, has_cache_mount, rewrite, stage_runs
+from .base import Codemod, Context
+
+PIPS = ("pip", "pip3") + tuple(f"pip3.{n}" for n in range(6, 15))
+
+
+def _install_word(cmd):
+    """The `install` word of a pip install, or None."""
+    if cmd.name in PIPS:
+        sub = cmd.subcommand()
+        return sub if sub is not None and sub.value == "install" else None
+    if cmd.name and cmd.name.startswith("python"):
+        values = cmd.arg_values
+        for i, v in enumerate(values[:-2]):
+            if v == "-m" and values[i + 1] == "pip" and values[i + 2] == "install":
+                return cmd.args[i + 2]
+    return None
+
+
+class PipNoCache(Codemod):
+    id = "pip-no-cache"
+    summary = "pip install --no-cache-dir"
+    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    safety = Safety.SAFE
+    hadolint = ("DL3042",)
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        for run in list(stage_runs(df)):
+            wanted = [c for c in run.script.commands() if _install_word(c) is not None and not c.has_flag("--no-cache-dir")]
+            if not wanted:
+                continue
+            if env_in_stage(run.stage, "PIP_NO_CACHE_DIR"):
+                ctx.skip(self, "PIP_NO_CACHE_DIR is set in this stage", run.inst)
+                continue
+            if has_cache_mount(run.inst, "/root/.cache/pip", "/root/.cache"):
+                ctx.skip(self, "a cache mount serves pip's cache", run.inst)
+                continue
+            script = run.script
+            count = 0
+            for i in range(len(script.commands())):
+                cmd = script.commands()[i]
+                word = _install_word(cmd)
+                if word is not None and not cmd.has_flag("--no-cache-dir"):
+                    script = script.insert_after(word, "--no-cache-dir")
+                    count += 1
+            df = replace_instruction(df, run.inst, rewrite(run.inst, script))
+            ctx.edit(self, run.inst, "added --no-cache-dir to pip install" + (f" ({count}×)" if count > 1 else ""))
+        return df
+
+
+CODEMOD = PipNoCache()

@@ -1,0 +1,76 @@
+"""rpm-cleanup: `-y` and `clean all` for yum, dnf and microdnf installs, in the same RUN.
+
+What it does
+    In shell-form RUNs that run `yum install`, `dnf install` or `microdnf install`: adds `-y`
+    to yum and dnf, and ends the RUN with `<tool> clean all` (plus `rm -rf /var/cache/yum` for
+    yum), merging a later RUN that only cleans up.
+
+Why
+    yum and dnf keep downloaded metadata and packages in /var/cache (often 50-150 MB) unless the
+    layer that installs also cleans (hadolint DL3032, DL3040, DL3041); without `-y` the install
+    waits for an answer that never comes (DL3030, DL3038).
+
+Example
+    RUN dnf install nginx   →   RUN dnf install -y nginx && dnf clean all
+
+Safety
+    Safe: the same packages end up installed; later installs fetch metadata again. Declines
+    where a cache mount serves /var/cache/yum or /var/cache/dnf.
+"""
+from __future__ import annotations
+
+from ..edit import replace_instruction
+from ..nodes import Dockerfile
+from ..results import Safety
+from ._run import has_cache_mount, heredoc_runs_using, rewrite, stage_runs, subcommand
+from .base import Codemod, Context
+
+TOOLS = ("yum", "dnf", "microdnf")
+
+
+def _cleans(cmd, tool: str) -> bool:
+    return cmd.name == tool and subcommand(cmd) == "clean"
+
+
+class RpmCleanup(Codemod):
+    id = "rpm-cleanup"
+    summary = "yum/dnf/microdnf install -y and clean all in the same RUN"
+    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    safety = Safety.SAFE
+    hadolint = ("DL3030", "DL3032", "DL3038", "DL3040", "DL3041")
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        for inst in heredoc_runs_using(df, "yum ", "dnf "):
+            ctx.skip(self, "yum/dnf in a heredoc body: left as written", inst)
+        for run in list(stage_runs(df)):
+            cmds = run.script.commands()
+            tools = [t for t in TOOLS if any(c.name == t and subcommand(c) in ("install", "groupinstall", "update", "upgrade") for c in cmds)]
+            if not tools:
+                continue
+            if has_cache_mount(run.inst, "/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5"):
+                ctx.skip(self, "a cache mount serves the package cache", run.inst)
+                continue
+            script = run.script
+            notes = []
+            for i in range(len(script.commands())):
+                cmd = script.commands()[i]
+                if cmd.name in ("yum", "dnf") and subcommand(cmd) in ("install", "groupinstall", "update", "upgrade"):
+                    if not cmd.has_flag("-y", "--assumeyes"):
+                        script = script.insert_after(cmd.subcommand(), "-y")
+                        notes.append(f"added -y to {cmd.name} {subcommand(cmd)}")
+            for tool in tools:
+                if not any(_cleans(c, tool) for c in script.commands()):
+                    script = script.append_command(f"{tool} clean all")
+                    notes.append(f"ends the RUN with `{tool} clean all` (the metadata and package cache stay out of the layer)")
+                if tool == "yum" and not any(c.name == "rm" and "/var/cache/yum" in c.code for c in script.commands()):
+                    script = script.append_command("rm -rf /var/cache/yum")
+                    notes.append("removes /var/cache/yum, which `yum clean all` leaves behind")
+            if not notes:
+                continue
+            df = replace_instruction(df, run.inst, rewrite(run.inst, script))
+            for note in notes:
+                ctx.edit(self, run.inst, note)
+        return df
+
+
+CODEMOD = RpmCleanup()

@@ -1,0 +1,185 @@
+"""The engine's guarantees, with small test codemods that behave well or badly on purpose."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from refactor.codemods.base import Codemod, Context
+from refactor.edit import new_instruction, remove_instruction, replace_instruction, with_body
+from refactor.engine import Selection, make_selection, refactor_text
+from refactor.nodes import Dockerfile
+from refactor.results import Safety
+
+
+class Shout(Codemod):
+    """Upper-cases `echo` arguments in RUN: a well-behaved, idempotent codemod."""
+
+    id = "shout"
+    summary = "shout"
+    rationale = "test"
+    safety = Safety.SAFE
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        for inst in df.instructions:
+            if inst.cmd == "RUN" and inst.args.startswith("echo ") and inst.args != inst.args.upper():
+                from refactor.pragmas import is_ignored
+
+                if is_ignored(inst, self.id):
+                    ctx.skip(self, "ignored", inst)
+                    continue
+                new = with_body(inst, inst.args.upper())
+                df = replace_instruction(df, inst, new)
+                ctx.edit(self, inst, "upper-cased")
+        return df
+
+
+class Sneaky(Shout):
+    """Changes an instruction without saying so."""
+
+    id = "sneaky"
+
+    def transform(self, df, ctx):
+        first = df.instructions[0]
+        if first.args == "other":
+            return df
+        df = replace_instruction(df, first, new_instruction("FROM other", df))
+        last = df.instructions[-1]
+        df = replace_instruction(df, last, new_instruction("RUN changed", df))
+        ctx.edit(self, last, "changed the last one")
+        return df
+
+
+class DropsComments(Shout):
+    id = "drops-comments"
+
+    def transform(self, df, ctx):
+        for inst in df.instructions:
+            if inst.leading:
+                ctx.edit(self, inst, "dropped comments")
+                return replace_instruction(df, inst, inst.with_changes(leading=()))
+        return df
+
+
+class Flipper(Shout):
+    """Never converges: adds a line every run."""
+
+    id = "flipper"
+
+    def transform(self, df, ctx):
+        last = df.instructions[-1]
+        ctx.edit(self, last, "appended")
+        return df.with_changes(instructions=df.instructions + (new_instruction("RUN again", df),))
+
+
+class Remover(Shout):
+    id = "remover"
+
+    def transform(self, df, ctx):
+        for inst in df.instructions:
+            if inst.cmd == "MAINTAINER":
+                ctx.edit(self, inst, "removed MAINTAINER")
+                return remove_instruction(df, inst)
+        return df
+
+
+class Risky(Shout):
+    id = "risky"
+    safety = Safety.SAFE
+
+    def transform(self, df, ctx):
+        for inst in df.instructions:
+            if inst.cmd == "RUN" and "risky" not in inst.args:
+                ctx.edit(self, inst, "risky", safety=Safety.UNSAFE)
+                return replace_instruction(df, inst, with_body(inst, inst.args + " risky"))
+        return df
+
+
+def sel(*codemods, safe_only=False, explicit=()):
+    return Selection(tuple(codemods), frozenset(explicit), safe_only)
+
+
+SRC = "FROM debian\n# say hi\nRUN echo hi \\\n    there\n# keep me\nRUN true\n"
+
+
+def test_good_codemod_edits_and_everything_else_stays():
+    r = refactor_text(SRC, Path("Dockerfile"), None, sel(Shout()))
+    assert r.error is None
+    assert r.output == "FROM debian\n# say hi\nRUN ECHO HI     THERE\n# keep me\nRUN true\n"
+    assert [e.codemod for e in r.edits] == ["shout"]
+    assert r.edits[0].line == 3
+
+
+def test_no_change_returns_input_unchanged():
+    r = refactor_text("FROM x\nRUN true\n", Path("Dockerfile"), None, sel(Shout()))
+    assert not r.changed and r.output == r.original and not r.edits
+
+
+def test_unclaimed_change_is_refused():
+    r = refactor_text(SRC, Path("Dockerfile"), None, sel(Sneaky()))
+    assert r.error and "no codemod claimed" in r.error
+    assert r.output == SRC
+
+
+def test_lost_comment_is_refused():
+    r = refactor_text(SRC, Path("Dockerfile"), None, sel(DropsComments()))
+    assert r.error and "comment would be lost" in r.error
+
+
+def test_non_converging_codemod_is_refused():
+    r = refactor_text(SRC, Path("Dockerfile"), None, sel(Flipper()))
+    assert r.error and "fixed point" in r.error
+
+
+def test_removed_instruction_keeps_its_comments():
+    r = refactor_text("FROM x\n# who\nMAINTAINER me\nRUN true\n", Path("D"), None, sel(Remover()))
+    assert r.output == "FROM x\n# who\nRUN true\n"
+
+
+def test_pragma_protects_an_instruction():
+    src = "FROM x\n# dockwright: ignore[shout]\nRUN echo a\nRUN echo b\n"
+    r = refactor_text(src, Path("D"), None, sel(Shout()))
+    assert r.output == "FROM x\n# dockwright: ignore[shout]\nRUN echo a\nRUN ECHO B\n"
+    src_all = "FROM x\n# dockwright: ignore\nRUN echo a\n"
+    assert not refactor_text(src_all, Path("D"), None, sel(Shout())).changed
+
+
+def test_pragma_is_enforced_even_if_a_codemod_forgets():
+    class Careless(Shout):
+        id = "careless"
+
+        def transform(self, df, ctx):
+            inst = df.instructions[1]
+            if "x" in inst.args:
+                return df
+            ctx.edit(self, inst, "x")
+            return replace_instruction(df, inst, with_body(inst, inst.args + " x"))
+
+    src = "FROM x\n# dockwright: ignore[careless]\nRUN echo a\n"
+    r = refactor_text(src, Path("D"), None, sel(Careless()))
+    assert not r.changed
+    assert any("dockwright: ignore" in s.reason for s in r.skips)
+
+
+def test_skip_file_pragma():
+    r = refactor_text("# dockwright: skip-file\nFROM x\nRUN echo a\n", Path("D"), None, sel(Shout()))
+    assert not r.changed and r.skips
+
+
+def test_unsafe_edit_needs_consent():
+    r = refactor_text(SRC, Path("D"), None, sel(Risky(), safe_only=True))
+    assert not r.changed
+    assert any("unsafe" in s.reason for s in r.skips)
+    r = refactor_text(SRC, Path("D"), None, sel(Risky(), safe_only=True, explicit=("risky",)))
+    assert r.changed and r.edits[0].safety is Safety.UNSAFE
+
+
+def test_parse_error_is_reported_not_raised():
+    r = refactor_text("FROM x\nENV A\n", Path("Dockerfile"), None, sel(Shout()))
+    assert r.error == "Dockerfile:2:1: ENV must have two arguments"
+    assert r.output == r.original
+
+
+def test_selection_rejects_unknown_ids():
+    with pytest.raises(ValueError, match="unknown codemod"):
+        make_selection(["no-such-codemod"])
