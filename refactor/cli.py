@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -13,12 +14,29 @@ from .sourcefile import UnreadableFile, decode_source, read_source
 
 
 class _DefaultGroup(click.Group):
-    """`dockwright [OPTIONS] PATHS…` runs the refactoring; a known first word is a subcommand."""
+    """`dockwright [OPTIONS] PATHS…` runs the refactoring; a known first word is a subcommand.
+    Subcommands with heavy imports (bot, verify) load only when used, to keep start-up fast."""
 
     default_command = "refactor"
+    lazy = {"bot": ("refactor.bot", "bot_command"), "verify": ("refactor.verify_cli", "verify_command")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module, attr = self.lazy[name]
+            try:
+                self.add_command(getattr(importlib.import_module(module), attr), name)
+            except ImportError:
+                return None
+        return super().get_command(ctx, name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        known = {*self.commands, *self.lazy}
+        if not args or (args[0] not in known and args[0] not in ("--help", "-h", "--version")):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
@@ -101,7 +119,8 @@ def _process(args: tuple[str, str | None, list[str] | None, list[str], bool]):
 @click.option("--no-color", is_flag=True, help="Never colour the diff.")
 @click.option("-q", "--quiet", is_flag=True, help="Only diffs and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also say why codemods declined.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Files processed in parallel.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Files processed in parallel [default: one per CPU when there are many files].")
 @click.option("--verify", "verify_apply", is_flag=True, help="With --apply: write only files whose refactored image builds (and passes --smoke).")
 @click.option("--smoke", help="With --verify: a command run in both images that must succeed.")
 def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, safe_only, context_dir,
@@ -112,7 +131,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     from .report import Report, explanation, file_diff, result_json, sarif, skip_lines
     from .results import FileResult
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if not paths:
         raise click.UsageError("no PATHS given (a Dockerfile, a folder, or - for stdin)")
     if mode_apply and mode_diff:
@@ -156,6 +175,8 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     jobs_args = [(str(p), context_dir, select_l, ignore_l, safe) for p in files]
     results: list[FileResult] = []
     show_progress = len(jobs_args) >= 20 and sys.stderr.isatty() and not quiet
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 8) if len(jobs_args) >= 16 else 1
     if jobs > 1 and len(jobs_args) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -183,17 +204,19 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     if mode_apply:
         _apply(results, report, fmt, quiet, verbose, verify_apply, smoke, context_dir)
     else:
+        show_diff = mode_diff or not mode_check
         for r in results:
-            if fmt == "text":
-                if r.changed:
-                    if not quiet:
-                        click.echo(explanation(r, verbose), nl=False)
-                    if r.path == Path("<stdin>") and not mode_diff and not mode_check:
-                        pass
-                    d = file_diff(r)
-                    click.echo(colorize(d) if color else d, nl=False)
-                elif verbose and r.skips:
-                    click.echo(skip_lines(r), nl=False, err=True)
+            if fmt != "text":
+                continue
+            if r.changed and show_diff:
+                if not quiet:
+                    click.echo(explanation(r, verbose), nl=False)
+                d = file_diff(r)
+                click.echo(colorize(d) if color else d, nl=False)
+            elif r.changed:
+                click.echo(f"would change: {r.path} ({len(r.edits)} edit{'s' * (len(r.edits) != 1)})", err=True)
+            if verbose and r.skips and not (r.changed and show_diff):
+                click.echo(skip_lines(r), nl=False, err=True)
         if fmt == "text" and not quiet:
             verb = "would change" if mode_check else "to change"
             click.echo(report.summary(verb), err=True)
@@ -273,11 +296,3 @@ def explain_command(codemod_id: str) -> None:
     if c.hadolint:
         click.echo(f"\nAnswers hadolint {', '.join(c.hadolint)}.")
 
-
-def _register_optional_commands() -> None:
-    from .bot import bot_command
-
-    main.add_command(bot_command)
-
-
-_register_optional_commands()

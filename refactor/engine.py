@@ -115,14 +115,10 @@ def _check_codemod_output(
     before_touched: set[int],
     protected: dict[int, frozenset[str] | None],
 ) -> str | None:
+    # Each new instruction was parsed when it was made (refactor.edit); the whole output is
+    # parsed again once, at the end (refactor_text).
     if len(ctx.edits) == before_edits:
         return "changed the file without recording an edit (refused)"
-    try:
-        reparsed = parse_dockerfile(new.code)
-    except ParseError as e:
-        return f"its output does not parse ({e.message}); change dropped"
-    if reparsed.code != new.code:
-        return "its output does not round-trip; change dropped"
     for tid in ctx.touched - before_touched:
         ids = protected.get(tid)
         if ids is not None and (not ids or codemod.id in ids):
@@ -199,7 +195,14 @@ def refactor_text(
                 problem = f"a comment would be lost: {next(iter(missing))!r}"
         output = out.code
         if problem is None:
-            again, ctx2 = refactor_tree(parse_dockerfile(output), selection, path=path, build_context=build_context)
+            try:
+                reparsed = parse_dockerfile(output)
+            except ParseError as e:
+                codemods = ", ".join(sorted({e.codemod for e in ctx.edits}))
+                raise _Rejected(f"the output of {codemods} does not parse: {e.format(name)}") from None
+            if reparsed.code != output:
+                raise _Rejected("the output does not round-trip")
+            again, ctx2 = refactor_tree(reparsed, selection, path=path, build_context=build_context)
             if ctx2.edits:
                 problem = (
                     "a second run would change the output again "

@@ -244,6 +244,8 @@ class Instruction(Node):
     # Where the parser found it; None for instructions a codemod created.
     start: Position | None = field(default=None, compare=False)
     end_line: int = field(default=0, compare=False)
+    # Derived values, computed once per node (nodes are immutable; `with_changes` starts afresh).
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
     _CHILDREN: ClassVar[tuple[str, ...]] = ("leading", "pieces", "heredocs")
 
     def _codegen(self, out: list[str]) -> None:
@@ -266,11 +268,17 @@ class Instruction(Node):
     def logical(self) -> str:
         """The instruction's line as BuildKit assembles it: continuations and the comment lines
         inside them removed, the first line's indentation dropped."""
-        return "".join([p.text for p in self.pieces if type(p) is Piece])
+        memo = self._memo
+        if "logical" not in memo:
+            memo["logical"] = "".join([p.text for p in self.pieces if type(p) is Piece])
+        return memo["logical"]
 
     @property
     def split(self) -> buildkit.Split:
-        return buildkit.split_command(self.logical)
+        memo = self._memo
+        if "split" not in memo:
+            memo["split"] = buildkit.split_command(self.logical)
+        return memo["split"]
 
     @property
     def keyword(self) -> str:
@@ -293,8 +301,11 @@ class Instruction(Node):
 
     @property
     def parsed(self) -> buildkit.Parsed:
-        s = self.split
-        return buildkit.parse_arguments(s.cmd, s.args, self.escape)
+        memo = self._memo
+        if "parsed" not in memo:
+            s = self.split
+            memo["parsed"] = buildkit.parse_arguments(s.cmd, s.args, self.escape)
+        return memo["parsed"]
 
     @property
     def value(self) -> tuple[str, ...]:

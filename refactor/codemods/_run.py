@@ -3,6 +3,7 @@ cache mounts, and the stage an instruction belongs to."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from ..edit import body_text, with_body
@@ -17,13 +18,22 @@ class Run:
     script: ShellScript
 
 
-def stage_runs(df: Dockerfile) -> Iterator[Run]:
-    """Shell-form RUN instructions without heredocs, with their parsed bodies, stage by stage."""
+@lru_cache(maxsize=4096)
+def parsed_body(text: str, escape: str) -> ShellScript:
+    # Shell trees are immutable, and every codemod reads the same RUN bodies: parse each once.
+    return parse_shell(text, escape)
+
+
+def stage_runs(df: Dockerfile, *needles: str) -> Iterator[Run]:
+    """Shell-form RUN instructions without heredocs, with their parsed bodies, stage by stage;
+    with `needles`, only those whose text mentions one of them."""
     for stage in df.stages:
         for inst in stage.instructions:
             if inst.cmd != "RUN" or inst.is_json or inst.heredocs or not inst.args:
                 continue
-            yield Run(stage, inst, parse_shell(body_text(inst), inst.escape))
+            if needles and not any(n in inst.args for n in needles):
+                continue
+            yield Run(stage, inst, parsed_body(body_text(inst), inst.escape))
 
 
 def heredoc_runs_using(df: Dockerfile, *tools: str) -> Iterator[Instruction]:

@@ -35,7 +35,7 @@ class ApkNoCache(Codemod):
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         for inst in heredoc_runs_using(df, "apk "):
             ctx.skip(self, "apk in a heredoc body: left as written", inst)
-        for run in list(stage_runs(df)):
+        for run in list(stage_runs(df, "apk")):
             adds = [c for c in run.script.commands() if c.name == "apk" and subcommand(c) == "add"]
             if not adds or all(c.has_flag("--no-cache") for c in adds):
                 continue

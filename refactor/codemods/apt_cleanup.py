@@ -34,7 +34,7 @@ from ..edit import remove_instruction, replace_instruction
 from ..nodes import Dockerfile, Instruction
 from ..results import Safety
 from ..shell import ShellScript, SimpleCommand
-from ._run import Run, has_cache_mount, heredoc_runs_using, is_only, rewrite, stage_runs, subcommand
+from ._run import Run, has_cache_mount, heredoc_runs_using, is_only, parsed_body, rewrite, stage_runs, subcommand
 from .base import Codemod, Context
 
 APT = ("apt-get", "apt")
@@ -83,7 +83,7 @@ class AptCleanup(Codemod):
             ctx.skip(self, "apt in a heredoc body: left as written", inst)
         done: set[int] = set()
         for _ in range(4 * len(df.instructions) + 4):
-            target = next((r for r in stage_runs(df) if id(r.inst) not in done and self._wants(r)), None)
+            target = next((r for r in stage_runs(df, "apt") if id(r.inst) not in done and self._wants(r)), None)
             if target is None:
                 return df
             new_df = self._fix(df, target, ctx)
@@ -188,9 +188,8 @@ def _next_word_text(last, inst: Instruction, word: str) -> str:
 
 def _script_of(inst: Instruction) -> ShellScript:
     from ..edit import body_text
-    from ..shell import parse_shell
 
-    return parse_shell(body_text(inst), inst.escape)
+    return parsed_body(body_text(inst), inst.escape)
 
 
 def _only_update(inst: Instruction) -> bool:
@@ -222,7 +221,7 @@ def _cleanup_blocker(df: Dockerfile, run: Run) -> str | None:
     later = False
     stage_names = {run.stage.name.lower()} if run.stage.name else set()
     stage_names.add(str(run.stage.index))
-    for other in stage_runs(df):
+    for other in stage_runs(df, "apt"):
         if other.stage.index == run.stage.index:
             if other.inst is run.inst:
                 later = True

@@ -51,7 +51,7 @@ class NodeCacheClean(Codemod):
     hadolint = ("DL3060",)
 
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
-        for run in list(stage_runs(df)):
+        for run in list(stage_runs(df, "npm", "yarn", "pnpm")):
             cmds = run.script.commands()
             todo = [t for t in MANAGERS if any(_fills(c, t) for c in cmds) and not any(_cleans(c, t) for c in cmds)]
             if not todo:

@@ -46,7 +46,7 @@ class PipNoCache(Codemod):
     hadolint = ("DL3042",)
 
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
-        for run in list(stage_runs(df)):
+        for run in list(stage_runs(df, "pip")):
             wanted = [c for c in run.script.commands() if _install_word(c) is not None and not c.has_flag("--no-cache-dir")]
             if not wanted:
                 continue

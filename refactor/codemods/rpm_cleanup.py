@@ -42,7 +42,7 @@ class RpmCleanup(Codemod):
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         for inst in heredoc_runs_using(df, "yum ", "dnf "):
             ctx.skip(self, "yum/dnf in a heredoc body: left as written", inst)
-        for run in list(stage_runs(df)):
+        for run in list(stage_runs(df, "yum", "dnf")):
             cmds = run.script.commands()
             tools = [t for t in TOOLS if any(c.name == t and subcommand(c) in ("install", "groupinstall", "update", "upgrade") for c in cmds)]
             if not tools:

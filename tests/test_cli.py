@@ -1,0 +1,253 @@
+"""The command line: every mode, option and exit code, and what happens to bad input."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from refactor.cli import main
+
+APT = "FROM debian\n# tools\nRUN apt-get update && apt-get install -y curl\n"
+APT_FIXED = (
+    "FROM debian\n# tools\nRUN apt-get update && apt-get install -y --no-install-recommends curl"
+    " ca-certificates && rm -rf /var/lib/apt/lists/*\n"
+)
+CLEAN = "FROM debian\nRUN echo nothing to do\n"
+
+
+def run(args, input=None, cwd=None):
+    runner = CliRunner()
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        return runner.invoke(main, args, input=input, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    (tmp_path / "Dockerfile").write_text(APT)
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "Containerfile").write_text(CLEAN)
+    (tmp_path / "svc" / "api.Dockerfile").write_text("FROM alpine\nRUN apk add curl\n")
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "Dockerfile").write_text(APT)  # never walked into
+    return tmp_path
+
+
+def test_diff_is_default_and_exits_zero(repo):
+    r = run([str(repo)])
+    assert r.exit_code == 0
+    assert "+RUN apt-get update && apt-get install -y --no-install-recommends" in r.output
+    assert "[apt-cleanup] (unsafe)" in r.output and "[apk-no-cache] (safe)" in r.output
+    assert "node_modules" not in r.output
+    assert (repo / "Dockerfile").read_text() == APT  # --diff writes nothing
+
+
+def test_check_exits_one_when_something_would_change(repo):
+    assert run(["--check", str(repo)]).exit_code == 1
+    assert run(["--check", str(repo / "svc" / "Containerfile")]).exit_code == 0
+
+
+def test_apply_writes_in_place_and_summarises(repo):
+    r = run(["--apply", str(repo)])
+    assert r.exit_code == 0
+    assert (repo / "Dockerfile").read_text() == APT_FIXED
+    assert (repo / "svc" / "api.Dockerfile").read_text() == "FROM alpine\nRUN apk add --no-cache curl\n"
+    assert "2 files changed, 3 edits" in r.output
+    assert run(["--check", str(repo)]).exit_code == 0  # idempotent on disk
+
+
+def test_diff_fed_to_patch_gives_what_apply_writes(repo, tmp_path_factory):
+    if shutil.which("patch") is None:
+        pytest.skip("patch not installed")
+    files = {
+        "Dockerfile": APT,
+        "crlf.Dockerfile": "FROM debian\r\nRUN apt-get update \\\r\n    && apt-get install -y jq\r\n",
+        "bom.Dockerfile": "\ufeffFROM debian\nRUN pip install flask",
+    }
+    a = tmp_path_factory.mktemp("a")
+    b = tmp_path_factory.mktemp("b")
+    for name, text in files.items():
+        (a / name).write_bytes(text.encode())
+        (b / name).write_bytes(text.encode())
+    # A real process: the test runner's captured output would normalise the CRLF lines.
+    exe = str(Path(sys.executable).parent / "dockwright")
+    diff = subprocess.run([exe, "--diff", "--no-color", "."], cwd=a, capture_output=True).stdout
+    subprocess.run([exe, "--apply", "."], cwd=b, capture_output=True)
+    out = subprocess.run(["patch", "-p1"], input=diff, cwd=a, capture_output=True)
+    assert out.returncode == 0, (out.stdout, out.stderr, diff)
+    for name in files:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert (b / "bom.Dockerfile").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in (b / "crlf.Dockerfile").read_bytes()
+    assert not (b / "bom.Dockerfile").read_bytes().endswith(b"\n")
+
+
+def test_apply_keeps_file_mode(repo):
+    df = repo / "Dockerfile"
+    df.chmod(0o640)
+    run(["--apply", str(df)])
+    assert stat.S_IMODE(df.stat().st_mode) == 0o640
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".Dockerfile")] == []  # no temp left
+
+
+def test_select_ignore_and_safe_only(repo):
+    df = str(repo / "Dockerfile")
+    r = run(["--select", "pip-no-cache", df])
+    assert r.exit_code == 0 and "+RUN" not in r.output
+    r = run(["--ignore", "apt-cleanup", df])
+    assert "+RUN" not in r.output
+    r = run(["--safe-only", df])
+    assert "--no-install-recommends" not in r.output and "rm -rf /var/lib/apt/lists/*" in r.output
+    r = run(["--safe-only", "--select", "apt-cleanup", df])  # naming it is consent
+    assert "--no-install-recommends" in r.output
+    r = run(["--select", "no-such-codemod", df])
+    assert r.exit_code == 2 and "unknown codemod id" in r.output
+
+
+def test_config_file_and_pyproject(repo):
+    (repo / ".dockwright.toml").write_text('ignore = ["apk-no-cache"]\nsafe-only = true\n')
+    r = run([str(repo)], cwd=repo)
+    assert "apk add --no-cache" not in r.output and "--no-install-recommends" not in r.output
+    (repo / ".dockwright.toml").unlink()
+    (repo / "pyproject.toml").write_text('[tool.dockwright]\nexclude = ["svc/*"]\n')
+    r = run(["."], cwd=repo)
+    assert "api.Dockerfile" not in r.output and "a/Dockerfile" in r.output
+    (repo / "pyproject.toml").write_text('[tool.dockwright]\nbogus = 1\n')
+    r = run(["."], cwd=repo)
+    assert r.exit_code == 2 and "unknown key" in r.output
+
+
+def test_inline_pragmas(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text("# dockwright: skip-file\n" + APT)
+    assert run(["--check", str(f)]).exit_code == 0
+    f.write_text("FROM debian\n# dockwright: ignore[apt-cleanup]\nRUN apt-get update && apt-get install -y curl\n")
+    assert run(["--check", str(f)]).exit_code == 0
+
+
+def test_json_and_sarif(repo):
+    r = run(["--format", "json", str(repo / "Dockerfile")])
+    data = json.loads(r.output)
+    assert data["summary"]["changed"] == 1
+    f = data["files"][0]
+    assert {e["codemod"] for e in f["edits"]} == {"apt-cleanup"}
+    assert f["diff"].startswith("--- a/")
+    r = run(["--format", "sarif", str(repo / "Dockerfile")])
+    sarif = json.loads(r.output)
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    assert results and all(x["ruleId"] == "apt-cleanup" for x in results)
+    assert results[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+
+
+def test_quiet_verbose_and_color(repo):
+    df = str(repo / "Dockerfile")
+    assert "# " not in run(["-q", df]).output.split("---")[0]
+    f = repo / "cached.Dockerfile"
+    f.write_text("FROM node:20\nRUN --mount=type=cache,target=/root/.npm npm ci\n")
+    assert "skipped [node-cache-clean]" in run(["-v", str(f)]).output
+    assert "\x1b[" not in run(["--no-color", df]).output
+
+
+def test_stdin(repo):
+    r = run(["-"], input=APT)
+    assert "+RUN apt-get update" in r.output
+    r = run(["--apply", "-"], input=APT)
+    assert APT_FIXED in r.output
+
+
+def test_jobs_gives_the_same_result(repo):
+    one = run(["--no-color", str(repo)]).output
+    two = run(["--no-color", "-j", "2", str(repo)]).output
+    assert one == two
+
+
+def test_context_option(repo, tmp_path_factory):
+    ctx = tmp_path_factory.mktemp("ctx")
+    r = run(["--context", str(ctx), str(repo / "Dockerfile")])
+    assert r.exit_code == 0
+    r = run(["--context", str(ctx / "missing"), str(repo / "Dockerfile")])
+    assert r.exit_code == 2
+
+
+def test_bad_input_is_reported_and_others_still_processed(tmp_path):
+    good = tmp_path / "Dockerfile"
+    good.write_text(APT)
+    binary = tmp_path / "Dockerfile.bin"
+    binary.write_bytes(b"FROM x\n\x00\x01\x02")
+    latin = tmp_path / "Dockerfile.latin1"
+    latin.write_bytes("FROM debian\nLABEL author=Ren\xe9\n".encode("latin-1"))
+    broken = tmp_path / "Dockerfile.broken"
+    broken.write_text("FROM debian\nRUN <<EOF\nnever ends\n")
+    before = {p: p.read_bytes() for p in (binary, latin, broken)}
+    r = run(["--apply", str(tmp_path)])
+    assert r.exit_code == 2
+    assert f"{binary}:2:1: binary file" in r.output
+    assert f"{latin}:2:17: not UTF-8 text" in r.output
+    assert f"{broken}:2:1: unterminated heredoc" in r.output
+    assert "Traceback" not in r.output
+    assert good.read_text() == APT_FIXED  # the good file was still processed
+    assert {p: p.read_bytes() for p in before} == before  # bad ones untouched
+
+
+def test_unreadable_path_and_directory_loop(tmp_path):
+    r = run([str(tmp_path / "nope" / "Dockerfile")])
+    assert r.exit_code == 2 and "cannot read" in r.output
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "Dockerfile").write_text(APT)
+    os.symlink(tmp_path, tmp_path / "a" / "loop")
+    r = run(["--check", str(tmp_path)])
+    assert "directory loop" in r.output
+    assert r.exit_code == 2
+    assert "+RUN" not in r.output  # --check alone lists files, prints no diff
+    assert "would change" in r.output
+    if os.geteuid() != 0:
+        locked = tmp_path / "locked.Dockerfile"
+        locked.write_text(APT)
+        locked.chmod(0)
+        assert "cannot read" in run([str(locked)]).output
+
+
+def test_usage_errors():
+    assert run([]).exit_code == 2
+    assert run(["--apply", "--diff", "x"]).exit_code == 2
+
+
+def test_parse_subcommand(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text("FROM a AS b\nRUN --mount=type=cache,target=/x echo hi\n")
+    r = run(["parse", "--json", str(f)])
+    data = json.loads(r.output)
+    assert data[1]["flags"] == ["--mount=type=cache,target=/x"] and data[1]["value"] == ["echo hi"]
+    r = run(["parse", str(f)])
+    assert "stage 0" in r.output and "RUN" in r.output
+    f.write_text("# escape=x\nFROM a\n")
+    r = run(["parse", str(f)])
+    assert r.exit_code == 2 and f"{f}:1:1: invalid escape token" in r.output
+
+
+def test_codemods_and_explain():
+    r = run(["codemods"])
+    assert "apt-cleanup" in r.output and "safe" in r.output
+    r = run(["explain", "apt-cleanup"])
+    assert "DL3009" in r.output
+    assert run(["explain", "nope"]).exit_code == 2
+
+
+def test_console_script_runs_as_a_process(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text(APT)
+    exe = Path(sys.executable).parent / "dockwright"
+    out = subprocess.run([str(exe), "--check", str(f)], capture_output=True, text=True)
+    assert out.returncode == 1 and "would change" in out.stderr
