@@ -378,9 +378,9 @@ def parse_arguments(cmd: str, args: str, escape: str) -> Parsed:
             return Parsed((), False)
         sub = split_command(args)
         inner = parse_arguments(sub.cmd, sub.args, escape)
-        if sub.cmd.lower() == "onbuild" and inner.value:
-            # The nested node holds children, not a value: the Go AST shows it as "".
-            return Parsed(("",), False, sub.cmd or None, sub.flags)
+        if sub.cmd.lower() == "onbuild":
+            # A nested ONBUILD with arguments holds children, not a value: the Go AST shows "".
+            return Parsed(("",) if sub.args else (), False, sub.cmd or None, sub.flags)
         return Parsed(inner.value, inner.json, sub.cmd or None, sub.flags)
     return Parsed(("",), False)  # unknown instruction: BuildKit keeps it, ignoring its arguments
 
