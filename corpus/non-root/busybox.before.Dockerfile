@@ -1,0 +1,3 @@
+FROM busybox:1.36
+COPY hello.txt /srv/hello.txt
+CMD ["cat", "/srv/hello.txt"]

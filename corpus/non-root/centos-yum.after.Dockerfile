@@ -1,0 +1,9 @@
+FROM centos:7
+RUN yum install -y epel-release && yum install -y nodejs && yum clean all
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --no-log-init --create-home app \
+    && mkdir -p /usr/src/app && chown app:app /usr/src/app
+WORKDIR /usr/src/app
+COPY --chown=app:app . .
+USER 10001:10001
+CMD ["node", "index.js"]
