@@ -16,6 +16,8 @@ classes and the query/edit helpers live in refactor/shell_nodes.py and are re-ex
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import os
 import threading
 from pathlib import Path
@@ -125,6 +127,12 @@ def parse_shell(text: str, escape: str = "\\") -> ShellScript:
         raise TypeError(f"parse_shell() needs str, not {type(text).__name__}")
     if not isinstance(escape, str) or len(escape) != 1:
         raise ValueError("escape must be one character")
+    return _parse_cached(text, escape)
+
+
+@lru_cache(maxsize=8192)
+def _parse_cached(text: str, escape: str) -> ShellScript:
+    # Trees are immutable, and several codemods read the same RUN bodies: parse each once.
     try:
         return _parse(text, escape)
     except Exception:  # pragma: no cover - a bug: stay lossless rather than fail

@@ -3,7 +3,6 @@ cache mounts, and the stage an instruction belongs to."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator
 
 from ..edit import body_text, with_body
@@ -18,10 +17,8 @@ class Run:
     script: ShellScript
 
 
-@lru_cache(maxsize=4096)
 def parsed_body(text: str, escape: str) -> ShellScript:
-    # Shell trees are immutable, and every codemod reads the same RUN bodies: parse each once.
-    return parse_shell(text, escape)
+    return parse_shell(text, escape)  # parse_shell caches: each body is parsed once per run
 
 
 def stage_runs(df: Dockerfile, *needles: str) -> Iterator[Run]:
