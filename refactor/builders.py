@@ -25,10 +25,11 @@ import tempfile
 import time
 import uuid
 from abc import ABC, abstractmethod
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterator, Sequence
+from typing import Any, ClassVar
 
 QUICK_TIMEOUT = 120.0  # inspect, mount, rmi, create: slow only when the store is busy
 KILL_GRACE = 10.0  # SIGTERM -> SIGKILL: time for buildah/podman to remove their containers
@@ -151,11 +152,11 @@ def run_bounded(
     finally:
         if log is not None:
             log.close()
-    decode = lambda b: (b or b"").decode("utf-8", "replace")  # noqa: E731
+    decode = lambda b: (b or b"").decode("utf-8", "replace")
     return Proc(code, decode(out), decode(err), time.monotonic() - start)
 
 
-_PRODUCED = re.compile(r"^\s*-{2,3}>\s+([0-9a-f]{12,64})\s*$", re.M)  # buildah "--> id", docker " ---> id"
+_PRODUCED = re.compile(r"^\s*-{2,3}>\s+([0-9a-f]{10,64})\s*$", re.MULTILINE)  # buildah "--> id", docker " ---> id"
 
 
 def produced_ids(log_text: str) -> tuple[str, ...]:
@@ -166,7 +167,7 @@ def _error_line(log_text: str) -> str:
     """The line a user most needs from a failed build log: the last error, else the last line."""
     lines = [ln.strip() for ln in log_text.splitlines() if ln.strip()]
     for ln in reversed(lines):
-        if re.search(r"\berror\b", ln, re.I):
+        if re.search(r"\berror\b", ln, re.IGNORECASE):
             return ln[:500]
     return lines[-1][:500] if lines else "build failed with no output"
 
@@ -207,7 +208,7 @@ class Builder(ABC):
     def inspect(self, ref: str) -> ImageInfo: ...
 
     @abstractmethod
-    def filesystem(self, ref: str) -> Iterator[Path]:
+    def filesystem(self, ref: str) -> AbstractContextManager[Path]:
         """Context manager: the image's root filesystem as a readable directory."""
 
     @abstractmethod
@@ -288,10 +289,12 @@ class _CliBuilder(Builder):
         out = self._checked("images", "-a", "-q", "--no-trunc")
         return {ln.strip().removeprefix("sha256:") for ln in out.split() if ln.strip()}
 
-    def _build_with(self, argv: list[str], timeout: float, log_path: Path) -> BuildOutcome:
+    def _build_with(
+        self, argv: list[str], timeout: float, log_path: Path, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> BuildOutcome:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         log_path.write_text("$ " + shlex.join(argv) + "\n")
-        p = run_bounded(argv, timeout=timeout, env=self._env(), log_path=log_path)
+        p = run_bounded(argv, timeout=timeout, env=env or self._env(), cwd=cwd, log_path=log_path)
         text = log_path.read_text(errors="replace")
         produced = produced_ids(text)
         if p.timed_out:
@@ -355,12 +358,16 @@ class BuildahBuilder(PodmanBuilder):
             return f"buildah does not work: {(p.stderr or p.stdout).strip()[:200] or 'timed out'}"
         return super().unavailable_reason()
 
-    def build(self, context, dockerfile, tag, *, timeout, log_path, target=None, ignorefile=None):
+    def _bud_argv(self, context, dockerfile, tag, target, ignorefile) -> list[str]:
         # --layers: one layer per instruction, as docker does, so layer counts compare honestly
-        argv = ["buildah", "bud", "--pull=never", "--layers", "--force-rm", "--format", "docker", "-f", str(dockerfile), "-t", tag]
+        argv = ["buildah", "bud", "--pull=never", "--layers", "--force-rm", "--format", "docker"]
+        argv += ["-f", str(dockerfile), "-t", tag]
         argv += ["--target", target] if target else []
         argv += ["--ignorefile", str(ignorefile)] if ignorefile else []
-        return self._build_with([*argv, str(context)], timeout, log_path)
+        return [*argv, str(context)]
+
+    def build(self, context, dockerfile, tag, *, timeout, log_path, target=None, ignorefile=None):
+        return self._build_with(self._bud_argv(context, dockerfile, tag, target, ignorefile), timeout, log_path)
 
     def inspect(self, ref: str) -> ImageInfo:
         info = super().inspect(ref)
@@ -371,6 +378,38 @@ class BuildahBuilder(PodmanBuilder):
         docker_cfg = (json.loads(p.stdout).get("Docker") or {}).get("config") or {}
         extra = {k: docker_cfg[k] for k in ("Shell", "OnBuild", "Healthcheck") if docker_cfg.get(k)}
         return ImageInfo(info.size_bytes, info.layers, {**info.config, **extra})
+
+
+class ModernBuildahBuilder(BuildahBuilder):
+    """buildah 1.39 from Debian trixie, through the `buildah-modern` wrapper that
+    `.ci/setup-buildah.sh --with-modern` installs: it parses heredocs (`RUN <<EOF`), which
+    bookworm's buildah 1.28 rejects. Same image store, so podman still runs and mounts.
+
+    The wrapper runs in a private mount namespace that sees only its working directory and the
+    directories in $BIND_DIRS: the build runs from the context, with the Dockerfile's (and the
+    ignore file's) directory bound in."""
+
+    name = "buildah-modern"
+    wrapper = "buildah-modern"
+
+    def unavailable_reason(self) -> str | None:
+        if shutil.which(self.wrapper) is None:
+            return "buildah-modern not installed (.ci/setup-buildah.sh --with-modern)"
+        p = run_bounded([self.wrapper, "buildah", "version"], timeout=60, env=self._env())
+        if p.returncode != 0:
+            return f"buildah-modern does not work: {(p.stderr or p.stdout).strip()[:200] or 'timed out'}"
+        return PodmanBuilder.unavailable_reason(self)
+
+    def build(self, context, dockerfile, tag, *, timeout, log_path, target=None, ignorefile=None):
+        context = Path(context).resolve()
+        binds = {str(Path(f).resolve().parent) for f in (dockerfile, ignorefile) if f is not None}
+        if any(" " in b for b in binds):  # the wrapper splits $BIND_DIRS on whitespace
+            raise BuilderError(f"buildah-modern cannot bind a directory with a space: {sorted(binds)}")
+        argv = self._bud_argv(context, Path(dockerfile).resolve(), tag, target, ignorefile)
+        argv = [self.wrapper, "buildah", "build", *argv[2:]]
+        # the wrapper reads $PWD, which a changed cwd does not update by itself
+        env = {**self._env(), "BIND_DIRS": " ".join(sorted(binds)), "PWD": str(context)}
+        return self._build_with(argv, timeout, log_path, env=env, cwd=context)
 
 
 class DockerBuilder(_CliBuilder):
@@ -464,9 +503,15 @@ def safe_extract(tar_path: Path, root: Path) -> None:
         os.chmod(dest, m.mode & 0o7777)
 
 
-BUILDERS: dict[str, type[Builder]] = {"buildah": BuildahBuilder, "podman": PodmanBuilder, "docker": DockerBuilder}
-# buildah first: it is what CI installs, and it builds with the same engine podman would use.
-AUTO_ORDER = ("buildah", "podman", "docker")
+BUILDERS: dict[str, type[Builder]] = {
+    "buildah-modern": ModernBuildahBuilder,
+    "buildah": BuildahBuilder,
+    "podman": PodmanBuilder,
+    "docker": DockerBuilder,
+}
+# buildah-modern first where it was set up: it builds everything 1.28 does, plus heredocs. Then
+# buildah, which CI installs and which is the engine podman would use anyway.
+AUTO_ORDER = ("buildah-modern", "buildah", "podman", "docker")
 
 
 def detect(preference: str = "auto") -> Builder:

@@ -18,9 +18,10 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 NOISE_PATTERNS: tuple[str, ...] = (
     "/var/log/apt/*",
@@ -220,6 +221,22 @@ def compare_roots(root_a: Path, root_b: Path, noise: Iterable[str] = NOISE_PATTE
     return diff_trees(with_digests(a, root_a, both), with_digests(b, root_b, both), noise)
 
 
+def collapse(paths: Iterable[str]) -> list[tuple[str, int]]:
+    """Fold every path under an ancestor that is itself in the list: (top path, paths below it).
+    A refactor that drops a package removes whole directories; listing the directory once reads
+    better than its 300 files."""
+    pset = set(paths)
+    below: dict[str, int] = {}
+    for p in pset:
+        top, parent = p, p.rsplit("/", 1)[0]
+        while parent:
+            if parent in pset:
+                top = parent
+            parent = parent.rsplit("/", 1)[0]
+        below[top] = below.get(top, 0) + (top != p)
+    return sorted(below.items())
+
+
 # ----------------------------------------------------------------------------------------- config
 def normalize_config(raw: Mapping[str, Any] | None) -> dict[str, Any]:
     """The behaviour-relevant config fields, with the spellings of "unset" made equal: builders
@@ -321,9 +338,9 @@ def diff_images(
 
 def human_size(n: int) -> str:
     sign = "-" if n < 0 else ""
-    n = abs(n)
+    v = float(abs(n))
     for unit in ("B", "kB", "MB", "GB"):
-        if n < 1000 or unit == "GB":
-            return f"{sign}{n:.0f} {unit}" if unit == "B" else f"{sign}{n:.1f} {unit}"
-        n /= 1000
+        if v < 1000 or unit == "GB":
+            return f"{sign}{v:.0f} {unit}" if unit == "B" else f"{sign}{v:.1f} {unit}"
+        v /= 1000
     raise AssertionError("unreachable")

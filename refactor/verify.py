@@ -16,15 +16,16 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from . import imagediff
 from .builders import Builder, BuilderError, BuildOutcome, RunOutcome
 from .exitcodes import BUILD_BROKEN, NO_BUILDER, OK, TOOL_ERROR
 
-__all__ = ["verify", "VerifyReport", "OK", "BUILD_BROKEN", "TOOL_ERROR", "NO_BUILDER"]
+__all__ = ["BUILD_BROKEN", "NO_BUILDER", "OK", "TOOL_ERROR", "VerifyReport", "verify"]
 
 TAG_REPO = "localhost/dockwright-verify"
 TEXT_LIST_LIMIT = 15  # paths listed per category in text output
@@ -57,7 +58,8 @@ class VerifyReport:
                 state = "ok" if b.ok else f"FAILED: {b.error}"
                 lines.append(f"  build {label:<10} {b.seconds:6.1f}s  {state}")
         if self.smoke is not None:
-            lines.append(f"  smoke {self.smoke!r}")
+            shown = repr(self.smoke) if self.smoke else "(each image's own ENTRYPOINT/CMD)"
+            lines.append(f"  smoke {shown}")
             for label, r in (("original", self.smoke_original), ("refactored", self.smoke_refactored)):
                 if r is not None:
                     lines.append(f"    {label:<10} {_run_state(r)}")
@@ -120,8 +122,8 @@ def _run_state(r: RunOutcome) -> str:
 def _diff_text(d: imagediff.ImageDiff) -> list[str]:
     hs = imagediff.human_size
     lines = [
-        f"  size   {hs(d.size_a)} -> {hs(d.size_b)} ({'+' if d.size_delta >= 0 else ''}{hs(d.size_delta)}, "
-        f"{d.size_pct:+.1f}%)",
+        f"  size   {hs(d.size_a)} -> {hs(d.size_b)} "
+        + f"({'+' if d.size_delta >= 0 else ''}{hs(d.size_delta)}, {d.size_pct:+.1f}%)",
         f"  layers {d.layers_a} -> {d.layers_b}",
     ]
     if d.config:
@@ -140,9 +142,10 @@ def _diff_text(d: imagediff.ImageDiff) -> list[str]:
         f"{len(f.only_b)} only in refactored, {len(f.changed)} changed"
     )
     for sign, paths in (("-", f.only_a), ("+", f.only_b)):
-        lines += [f"    {sign} {p}" for p in paths[:TEXT_LIST_LIMIT]]
-        if len(paths) > TEXT_LIST_LIMIT:
-            lines.append(f"    {sign} ... {len(paths) - TEXT_LIST_LIMIT} more (--format json lists more)")
+        tops = imagediff.collapse(paths)
+        lines += [f"    {sign} {p}" + (f"  (+{n} below)" if n else "") for p, n in tops[:TEXT_LIST_LIMIT]]
+        if len(tops) > TEXT_LIST_LIMIT:
+            lines.append(f"    {sign} ... {len(tops) - TEXT_LIST_LIMIT} more (--format json lists them)")
     lines += [f"    ~ {c.path}: {c.describe()}" for c in f.changed[:TEXT_LIST_LIMIT]]
     if len(f.changed) > TEXT_LIST_LIMIT:
         lines.append(f"    ~ ... {len(f.changed) - TEXT_LIST_LIMIT} more")
@@ -201,8 +204,16 @@ def verify(
 
 
 class _Run:
-    def __init__(self, builder, context, smoke, timeout, logs, target):
-        self.builder: Builder = builder
+    def __init__(
+        self,
+        builder: Builder,
+        context: Path,
+        smoke: str | Sequence[str] | None,
+        timeout: float,
+        logs: Path,
+        target: str | None,
+    ) -> None:
+        self.builder = builder
         self.context = Path(context)
         self.smoke = smoke
         self.deadline = _Deadline(timeout)
@@ -250,19 +261,18 @@ class _Run:
                 return self._end(TOOL_ERROR, "error", "the refactored build timed out; no verdict")
             return self._end(BUILD_BROKEN, "broken", "the original builds but the refactored Dockerfile does not")
 
-        verdict = None
-        if self.smoke is not None:
-            verdict = self._smoke()
-        if verdict is not None and verdict.exit_code == TOOL_ERROR:
-            return verdict
+        # A smoke regression is final, but the diff is still worth showing beside it.
+        smoke_verdict = self._smoke() if self.smoke is not None else None
+        if smoke_verdict is not None and smoke_verdict.exit_code == TOOL_ERROR:
+            return smoke_verdict
         try:
             rep.diff = self._diff()
         except BuilderError as e:
-            if verdict is None:
+            if smoke_verdict is None:
                 return self._end(TOOL_ERROR, "error", f"both images built, but they could not be compared: {e}")
             rep.notes.append(f"images could not be compared: {e}")
-        if verdict is not None:
-            return verdict
+        if smoke_verdict is not None:
+            return smoke_verdict
         smoke_note = "" if self.smoke is None else " and passes the smoke test"
         return self._end(OK, "ok", f"the refactored Dockerfile builds{smoke_note}")
 
@@ -289,6 +299,7 @@ class _Run:
         return out
 
     def _smoke(self) -> VerifyReport | None:
+        """The final report when the smoke test decides the outcome, else None."""
         rep = self.report
         rep.smoke_original = self.builder.run(self.tags["original"], self.smoke, timeout=self._left("smoke"))
         if not rep.smoke_original.ok:

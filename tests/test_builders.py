@@ -1,0 +1,404 @@
+"""Builders: process handling and argv/JSON plumbing without a builder; then real buildah builds
+(marked `build`) against the stand-in base images that .ci/setup-buildah.sh creates."""
+from __future__ import annotations
+
+import functools
+import io
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+from refactor import builders
+from refactor.builders import BuildahBuilder, BuilderError, DockerBuilder, NoBuilderError, PodmanBuilder, Proc
+
+BASES = (
+    "docker.io/library/debian:bookworm-slim",
+    "docker.io/library/python:3.11",
+    "docker.io/library/python:3.11-slim",
+    "docker.io/library/node:20",
+    "docker.io/library/node:20-slim",
+)
+
+
+@functools.cache
+def build_env_problem() -> str | None:
+    """Why real builds cannot run here, or None. CI runs .ci/setup-buildah.sh first."""
+    if os.geteuid() != 0:
+        return "real builds need root (rootful buildah/podman); run as root after .ci/setup-buildah.sh"
+    why = BuildahBuilder().unavailable_reason()
+    if why:
+        return f"{why}; run .ci/setup-buildah.sh"
+    missing = [b for b in BASES if subprocess.run(["podman", "image", "exists", b], check=False).returncode != 0]
+    if missing:
+        return f"stand-in base images missing ({', '.join(missing)}); run .ci/setup-buildah.sh"
+    return None
+
+
+def requires_build_env():
+    """Skip without a build environment, unless CI says it must have one: a CI run whose setup
+    silently failed would otherwise pass with every real build skipped."""
+    problem = build_env_problem()
+    if problem and os.environ.get("DOCKWRIGHT_REQUIRE_BUILD_TESTS") == "1":
+        pytest.fail(f"DOCKWRIGHT_REQUIRE_BUILD_TESTS=1 but: {problem}")
+    if problem:
+        pytest.skip(problem)
+
+
+# ------------------------------------------------------------------------------------ processes
+def test_run_bounded_captures_output_and_status():
+    p = builders.run_bounded(["sh", "-c", "echo out; echo err >&2; exit 3"], timeout=10)
+    assert (p.returncode, p.stdout, p.stderr, p.timed_out) == (3, "out\n", "err\n", False)
+
+
+def test_run_bounded_timeout_kills_the_whole_process_group(tmp_path):
+    pidfile = tmp_path / "bg.pid"
+    called = []
+    start = time.monotonic()
+    # a background grandchild survives its parent's SIGTERM; only a group kill reaches it
+    p = builders.run_bounded(
+        ["sh", "-c", f"sleep 301 & echo $! > {pidfile}; wait"],
+        timeout=1,
+        on_timeout=lambda: called.append(True),
+    )
+    assert p.timed_out and p.returncode is None
+    assert called == [True]
+    assert time.monotonic() - start < builders.KILL_GRACE  # sh dies on SIGTERM: no grace wait
+    bg = int(pidfile.read_text())
+    for _ in range(50):
+        try:
+            os.kill(bg, 0)
+        except ProcessLookupError:
+            break
+        # a killed child of an exited parent is reaped by init: give it a moment
+        if Path(f"/proc/{bg}/stat").exists() and Path(f"/proc/{bg}/stat").read_text().split()[2] == "Z":
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"background process {bg} outlived the timeout")
+
+
+def test_run_bounded_log_path_gets_stdout_and_stderr(tmp_path):
+    log = tmp_path / "b.log"
+    log.write_text("$ header\n")
+    p = builders.run_bounded(["sh", "-c", "echo one; echo two >&2"], timeout=10, log_path=log)
+    assert p.returncode == 0 and p.stdout == ""
+    assert log.read_text() == "$ header\none\ntwo\n"
+
+
+def test_run_bounded_missing_program_is_a_builder_error():
+    with pytest.raises(BuilderError, match="cannot run"):
+        builders.run_bounded(["/nonexistent/buildah"], timeout=5)
+
+
+def test_produced_ids_from_buildah_and_docker_logs():
+    buildah_log = (
+        "STEP 2/4: WORKDIR /src\n--> Using cache bf3ab9253b190d1202e0100d10a51019069d9f948ade68923d13b7b574614fc7\n"
+        "--> bf3ab9253b1\nSTEP 3/4: COPY . .\n--> d6d211e8e86\n[2/2] COMMIT x\n--> 3c10ed71dc2\n"
+        "3c10ed71dc2dcbd0f67b7431516a2a643e05bc6bb4b956d0a0633347736c9ca5\n"
+    )
+    assert builders.produced_ids(buildah_log) == ("bf3ab9253b1", "d6d211e8e86", "3c10ed71dc2")
+    docker_log = "Step 2/3 : RUN true\n ---> Running in 0123456789ab\n ---> 5d2a1f0c9e11\nSuccessfully built 5d2a1f0c9e11\n"
+    assert builders.produced_ids(docker_log) == ("5d2a1f0c9e11",)
+
+
+def test_error_line_prefers_the_last_error():
+    log = 'STEP 3/3: COPY nope /\nError: building at STEP "COPY nope /": checking on sources: no such file\nexit\n'
+    assert builders._error_line(log).startswith('Error: building at STEP "COPY nope /"')
+    assert builders._error_line("only\nlines\n") == "lines"
+    assert builders._error_line("") == "build failed with no output"
+
+
+def test_split_command():
+    assert builders.split_command(None) == []
+    assert builders.split_command("") == []
+    assert builders.split_command("python -c 'import sys; print(1)'") == ["python", "-c", "import sys; print(1)"]
+    assert builders.split_command(["sh", "-c", "a b"]) == ["sh", "-c", "a b"]
+
+
+# --------------------------------------------------------------------------------------- detect
+def _fake(name: str, reason: str | None):
+    class Fake(builders.Builder):
+        def unavailable_reason(self):
+            return reason
+
+        build = inspect = filesystem = run = remove = image_ids = lambda *a, **k: None
+
+    Fake.name = name
+    return Fake
+
+
+def test_detect_picks_the_first_usable_builder(monkeypatch):
+    monkeypatch.setattr(
+        builders,
+        "BUILDERS",
+        {"buildah-modern": _fake("buildah-modern", "not set up"), "buildah": _fake("buildah", "buildah not installed"),
+         "podman": _fake("podman", None), "docker": _fake("docker", None)},
+    )
+    assert builders.detect().name == "podman"
+    assert builders.detect("docker").name == "docker"
+
+
+def test_detect_explains_every_rejection(monkeypatch):
+    monkeypatch.setattr(
+        builders, "BUILDERS", {n: _fake(n, f"{n} says no") for n in ("buildah-modern", "buildah", "podman", "docker")}
+    )
+    with pytest.raises(NoBuilderError, match="buildah-modern says no; buildah says no; podman says no; docker says no"):
+        builders.detect()
+    with pytest.raises(NoBuilderError, match="^no usable container builder: podman says no$"):
+        builders.detect("podman")
+    with pytest.raises(NoBuilderError, match="unknown builder 'kaniko'"):
+        builders.detect("kaniko")
+
+
+def test_docker_client_without_daemon_is_unavailable():
+    if shutil.which("docker") is None:
+        pytest.skip("no docker client installed")
+    if subprocess.run(["docker", "version", "--format", "{{.Server.Version}}"], capture_output=True, check=False).returncode == 0:
+        pytest.skip("a docker daemon is reachable here")
+    reason = DockerBuilder().unavailable_reason()
+    assert reason is not None and "no daemon answered" in reason
+
+
+# ------------------------------------------------------------------------------- argv and JSON
+@pytest.fixture
+def recorded(monkeypatch):
+    calls: list[list[str]] = []
+
+    def fake_run(argv, *, timeout, env=None, cwd=None, log_path=None, on_timeout=None):
+        calls.append(list(argv))
+        if log_path is not None:
+            with open(log_path, "a") as f:
+                f.write("STEP 1/1: FROM x\n--> abcdef123456\n")
+        return Proc(0, "", "", 0.1)
+
+    monkeypatch.setattr(builders, "run_bounded", fake_run)
+    return calls
+
+
+@pytest.mark.parametrize("cls,head", [(BuildahBuilder, ["buildah", "bud"]), (PodmanBuilder, ["podman", "build"])])
+def test_build_argv_never_pulls_keeps_layers_and_docker_format(recorded, tmp_path, cls, head):
+    ign = tmp_path / "x.dockerignore"
+    out = cls().build(tmp_path / "ctx", tmp_path / "D", "localhost/t:1", timeout=60, log_path=tmp_path / "l.log",
+                      target="final", ignorefile=ign)
+    argv = recorded[0]
+    assert argv[:2] == head and argv[-1] == str(tmp_path / "ctx")
+    for flag in ("--pull=never", "--layers", "--force-rm"):
+        assert flag in argv
+    assert argv[argv.index("--format") + 1] == "docker"
+    assert argv[argv.index("-f") + 1] == str(tmp_path / "D")
+    assert argv[argv.index("-t") + 1] == "localhost/t:1"
+    assert argv[argv.index("--target") + 1] == "final"
+    assert argv[argv.index("--ignorefile") + 1] == str(ign)
+    assert out.ok and out.produced == ("abcdef123456",)
+    assert (tmp_path / "l.log").read_text().startswith("$ " + head[0])  # the command heads its log
+
+
+def test_buildah_modern_builds_from_the_context_with_the_dockerfile_dir_bound(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake_run(argv, *, timeout, env=None, cwd=None, log_path=None, on_timeout=None):
+        seen.update(argv=list(argv), env=env, cwd=cwd)
+        return Proc(0, "", "", 0.1)
+
+    monkeypatch.setattr(builders, "run_bounded", fake_run)
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "scratch").mkdir()
+    builders.ModernBuildahBuilder().build(
+        tmp_path / "ctx", tmp_path / "scratch/D", "t", timeout=5, log_path=tmp_path / "l",
+        ignorefile=tmp_path / "scratch/x.dockerignore",
+    )
+    assert seen["argv"][:3] == ["buildah-modern", "buildah", "build"] and "--pull=never" in seen["argv"]
+    assert seen["cwd"] == (tmp_path / "ctx").resolve() and seen["env"]["PWD"] == str((tmp_path / "ctx").resolve())
+    assert seen["env"]["BIND_DIRS"] == str((tmp_path / "scratch").resolve())
+    with pytest.raises(BuilderError, match="space"):
+        builders.ModernBuildahBuilder().build(tmp_path, tmp_path / "a b/D", "t", timeout=5, log_path=tmp_path / "l")
+
+
+def test_docker_build_argv_and_ignorefile_beside_the_dockerfile(recorded, tmp_path):
+    ign = tmp_path / "x.dockerignore"
+    ign.write_text("secret\n")
+    DockerBuilder().build(tmp_path, tmp_path / "refactored.Dockerfile", "t", timeout=5, log_path=tmp_path / "l",
+                          ignorefile=ign)
+    argv = recorded[0]
+    assert argv[:2] == ["docker", "build"] and "--pull=never" not in argv  # docker has no such value
+    assert (tmp_path / "refactored.Dockerfile.dockerignore").read_text() == "secret\n"
+
+
+def test_failed_and_timed_out_builds(monkeypatch, tmp_path):
+    def failing(argv, *, timeout, env=None, cwd=None, log_path=None, on_timeout=None):
+        with open(log_path, "a") as f:
+            f.write("STEP 2/2: RUN false\nError: building at STEP \"RUN false\": exit status 1\n")
+        return Proc(1, "", "", 0.5)
+
+    monkeypatch.setattr(builders, "run_bounded", failing)
+    out = BuildahBuilder().build(tmp_path, tmp_path / "D", "t", timeout=5, log_path=tmp_path / "l")
+    assert not out.ok and not out.timed_out and out.error == 'Error: building at STEP "RUN false": exit status 1'
+    monkeypatch.setattr(builders, "run_bounded", lambda *a, **k: Proc(None, "", "", 5.0))
+    out = BuildahBuilder().build(tmp_path, tmp_path / "D", "t", timeout=5, log_path=tmp_path / "l")
+    assert not out.ok and out.timed_out and "timed out after 5s" in out.error
+
+
+def test_podman_inspect_moves_healthcheck_into_config(monkeypatch):
+    raw = [{"Size": 1234, "RootFS": {"Layers": ["a", "b", "c"]}, "Config": {"User": "app"},
+            "Healthcheck": {"Test": ["CMD-SHELL", "true"]}}]
+    monkeypatch.setattr(builders, "run_bounded", lambda argv, **k: Proc(0, json.dumps(raw), "", 0.1))
+    info = PodmanBuilder().inspect("x")
+    assert (info.size_bytes, info.layers) == (1234, 3)
+    assert info.config == {"User": "app", "Healthcheck": {"Test": ["CMD-SHELL", "true"]}}
+
+
+def test_inspect_failure_is_a_builder_error(monkeypatch):
+    monkeypatch.setattr(builders, "run_bounded", lambda argv, **k: Proc(125, "", "Error: x: image not known", 0.1))
+    with pytest.raises(BuilderError, match="image not known"):
+        PodmanBuilder().inspect("x")
+
+
+def test_image_ids_strip_the_digest_prefix(monkeypatch):
+    monkeypatch.setattr(builders, "run_bounded", lambda argv, **k: Proc(0, "sha256:aa11\nsha256:bb22\n", "", 0.1))
+    assert PodmanBuilder().image_ids() == {"aa11", "bb22"}
+
+
+# ----------------------------------------------------------------------------------- extraction
+def _tar(tmp_path: Path, members) -> Path:
+    path = tmp_path / "fs.tar"
+    with tarfile.open(path, "w") as tf:
+        for info, data in members:
+            tf.addfile(info, io.BytesIO(data) if data is not None else None)
+    return path
+
+
+def _info(name, type_=tarfile.REGTYPE, mode=0o644, data=b"", linkname=""):
+    ti = tarfile.TarInfo(name)
+    ti.type, ti.mode, ti.linkname = type_, mode, linkname
+    ti.size = len(data) if type_ == tarfile.REGTYPE else 0
+    return ti, (data if type_ == tarfile.REGTYPE else None)
+
+
+def test_safe_extract_never_writes_through_symlinks(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    tar = _tar(tmp_path, [
+        _info("etc", tarfile.DIRTYPE, 0o755),
+        _info("evil", tarfile.SYMTYPE, linkname=str(outside)),
+        _info("evil/pwned", data=b"gotcha"),
+        _info("../escape", data=b"gotcha"),
+        _info("lib64", tarfile.SYMTYPE, linkname="/lib/x86_64-linux-gnu"),  # absolute links are normal
+        _info("usr/bin/su", mode=0o4755, data=b"su"),  # parent missing from the archive: skipped
+        _info("etc/passwd", data=b"root:x:0:0::/root:/bin/sh\n"),
+        _info("etc/passwd-hard", tarfile.LNKTYPE, linkname="etc/passwd"),
+        _info("etc/su", mode=0o4755, data=b"su"),
+        _info("ro", tarfile.DIRTYPE, 0o555),
+        _info("ro/inside", data=b"x"),
+    ])
+    root = tmp_path / "root"
+    root.mkdir()
+    builders.safe_extract(tar, root)
+    assert list(outside.iterdir()) == []
+    assert not (tmp_path / "escape").exists()
+    assert os.readlink(root / "lib64") == "/lib/x86_64-linux-gnu"
+    assert (root / "etc/passwd-hard").read_bytes() == b"root:x:0:0::/root:/bin/sh\n"
+    assert (root / "etc/su").stat().st_mode & 0o7777 == 0o4755  # setuid survives
+    assert (root / "ro/inside").read_bytes() == b"x" and (root / "ro").stat().st_mode & 0o777 == 0o555
+    assert not (root / "usr").exists()
+
+
+# ------------------------------------------------------------------------------- real builds
+@pytest.fixture
+def buildah():
+    requires_build_env()
+    return BuildahBuilder()
+
+
+@pytest.mark.build
+def test_real_build_inspect_run_filesystem_remove(buildah, tmp_path):
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "greeting").write_text("hello from the context\n")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM debian:bookworm-slim\n"
+        'SHELL ["/bin/bash", "-c"]\n'
+        "COPY greeting /greeting\n"
+        "RUN echo built > /built && chmod 4755 /built\n"
+        "ENV APP_MODE=test\n"
+        "WORKDIR /srv\n"
+        "EXPOSE 8080\n"
+        "HEALTHCHECK CMD true\n"
+        "USER nobody\n"
+        'CMD ["cat", "/greeting"]\n'
+    )
+    tag = f"localhost/dockwright-test:{os.getpid()}-basic"
+    before = buildah.image_ids()
+    out = buildah.build(ctx, tmp_path / "Dockerfile", tag, timeout=120, log_path=tmp_path / "logs/b.log")
+    try:
+        assert out.ok, (tmp_path / "logs/b.log").read_text()
+        assert out.produced and "STEP" in out.log_path.read_text()
+        info = buildah.inspect(tag)
+        assert info.size_bytes > 50_000_000 and info.layers >= 3
+        cfg = info.config
+        assert cfg["User"] == "nobody" and cfg["WorkingDir"] == "/srv" and "8080/tcp" in cfg["ExposedPorts"]
+        assert "APP_MODE=test" in cfg["Env"] and cfg["Cmd"] == ["cat", "/greeting"]
+        assert cfg["Shell"] == ["/bin/bash", "-c"] and cfg["Healthcheck"]["Test"] == ["CMD-SHELL", "true"]
+        assert buildah.run(tag, timeout=60).stdout == "hello from the context\n"  # the image's own CMD
+        r = buildah.run(tag, "sh -c 'id -un; pwd; exit 4'", timeout=60)
+        assert (r.exit_code, r.stdout) == (4, "nobody\n/srv\n")
+        with buildah.filesystem(tag) as root:
+            assert (root / "built").read_text() == "built\n"
+            assert (root / "built").stat().st_mode & 0o7777 == 0o4755
+        assert not any(tag in m for m in _mounts())  # unmounted again
+    finally:
+        assert buildah.remove(tag)
+    assert subprocess.run(["podman", "image", "exists", tag], check=False).returncode == 1
+    for i in buildah.image_ids() - before:  # intermediate layers are verify's job to remove
+        buildah.remove(i)
+
+
+def _mounts() -> list[str]:
+    return subprocess.run(["podman", "image", "mount"], capture_output=True, text=True, check=False).stdout.splitlines()
+
+
+@pytest.mark.build
+def test_real_build_failure_missing_base_fails_fast_without_pulling(buildah, tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM docker.io/library/no-such-image-dockwright:1\nRUN true\n")
+    start = time.monotonic()
+    out = buildah.build(tmp_path, tmp_path / "Dockerfile", "localhost/dockwright-test:nobase", timeout=120,
+                        log_path=tmp_path / "b.log")
+    assert not out.ok and not out.timed_out
+    assert time.monotonic() - start < 20  # a pull attempt would wait on registry DNS
+    assert "no-such-image-dockwright" in out.error or "image not known" in out.error
+
+
+@pytest.mark.build
+def test_real_build_timeout_and_run_timeout_leave_nothing_running(buildah, tmp_path):
+    # A private alias of the base names the working container after it, so that containers of
+    # builds running concurrently in the same store are not mistaken for ours.
+    base = f"localhost/dockwright-test-base:{os.getpid()}"
+    subprocess.run(["podman", "tag", "docker.io/library/debian:bookworm-slim", base], check=True)
+    try:
+        (tmp_path / "Dockerfile").write_text(f"FROM {base}\nRUN sleep 302\n")
+        out = buildah.build(tmp_path, tmp_path / "Dockerfile", "localhost/dockwright-test:slow", timeout=3,
+                            log_path=tmp_path / "b.log")
+        assert out.timed_out and not out.ok
+        r = buildah.run(base, "sleep 303", timeout=2)
+        assert r.timed_out and r.exit_code is None
+        assert r.seconds < 20  # not the 300 s sleep, nor SIGTERM grace periods stacked up
+        ours = [c for c in _containers() if "dockwright-test-base" in c]
+        assert not ours, f"left behind: {ours}\n{(tmp_path / 'b.log').read_text()}"
+        procs = subprocess.run(["ps", "-eo", "pid,stat,args"], capture_output=True, text=True, check=False).stdout
+        assert not [ln for ln in procs.splitlines() if "sleep 302" in ln or "sleep 303" in ln], procs
+    finally:
+        subprocess.run(["podman", "rmi", base], capture_output=True, check=False)
+
+
+def _containers() -> list[str]:
+    """Every container in the store, buildah's and podman's, as "image name" lines."""
+    fmt = ["--format", "{{.ImageName}} {{.ContainerName}}"]
+    out = subprocess.run(["buildah", "containers", "-a", *fmt], capture_output=True, text=True, check=False).stdout
+    out += subprocess.run(["podman", "ps", "-a", "--format", "{{.Image}} {{.Names}}"], capture_output=True,
+                          text=True, check=False).stdout
+    return out.splitlines()
