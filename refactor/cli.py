@@ -181,7 +181,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            iterator = pool.map(_process, jobs_args, chunksize=4)
+            iterator = pool.map(_process, jobs_args, chunksize=8)
             results = _with_progress(iterator, len(jobs_args), show_progress)
     else:
         results = _with_progress(map(_process, jobs_args), len(jobs_args), show_progress)

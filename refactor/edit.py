@@ -7,7 +7,7 @@ their identity, which is how the engine proves that nothing else moved.
 from __future__ import annotations
 
 from .errors import ParseError
-from .nodes import Comment, Continuation, Dockerfile, Instruction, Piece, Trivia
+from .nodes import Continuation, Dockerfile, Instruction, Piece, Trivia
 
 
 class EditError(Exception):

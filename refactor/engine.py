@@ -18,10 +18,10 @@ from .codemods.base import Codemod, Context
 from .context import BuildContext
 from .edit import EditError
 from .errors import ParseError
-from .nodes import Comment, Dockerfile, Instruction
+from .nodes import Comment, Dockerfile
 from .parser import parse_dockerfile
 from .pragmas import ignored_codemods, skips_file
-from .results import Edit, FileResult, Safety, Skip
+from .results import FileResult, Safety, Skip
 
 MAX_ROUNDS = 8
 

@@ -114,8 +114,8 @@ class Visitor:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Comment(Node):
-    """A whole comment line: `text` is the line without its ending (leading blanks included)."""
+class _Line(Node):
+    """A whole line outside an instruction's text: `text` without its ending, then `newline`."""
 
     text: str
     newline: str = "\n"
@@ -123,6 +123,11 @@ class Comment(Node):
     def _codegen(self, out: list[str]) -> None:
         out.append(self.text)
         out.append(self.newline)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Comment(_Line):
+    """A comment line (leading blanks included in `text`)."""
 
     @property
     def body(self) -> str:
@@ -131,28 +136,16 @@ class Comment(Node):
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class BlankLine(Node):
+class BlankLine(_Line):
     text: str = ""  # blanks on the line, if any
-    newline: str = "\n"
-
-    def _codegen(self, out: list[str]) -> None:
-        out.append(self.text)
-        out.append(self.newline)
 
 
 Trivia = Comment | BlankLine
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Directive(Node):
+class Directive(_Line):
     """A parser directive in the run of `# key=value` lines at the top of the file."""
-
-    text: str
-    newline: str = "\n"
-
-    def _codegen(self, out: list[str]) -> None:
-        out.append(self.text)
-        out.append(self.newline)
 
     @property
     def key(self) -> str:
@@ -288,7 +281,10 @@ class Instruction(Node):
     @property
     def cmd(self) -> str:
         """Upper-case instruction name: `RUN`."""
-        return self.split.cmd.upper()
+        memo = self._memo
+        if "cmd" not in memo:
+            memo["cmd"] = self.split.cmd.upper()
+        return memo["cmd"]
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -398,6 +394,7 @@ class Dockerfile(Node):
     directives: tuple[Directive, ...]
     instructions: tuple[Instruction, ...]
     trailing: tuple[Trivia, ...] = ()
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
     _CHILDREN: ClassVar[tuple[str, ...]] = ("directives", "instructions", "trailing")
 
     def _codegen(self, out: list[str]) -> None:
@@ -427,6 +424,12 @@ class Dockerfile(Node):
 
     @property
     def stages(self) -> tuple[Stage, ...]:
+        memo = self._memo
+        if "stages" not in memo:
+            memo["stages"] = self._find_stages()
+        return memo["stages"]
+
+    def _find_stages(self) -> tuple[Stage, ...]:
         stages: list[Stage] = []
         current: list[Instruction] = []
         for inst in self.instructions:

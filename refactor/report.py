@@ -2,7 +2,6 @@
 exit code of a run."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Iterable
 

@@ -222,12 +222,17 @@ class Word(_WordLike):
     leading: str
     parts: tuple[WordPart, ...]
     span: Span = field(default=_NO_SPAN, compare=False, repr=False)
+    # Derived values, computed once (nodes are immutable; with_changes starts afresh).
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     @property
     def value(self) -> Optional[str]:
         """The unquoted value when the word is a plain literal (quotes removed, escapes
         processed); None when it contains an expansion or a glob."""
-        return _join_values(self.parts)
+        memo = self._memo
+        if "value" not in memo:
+            memo["value"] = _join_values(self.parts)
+        return memo["value"]
 
     @property
     def is_literal(self) -> bool:
@@ -479,6 +484,7 @@ class SimpleCommand(Node):
     elements: tuple[Element, ...]
     bang: Optional[Leaf] = None
     span: Span = field(default=_NO_SPAN, compare=False, repr=False)
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     @property
     def leading(self) -> str:
@@ -503,7 +509,10 @@ class SimpleCommand(Node):
     @property
     def words(self) -> tuple[Word, ...]:
         """All words (command name, wrappers and arguments; not redirection targets)."""
-        return tuple(e for e in self.elements if type(e) is Word)
+        memo = self._memo
+        if "words" not in memo:
+            memo["words"] = tuple(e for e in self.elements if type(e) is Word)
+        return memo["words"]
 
     @property
     def redirects(self) -> tuple[Redirect, ...]:
@@ -516,6 +525,12 @@ class SimpleCommand(Node):
 
     # --- the command name, through wrappers (sudo, env, command, ...) -----------------------
     def _name_index(self) -> int:
+        memo = self._memo
+        if "name_index" not in memo:
+            memo["name_index"] = self._find_name_index()
+        return memo["name_index"]
+
+    def _find_name_index(self) -> int:
         words = self.words
         i = 0
         while i < len(words):

@@ -79,6 +79,16 @@ def rewrite(inst: Instruction, script: ShellScript) -> Instruction:
     return with_body(inst, script.code)
 
 
+def commit_run(df: Dockerfile, ctx, codemod, inst: Instruction, script: ShellScript, notes: list[str]) -> Dockerfile:
+    """Replace `inst` with its edited body and record one edit per note."""
+    from ..edit import replace_instruction
+
+    df = replace_instruction(df, inst, rewrite(inst, script))
+    for note in notes:
+        ctx.edit(codemod, inst, note)
+    return df
+
+
 def env_in_stage(stage: Stage, name: str) -> bool:
     """Whether the stage sets environment variable `name` with ENV or ARG."""
     for inst in stage.instructions:

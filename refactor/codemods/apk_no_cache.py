@@ -18,17 +18,16 @@ Safety
 """
 from __future__ import annotations
 
-from ..edit import replace_instruction
 from ..nodes import Dockerfile
 from ..results import Safety
-from ._run import has_cache_mount, heredoc_runs_using, rewrite, stage_runs, subcommand
-from .base import Codemod, Context
+from ._run import has_cache_mount, heredoc_runs_using, commit_run, stage_runs, subcommand
+from .base import Codemod, Context, rationale_from_doc
 
 
 class ApkNoCache(Codemod):
     id = "apk-no-cache"
     summary = "apk add --no-cache instead of a cached index"
-    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    rationale = rationale_from_doc(__doc__)
     safety = Safety.SAFE
     hadolint = ("DL3019",)
 
@@ -55,9 +54,7 @@ class ApkNoCache(Codemod):
                     break
                 script = script.remove_command(update)
                 notes.append("removed `apk update`: --no-cache fetches a fresh index for the install")
-            df = replace_instruction(df, run.inst, rewrite(run.inst, script))
-            for note in notes:
-                ctx.edit(self, run.inst, note)
+            df = commit_run(df, ctx, self, run.inst, script, notes)
         return df
 
 

@@ -35,7 +35,7 @@ from ..nodes import Dockerfile, Instruction
 from ..results import Safety
 from ..shell import ShellScript, SimpleCommand
 from ._run import Run, has_cache_mount, heredoc_runs_using, is_only, parsed_body, rewrite, stage_runs, subcommand
-from .base import Codemod, Context
+from .base import Codemod, Context, rationale_from_doc
 
 APT = ("apt-get", "apt")
 LISTS = "/var/lib/apt/lists"
@@ -74,7 +74,7 @@ def _package_name(word) -> str:
 class AptCleanup(Codemod):
     id = "apt-cleanup"
     summary = "apt-get update, install -y --no-install-recommends and list cleanup in one RUN"
-    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    rationale = rationale_from_doc(__doc__)
     safety = Safety.SAFE
     hadolint = ("DL3009", "DL3014", "DL3015")
 

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from ..context import BuildContext
 
 
+def rationale_from_doc(doc: str) -> str:
+    """The `Why` section of a codemod module's docstring, which is also the user's rationale."""
+    why = doc.split("\nWhy\n", 1)[1].split("\n\nExample", 1)[0]
+    return "\n".join(line.strip() for line in why.strip().splitlines())
+
+
 class Codemod:
     id: ClassVar[str]
     summary: ClassVar[str]

@@ -509,19 +509,19 @@ class _StageAnalysis:
         run = self.ins[r]
         if run.is_json or run.heredocs:
             return None
+        # Is there a broad copy before this RUN in the stage at all? (cheap; scanning is not)
+        if self.bc is None:
+            if not any(self.ins[k].cmd in ("COPY", "ADD") and self.ins[k].flag_value("from") is None
+                       and any(go_clean(s) in (".", "/") for s in self.ins[k].value[:-1]) for k in range(1, r)):
+                return None
+        elif not any(self.ins[k].cmd in ("COPY", "ADD") and self._is_broad(k) for k in range(1, r)):
+            return None
         infos = scan(run, self.bc, self._resolver(r))
         installs = [c for c in infos if c.step is not None]
         if not installs:
             return None
-        # is there a broad copy before this RUN in the stage at all?
         if self.bc is None:
-            if any(self.ins[k].cmd in ("COPY", "ADD") and self.ins[k].flag_value("from") is None
-                   and any(go_clean(s) in (".", "/") for s in self.ins[k].value[:-1]) for k in range(1, r)):
-                return "no build context: cannot tell which manifests the install reads (pass --context)"
-            return None
-        broad = [k for k in range(1, r) if self.ins[k].cmd in ("COPY", "ADD") and self._is_broad(k)]
-        if not broad:
-            return None
+            return "no build context: cannot tell which manifests the install reads (pass --context)"
         for flag in run.flags:
             if flag.startswith("--mount") and "type=cache" not in flag and "type=secret" not in flag and "type=ssh" not in flag and "type=tmpfs" not in flag:
                 return f"`{flag}` may read files the install needs"

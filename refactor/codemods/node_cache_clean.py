@@ -18,11 +18,10 @@ Safety
 """
 from __future__ import annotations
 
-from ..edit import replace_instruction
 from ..nodes import Dockerfile
 from ..results import Safety
-from ._run import has_cache_mount, rewrite, stage_runs, subcommand
-from .base import Codemod, Context
+from ._run import has_cache_mount, commit_run, stage_runs, subcommand
+from .base import Codemod, Context, rationale_from_doc
 
 MANAGERS = {
     # tool: (subcommands that fill the cache, clean command, cache folders)
@@ -46,7 +45,7 @@ def _cleans(cmd, tool: str) -> bool:
 class NodeCacheClean(Codemod):
     id = "node-cache-clean"
     summary = "npm/yarn/pnpm cache cleaned in the RUN that installs"
-    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    rationale = rationale_from_doc(__doc__)
     safety = Safety.SAFE
     hadolint = ("DL3060",)
 
@@ -69,9 +68,7 @@ class NodeCacheClean(Codemod):
                 notes.append(f"ends the RUN with `{MANAGERS[tool][1]}`")
             if not notes:
                 continue
-            df = replace_instruction(df, run.inst, rewrite(run.inst, script))
-            for note in notes:
-                ctx.edit(self, run.inst, note)
+            df = commit_run(df, ctx, self, run.inst, script, notes)
         return df
 
 

@@ -16,11 +16,10 @@ Safety
 """
 from __future__ import annotations
 
-from ..edit import replace_instruction
 from ..nodes import Dockerfile
 from ..results import Safety
-from ._run import env_in_stage, has_cache_mount, rewrite, stage_runs
-from .base import Codemod, Context
+from ._run import commit_run, env_in_stage, has_cache_mount, stage_runs
+from .base import Codemod, Context, rationale_from_doc
 
 PIPS = ("pip", "pip3") + tuple(f"pip3.{n}" for n in range(6, 15))
 
@@ -41,7 +40,7 @@ def _install_word(cmd):
 class PipNoCache(Codemod):
     id = "pip-no-cache"
     summary = "pip install --no-cache-dir"
-    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    rationale = rationale_from_doc(__doc__)
     safety = Safety.SAFE
     hadolint = ("DL3042",)
 
@@ -64,8 +63,8 @@ class PipNoCache(Codemod):
                 if word is not None and not cmd.has_flag("--no-cache-dir"):
                     script = script.insert_after(word, "--no-cache-dir")
                     count += 1
-            df = replace_instruction(df, run.inst, rewrite(run.inst, script))
-            ctx.edit(self, run.inst, "added --no-cache-dir to pip install" + (f" ({count}×)" if count > 1 else ""))
+            note = "added --no-cache-dir to pip install" + (f" ({count}×)" if count > 1 else "")
+            df = commit_run(df, ctx, self, run.inst, script, [note])
         return df
 
 

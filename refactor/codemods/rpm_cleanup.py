@@ -19,11 +19,10 @@ Safety
 """
 from __future__ import annotations
 
-from ..edit import replace_instruction
 from ..nodes import Dockerfile
 from ..results import Safety
-from ._run import has_cache_mount, heredoc_runs_using, rewrite, stage_runs, subcommand
-from .base import Codemod, Context
+from ._run import has_cache_mount, heredoc_runs_using, commit_run, stage_runs, subcommand
+from .base import Codemod, Context, rationale_from_doc
 
 TOOLS = ("yum", "dnf", "microdnf")
 
@@ -35,7 +34,7 @@ def _cleans(cmd, tool: str) -> bool:
 class RpmCleanup(Codemod):
     id = "rpm-cleanup"
     summary = "yum/dnf/microdnf install -y and clean all in the same RUN"
-    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    rationale = rationale_from_doc(__doc__)
     safety = Safety.SAFE
     hadolint = ("DL3030", "DL3032", "DL3038", "DL3040", "DL3041")
 
@@ -67,9 +66,7 @@ class RpmCleanup(Codemod):
                     notes.append("removes /var/cache/yum, which `yum clean all` leaves behind")
             if not notes:
                 continue
-            df = replace_instruction(df, run.inst, rewrite(run.inst, script))
-            for note in notes:
-                ctx.edit(self, run.inst, note)
+            df = commit_run(df, ctx, self, run.inst, script, notes)
         return df
 
 
