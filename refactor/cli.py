@@ -89,19 +89,19 @@ def _csv(value: str | None) -> list[str] | None:
     return [x.strip() for x in value.split(",") if x.strip()]
 
 
-def _process(args: tuple[str, str | None, list[str] | None, list[str], bool]):
+def _process(args: tuple[str, str | None, list[str] | None, list[str], bool, dict]):
     """One file, in this process or a worker (hence plain arguments)."""
     from .engine import make_selection, refactor_text
     from .results import FileResult
 
-    path_s, context_s, select, ignore, safe_only = args
+    path_s, context_s, select, ignore, safe_only, options = args
     path = Path(path_s)
     try:
         source = read_source(path)
     except UnreadableFile as e:
         return FileResult(path, "", "", error=str(e))
     selection = make_selection(select, ignore, safe_only)
-    return refactor_text(source, path, Path(context_s) if context_s else None, selection)
+    return refactor_text(source, path, Path(context_s) if context_s else None, selection, options)
 
 
 @main.command("refactor", hidden=True)
@@ -123,8 +123,9 @@ def _process(args: tuple[str, str | None, list[str] | None, list[str], bool]):
               help="Files processed in parallel [default: one per CPU when there are many files].")
 @click.option("--verify", "verify_apply", is_flag=True, help="With --apply: write only files whose refactored image builds (and passes --smoke).")
 @click.option("--smoke", help="With --verify: a command run in both images that must succeed.")
+@click.option("--runner-base", metavar="IMAGE", help="multi-stage: the final stage's base image (default: the slim variant of the original base).")
 def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, safe_only, context_dir,
-                     fmt, no_color, quiet, verbose, jobs, verify_apply, smoke) -> None:
+                     fmt, no_color, quiet, verbose, jobs, verify_apply, smoke, runner_base) -> None:
     """Refactor the Dockerfiles in PATHS (files or folders; `-` reads stdin)."""
     from .config import ConfigError, find_config
     from .discovery import discover
@@ -153,6 +154,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     except ValueError as e:
         raise click.UsageError(str(e)) from None
     color = (not no_color) and fmt == "text" and out.isatty()
+    options = {"runner_base": runner_base} if runner_base else {}
     report = Report(check=mode_check)
 
     stdin_result = None
@@ -163,7 +165,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
         try:
             source = decode_source(sys.stdin.buffer.read(), "<stdin>")
             stdin_result = refactor_text(source, None, Path(context_dir) if context_dir else Path.cwd(),
-                                         make_selection(select_l, ignore_l, safe))
+                                         make_selection(select_l, ignore_l, safe), options)
         except UnreadableFile as e:
             stdin_result = FileResult(Path("<stdin>"), "", "", error=str(e))
     base = config.source.parent if config.source else Path.cwd()
@@ -172,7 +174,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
         click.echo(p, err=True)
     report.problems = problems
 
-    jobs_args = [(str(p), context_dir, select_l, ignore_l, safe) for p in files]
+    jobs_args = [(str(p), context_dir, select_l, ignore_l, safe, options) for p in files]
     results: list[FileResult] = []
     show_progress = len(jobs_args) >= 20 and sys.stderr.isatty() and not quiet
     if jobs is None:

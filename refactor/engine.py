@@ -135,9 +135,11 @@ def refactor_tree(
     *,
     path: Path | None = None,
     build_context: BuildContext | None = None,
+    options: dict[str, object] | None = None,
 ) -> tuple[Dockerfile, Context]:
-    """Run the codemods to a fixed point; returns the new tree and what happened."""
-    ctx = Context(path=path, build_context=build_context)
+    """Run the codemods to a fixed point; returns the new tree and what happened. `options`
+    are the user's codemod settings (e.g. `runner_base`)."""
+    ctx = Context(path=path, build_context=build_context, options=dict(options or {}))
     for _ in range(MAX_ROUNDS):
         edits_before = len(ctx.edits)
         new = _run_once(df, selection, ctx)
@@ -171,6 +173,7 @@ def refactor_text(
     path: Path | None = None,
     context: Path | None = None,
     selection: Selection | None = None,
+    options: dict[str, object] | None = None,
 ) -> FileResult:
     """Refactor one Dockerfile's text. Never raises for bad input: the error is in the result."""
     name = str(path) if path is not None else "<stdin>"
@@ -185,7 +188,7 @@ def refactor_text(
     root = context if context is not None else (path.parent if path is not None else None)
     build_context = BuildContext(root, path) if root is not None and root.is_dir() else None
     try:
-        out, ctx = refactor_tree(df, selection, path=path, build_context=build_context)
+        out, ctx = refactor_tree(df, selection, path=path, build_context=build_context, options=options)
         if out is df and not ctx.extra_files:
             return FileResult(file_path, source, source, skips=tuple(ctx.skips))
         problem = _untouched_survive(df, out, ctx.touched)
@@ -202,7 +205,7 @@ def refactor_text(
                 raise _Rejected(f"the output of {codemods} does not parse: {e.format(name)}") from None
             if reparsed.code != output:
                 raise _Rejected("the output does not round-trip")
-            again, ctx2 = refactor_tree(reparsed, selection, path=path, build_context=build_context)
+            again, ctx2 = refactor_tree(reparsed, selection, path=path, build_context=build_context, options=options)
             # Stable: the second run leaves the text alone and proposes no other file, or the
             # same ones (it still sees the context without them).
             extra_changed = any(ctx.extra_files.get(k) != v for k, v in ctx2.extra_files.items())

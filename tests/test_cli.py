@@ -251,3 +251,11 @@ def test_console_script_runs_as_a_process(tmp_path):
     exe = Path(sys.executable).parent / "dockwright"
     out = subprocess.run([str(exe), "--check", str(f)], capture_output=True, text=True)
     assert out.returncode == 1 and "would change" in out.stderr
+
+
+def test_runner_base_option():
+    app = Path(__file__).resolve().parent.parent / "corpus" / "multi-stage" / "go-static" / "Dockerfile"
+    r = run(["--select", "multi-stage", "--runner-base", "gcr.io/distroless/base-debian12", str(app)])
+    assert "+FROM gcr.io/distroless/base-debian12 AS runner" in r.output
+    r = run(["--select", "multi-stage", str(app)])
+    assert "+FROM gcr.io/distroless/static-debian12" in r.output
