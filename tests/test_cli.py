@@ -259,3 +259,18 @@ def test_runner_base_option():
     assert "+FROM gcr.io/distroless/base-debian12 AS runner" in r.output
     r = run(["--select", "multi-stage", str(app)])
     assert "+FROM gcr.io/distroless/static-debian12" in r.output
+
+
+def test_engine_refusal_exits_123_and_writes_nothing(tmp_path, monkeypatch):
+    from test_engine import Sneaky
+
+    import refactor.engine as engine
+    from refactor.engine import Selection
+
+    monkeypatch.setattr(engine, "make_selection", lambda *a, **k: Selection((Sneaky(),)))
+    f = tmp_path / "Dockerfile"
+    f.write_text(APT)
+    r = run(["--apply", "-j", "1", str(f)])
+    assert r.exit_code == 123
+    assert "refused" in r.output and "no codemod claimed" in r.output
+    assert f.read_text() == APT
