@@ -607,12 +607,16 @@ def run_command_names(inst: Instruction) -> Iterator[str]:
     included; for text the shell parser cannot model, every word that looks like a command."""
     from .shell import parse_shell
 
+    from .edit import body_text
+
     texts: list[str] = []
     if inst.is_json:
         if inst.value:
             texts.append(" ".join(_shquote(v) for v in inst.value))
     else:
-        texts.append(inst.value[0] if inst.value else "")
+        # The body as written (the same text, and so the same cached parse, as the codemods'),
+        # not the logical value: the shell parser reads continuations itself.
+        texts.append(body_text(inst) if inst.args else "")
     texts.extend(h.content for h in inst.heredoc_info)
     for text in texts:
         script = parse_shell(text, inst.escape)

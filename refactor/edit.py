@@ -16,11 +16,11 @@ class EditError(Exception):
 
 def reparse_instruction(text: str, escape: str = "\\", leading: tuple[Trivia, ...] = ()) -> Instruction:
     """Parse `text` (one instruction, its line ending and heredoc bodies) into a node."""
-    from .parser import parse_dockerfile
+    from .parser import reparse_generated
 
     prefix = "# escape=`\n" if escape == "`" else ""
     try:
-        df = parse_dockerfile(prefix + text)
+        df = reparse_generated(prefix + text)
     except ParseError as e:
         raise EditError(f"edited instruction does not parse: {e.message}: {text!r}") from None
     if len(df.instructions) != 1 or df.trailing or df.instructions[0].leading:

@@ -19,7 +19,7 @@ from .context import BuildContext
 from .edit import EditError
 from .errors import ParseError
 from .nodes import Comment, Dockerfile
-from .parser import parse_dockerfile
+from .parser import parse_dockerfile, reparse_generated
 from .pragmas import ignored_codemods, skips_file
 from .results import FileResult, Safety, Skip
 
@@ -199,7 +199,7 @@ def refactor_text(
         output = out.code
         if problem is None:
             try:
-                reparsed = parse_dockerfile(output)
+                reparsed = reparse_generated(output)
             except ParseError as e:
                 codemods = ", ".join(sorted({e.codemod for e in ctx.edits}))
                 raise _Rejected(f"the output of {codemods} does not parse: {e.format(name)}") from None

@@ -153,6 +153,56 @@ def _parser() -> Lark:
     return _PARSER
 
 
+def reparse_generated(source: str) -> Dockerfile:
+    """Parse text dockwright generated itself (an edited instruction, a codemod's output).
+
+    The same lexer, and the same node building, as `parse_dockerfile`; the tokens are assembled
+    in the shape of grammar/dockerfile.lark by hand rather than by the LALR parser, which makes
+    the engine's many re-parse checks several times cheaper. User input always goes through the
+    LALR parser, and tests hold the two equal on the real corpus and on generated input."""
+    from .lexer import tokenize
+
+    b = _CSTBuilder()
+    children: list[Any] = []
+    it = tokenize(source)
+    tok = next(it, None)
+    try:
+        while tok is not None:
+            if tok.type in _LINE_TOKENS:
+                children.append(tok)
+                tok = next(it, None)
+                continue
+            parts: list[Any] = []
+            while tok.type != "EOL":
+                if tok.type == "LINE_CONT":
+                    cont = [tok]
+                    tok = next(it)
+                    while tok.type == "CONT_LINE":
+                        cont.append(tok)
+                        tok = next(it)
+                    parts.append(b.continuation(cont))
+                else:
+                    parts.append(tok)
+                    tok = next(it)
+            parts.append(tok)
+            tok = next(it, None)
+            while tok is not None and tok.type in ("HEREDOC_LINE", "HEREDOC_END"):
+                body = []
+                while tok.type == "HEREDOC_LINE":
+                    body.append(tok)
+                    tok = next(it)
+                body.append(tok)
+                parts.append(b.heredoc(body))
+                tok = next(it, None)
+            children.append(b.instruction(parts))
+    except StopIteration:  # the lexer never ends inside an instruction; this would be a bug
+        raise ParseError("internal: token stream ended inside an instruction", 1, 1) from None
+    return b.start(children)
+
+
+_LINE_TOKENS = frozenset({"BOM", "DIRECTIVE_LINE", "COMMENT_LINE", "BLANK_LINE"})
+
+
 def parse_dockerfile(source: str) -> Dockerfile:
     """Parse Dockerfile text into a lossless CST; `.code` of the result is `source`.
 

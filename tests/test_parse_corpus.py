@@ -21,3 +21,13 @@ def test_real_file_round_trips_and_matches_buildkit(path):
     df = parse_dockerfile(text)
     assert df.code.encode("utf-8") == path.read_bytes()
     assert buildkit_commands(df) == oracle_commands(text)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_internal_reparse_equals_the_lalr_parse(path):
+    # The engine re-parses its own output with `reparse_generated`; it must build the very
+    # tree the LALR parser builds.
+    from refactor.parser import reparse_generated
+
+    text = read_text_exact(path)
+    assert reparse_generated(text).deep_equals(parse_dockerfile(text))

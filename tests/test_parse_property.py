@@ -73,6 +73,9 @@ def check(text: str) -> None:
         assert e.line >= 1 and e.column >= 1
         return
     assert df.code == text
+    from refactor.parser import reparse_generated
+
+    assert reparse_generated(text).deep_equals(df)
     assert not isinstance(theirs, tuple), f"BuildKit rejects this: {theirs[1]}"
     assert buildkit_commands(df) == theirs
 
