@@ -10,6 +10,7 @@ process under 150 ms (the grammar is loaded from Lark's cache, not compiled at e
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -64,11 +65,13 @@ def main() -> int:
 
     exe = str(Path(sys.executable).parent / "dockwright")
     sample = str(files[0])
-    subprocess.run([exe, "parse", sample], capture_output=True)  # make sure the cache exists
+    # As an installed tool runs: bytecode written, grammar cache present.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([exe, "parse", sample], capture_output=True, env=env)
     runs = []
     for _ in range(10):
         t = time.perf_counter()
-        subprocess.run([exe, "parse", sample], capture_output=True, check=True)
+        subprocess.run([exe, "parse", sample], capture_output=True, check=True, env=env)
         runs.append(time.perf_counter() - t)
     print(f"  `dockwright parse FILE` process: median {statistics.median(runs) * 1000:.0f} ms, "
           f"min {min(runs) * 1000:.0f} ms (target < 150 ms)")

@@ -1,11 +1,13 @@
 """Runs codemods over one Dockerfile and refuses to emit anything it cannot vouch for.
 
 For each file: parse; run the selected codemods in the registry's fixed order, round after round
-until nothing changes; after every codemod re-parse its output, check that it touched no
-instruction a pragma protects and made no unsafe edit it was not allowed to make; at the end
-check that every instruction no codemod touched is still there, unchanged, that every comment
-line of the input is still in the output, and that a second run over the output changes
-nothing. Any failure: the file's output is its input, and the result says why.
+until a round changes nothing; after every codemod check that it touched no instruction a
+pragma protects, made no unsafe edit it was not allowed to make, and recorded what it changed.
+At the end check that every instruction no codemod touched is still there, unchanged, that every
+comment line of the input is still in the output, and that the output text reads back as the
+very tree the codemods built. Codemods are pure functions of the tree, so that last round, a
+fixed point, is also the proof that a second run over the output changes nothing. Any failure:
+the file's output is its input, and the result says why.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from .codemods.base import Codemod, Context
 from .context import BuildContext
 from .edit import EditError
 from .errors import ParseError
-from .nodes import Comment, Dockerfile
+from .nodes import Comment, Continuation, Dockerfile
 from .parser import parse_dockerfile, reparse_generated
 from .pragmas import ignored_codemods, skips_file
 from .results import FileResult, Safety, Skip
@@ -65,23 +67,32 @@ class _Rejected(Exception):
 
 
 def _comment_lines(df: Dockerfile) -> Counter[str]:
+    """Every comment line of the file: above instructions, inside continuations, at the end."""
     lines: Counter[str] = Counter()
-
-    def walk(node) -> None:
-        if isinstance(node, Comment):
-            lines[node.text.strip()] += 1
-        for child in node.children():
-            walk(child)
-
-    walk(df)
+    for inst in df.instructions:
+        for t in inst.leading:
+            if type(t) is Comment:
+                lines[t.text.strip()] += 1
+        for p in inst.pieces:
+            if type(p) is Continuation:
+                for t in p.lines:
+                    if type(t) is Comment:
+                        lines[t.text.strip()] += 1
+    for t in df.trailing:
+        if type(t) is Comment:
+            lines[t.text.strip()] += 1
     return lines
 
 
 def _run_once(
-    df: Dockerfile, selection: Selection, ctx: Context
+    df: Dockerfile, selection: Selection, ctx: Context, settled: dict[str, Dockerfile]
 ) -> Dockerfile:
+    """One round over the codemods. `settled` maps a codemod to the tree it last left alone:
+    codemods are pure, so on that same tree it would leave it alone again."""
     protected = {id(i): ignored_codemods(i) for i in df.instructions}
     for codemod in selection.codemods:
+        if settled.get(codemod.id) is df:
+            continue
         before_edits, before_touched = len(ctx.edits), set(ctx.touched)
         before_skips = len(ctx.skips)
         ctx.options["allow_unsafe"] = selection.allows_unsafe(codemod)
@@ -92,8 +103,10 @@ def _run_once(
             del ctx.skips[before_skips:]
             ctx.touched = before_touched
             ctx.skip(codemod, f"internal error, change dropped: {type(e).__name__}: {e}")
+            settled[codemod.id] = df
             continue
         if new is df:
+            settled[codemod.id] = df
             continue
         problem = _check_codemod_output(new, codemod, selection, ctx, before_edits, before_touched, protected)
         if problem:
@@ -101,6 +114,7 @@ def _run_once(
             del ctx.skips[before_skips:]
             ctx.touched = before_touched
             ctx.skip(codemod, problem)
+            settled[codemod.id] = df
             continue
         df = new
     return df
@@ -140,9 +154,10 @@ def refactor_tree(
     """Run the codemods to a fixed point; returns the new tree and what happened. `options`
     are the user's codemod settings (e.g. `runner_base`)."""
     ctx = Context(path=path, build_context=build_context, options=dict(options or {}))
+    settled: dict[str, Dockerfile] = {}
     for _ in range(MAX_ROUNDS):
         edits_before = len(ctx.edits)
-        new = _run_once(df, selection, ctx)
+        new = _run_once(df, selection, ctx, settled)
         if new is df or len(ctx.edits) == edits_before:
             break
         df = new
@@ -200,19 +215,14 @@ def refactor_text(
         if problem is None:
             try:
                 reparsed = reparse_generated(output)
-            except ParseError as e:
-                codemods = ", ".join(sorted({e.codemod for e in ctx.edits}))
-                raise _Rejected(f"the output of {codemods} does not parse: {e.format(name)}") from None
-            if reparsed.code != output:
-                raise _Rejected("the output does not round-trip")
-            again, ctx2 = refactor_tree(reparsed, selection, path=path, build_context=build_context, options=options)
-            # Stable: the second run leaves the text alone and proposes no other file, or the
-            # same ones (it still sees the context without them).
-            extra_changed = any(ctx.extra_files.get(k) != v for k, v in ctx2.extra_files.items())
-            if again.code != output or extra_changed:
-                first = ctx2.edits[0] if ctx2.edits else None
-                what = f" ({first.codemod}: {first.summary})" if first else ""
-                problem = f"a second run would change the output again{what}; not idempotent"
+            except ParseError as err:
+                codemods = ", ".join(sorted({edit.codemod for edit in ctx.edits}))
+                raise _Rejected(f"the output of {codemods} does not parse: {err.format(name)}") from None
+            if reparsed.code != output or not reparsed.deep_equals(out):
+                raise _Rejected("the output does not read back as the tree the codemods built")
+            # `out` is a fixed point: the last round ran every codemod without a change. The
+            # output reads back as that very tree, and codemods are pure, so a second run over
+            # the output would change nothing: the result is idempotent.
         if problem is not None:
             return FileResult(file_path, source, source, error=f"{name}:1:1: refused: {problem}")
     except (_Rejected, ParseError, EditError) as e:

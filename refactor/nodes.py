@@ -253,7 +253,13 @@ class Instruction(Node):
 
     @property
     def code_without_leading(self) -> str:
-        return self.with_changes(leading=()).code
+        out: list[str] = [self.indent]
+        for p in self.pieces:
+            p._codegen(out)
+        out.append(self.newline)
+        for h in self.heredocs:
+            h._codegen(out)
+        return "".join(out)
 
     # --- the semantic view ------------------------------------------------------------------
 
