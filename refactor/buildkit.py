@@ -650,3 +650,32 @@ def parse_directive(line: str) -> tuple[str, str] | None:
     if key not in DIRECTIVE_KEYS:
         return None
     return key, m.group(2)
+
+
+# --- variables ------------------------------------------------------------------------------
+
+_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def expand_variables(text: str, env: dict[str, str]) -> str | None:
+    """Substitute `$X`, `${X}`, `${X:-default}`, `${X:+alt}` from `env`, as BuildKit does in
+    FROM/COPY/WORKDIR/ENV...; None when a variable without a default is not in `env` (the
+    value then depends on the build)."""
+    missing = False
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal missing
+        name = m.group(1) or m.group(4)
+        op, word = m.group(2) or "", m.group(3) or ""
+        val = env.get(name)
+        if op in (":-", "-"):
+            return val if val else word
+        if op in (":+", "+"):
+            return word if val else ""
+        if val is None:
+            missing = True
+            return ""
+        return val
+
+    out = _VAR.sub(sub, text)
+    return None if missing else out

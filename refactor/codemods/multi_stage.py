@@ -81,6 +81,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from ..baseimages import Family, existing_user, expand_from, global_args, image_family
+from ..buildkit import expand_variables
 from ..edit import keyword_case, new_instruction, with_body
 from ..nodes import BlankLine, Comment, Dockerfile, Instruction
 from ..results import Safety
@@ -99,30 +100,6 @@ class _Decline(Exception):
 
 
 # --- small helpers --------------------------------------------------------------------------------
-
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
-
-
-def _expand(text: str, env: dict[str, str]) -> str | None:
-    """Substitute `$X`, `${X}`, `${X:-d}`, `${X:+a}`; None when a variable is unknown."""
-    bad = False
-
-    def sub(m: re.Match[str]) -> str:
-        nonlocal bad
-        name = m.group(1) or m.group(4)
-        op, word = m.group(2) or "", m.group(3) or ""
-        val = env.get(name)
-        if op in (":-", "-"):
-            return val if val else word
-        if op in (":+", "+"):
-            return word if val else ""
-        if val is None:
-            bad = True
-            return ""
-        return val
-
-    out = _VAR.sub(sub, text)
-    return None if bad else out
 
 
 def _unquote(s: str) -> str:
@@ -381,19 +358,19 @@ class _Planner:
                 step.kind = "env"
                 vals = inst.value
                 for k, v in zip(vals[0::2], vals[1::2]):
-                    ev = _expand(_unquote(v), env)
+                    ev = expand_variables(_unquote(v), env)
                     env[k] = ev if ev is not None else ""
                     self.env_names.append(k)
             elif cmd == "WORKDIR":
                 step.kind = "workdir"
-                w = _expand(_unquote(inst.value[0]) if inst.value else "", env)
+                w = expand_variables(_unquote(inst.value[0]) if inst.value else "", env)
                 if w is None:
                     raise _Decline("WORKDIR uses a variable I cannot resolve", inst)
                 workdir = _abspath(w, workdir)
                 self.dirs.add(workdir)
             elif cmd == "USER":
                 step.kind = "user"
-                u = _expand(inst.value[0] if inst.value else "", env)
+                u = expand_variables(inst.value[0] if inst.value else "", env)
                 if u is None:
                     raise _Decline("USER uses a variable I cannot resolve", inst)
                 user = u
@@ -443,7 +420,7 @@ class _Planner:
         if len(words) < 2:
             raise _Decline(f"{inst.cmd} not understood", inst)
         srcs, dest_raw = words[:-1], words[-1]
-        dest = _expand(dest_raw, env)
+        dest = expand_variables(dest_raw, env)
         if dest is None or any("$" in s for s in srcs):
             raise _Decline(f"{inst.cmd} uses a variable I cannot resolve", inst)
         if inst.flag_value("from") is not None:
@@ -1327,7 +1304,7 @@ class _Planner:
         env = dict(self.global_args)
         for s in self.deps_steps:
             if s.kind == "workdir":
-                w = _expand(_unquote(s.inst.value[0]), {**env, **self.env})
+                w = expand_variables(_unquote(s.inst.value[0]), {**env, **self.env})
                 wd = _abspath(w or "/", wd)
         return wd
 

@@ -84,6 +84,7 @@ from dataclasses import dataclass
 
 from .. import baseimages as bi
 from ..baseimages import Family, User
+from ..buildkit import expand_variables
 from ..edit import (
     continuation_indent,
     insert_after,
@@ -272,29 +273,9 @@ def _unquote(s: str) -> str:
     return s
 
 
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
-
-
 def _expand(text: str, env: dict[str, str]) -> str | None:
-    """`$VAR`, `${VAR}`, `${VAR:-x}` from `env`; None when a variable is unknown."""
-    missing = False
-
-    def sub(m: re.Match[str]) -> str:
-        nonlocal missing
-        name = m.group(1) or m.group(4)
-        op, word = m.group(2) or "", m.group(3) or ""
-        val = env.get(name)
-        if op in (":-", "-"):
-            return val if val else word
-        if op in (":+", "+"):
-            return word if val else ""
-        if val is None:
-            missing = True
-            return ""
-        return val
-
-    out = _VAR.sub(sub, _unquote(text))
-    return None if missing else out
+    """`text` unquoted, its variables substituted from `env`; None when one is unknown."""
+    return expand_variables(_unquote(text), env)
 
 
 def _resolve(path: str | None, cwd: str | None, env: dict[str, str]) -> str | None:
