@@ -1075,6 +1075,14 @@ class _Planner:
             self.gain = True
         return list(dict.fromkeys(keep)), left
 
+    def runner_start(self, config) -> list[Instruction]:
+        """The runner's FROM, then the ARGs and ENVs of the original its instructions use."""
+        runner: list[Instruction] = [self.stage_from(self.runner_image, "runner")]
+        probe = " ".join(s.inst.code for s in config) + " ".join(i.code for i in self.env_copies())
+        runner.extend(self.arg_copies(self.runner_arg_names(probe)))
+        runner.extend(self.env_copies())
+        return runner
+
     def runner_user(self, kind: str, base_user: str | None) -> tuple[list[Instruction], str, str]:
         """(instructions creating the user, USER value, chown value) for the runner."""
         u = self.final_user
@@ -1386,10 +1394,7 @@ class _Planner:
         self.leaves.extend(left)
         base_user = None
         user_insts, user, chown = self.runner_user(kind, base_user)
-        runner: list[Instruction] = [self.stage_from(self.runner_image, "runner")]
-        runner_text_probe = " ".join(s.inst.code for s in config) + " ".join(i.code for i in self.env_copies())
-        runner.extend(self.arg_copies(self.runner_arg_names(runner_text_probe)))
-        runner.extend(self.env_copies())
+        runner = self.runner_start(config)
         runner.append(self.new(venv_env))
         pk = self.apt_install(packages, kind)
         if pk is not None:
@@ -1580,10 +1585,7 @@ class _Planner:
         self.leaves.extend(left)
         base_user = "node" if kind == "debian" or kind == "alpine" else None
         user_insts, user, chown = self.runner_user(kind, base_user)
-        runner: list[Instruction] = [self.stage_from(self.runner_image, "runner")]
-        probe = " ".join(s.inst.code for s in config) + " ".join(i.code for i in self.env_copies())
-        runner.extend(self.arg_copies(self.runner_arg_names(probe)))
-        runner.extend(self.env_copies())
+        runner = self.runner_start(config)
         pk = self.apt_install(packages, kind)
         if pk is not None:
             runner.append(pk)
@@ -1890,10 +1892,7 @@ class _Planner:
         packages, left = self.runtime_packages(tools, [], set())
         self.leaves.extend(left)
         user_insts, user, chown = self.runner_user(kind, None)
-        runner: list[Instruction] = [self.stage_from(self.runner_image, "runner")]
-        probe = " ".join(s.inst.code for s in config) + " ".join(i.code for i in self.env_copies())
-        runner.extend(self.arg_copies(self.runner_arg_names(probe)))
-        runner.extend(self.env_copies())
+        runner = self.runner_start(config)
         if kind in ("debian", "alpine"):
             if kind == "debian" and "ca-certificates" not in packages and self._go_uses_tls():
                 packages.append("ca-certificates")
@@ -2169,10 +2168,7 @@ class _Planner:
         packages, left = self.runtime_packages(tools, extra, set())
         self.leaves.extend(left)
         user_insts, user, chown = self.runner_user(kind, None)
-        runner: list[Instruction] = [self.stage_from(self.runner_image, "runner")]
-        probe = " ".join(s.inst.code for s in config) + " ".join(i.code for i in self.env_copies())
-        runner.extend(self.arg_copies(self.runner_arg_names(probe)))
-        runner.extend(self.env_copies())
+        runner = self.runner_start(config)
         pk = self.apt_install(packages, kind)
         if pk is not None:
             runner.append(pk)
