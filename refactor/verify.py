@@ -25,7 +25,7 @@ from . import imagediff
 from .builders import Builder, BuilderError, BuildOutcome, RunOutcome
 from .exitcodes import BUILD_BROKEN, NO_BUILDER, OK, TOOL_ERROR
 
-__all__ = ["BUILD_BROKEN", "NO_BUILDER", "OK", "TOOL_ERROR", "VerifyReport", "verify"]
+__all__ = ["BUILD_BROKEN", "NO_BUILDER", "OK", "TOOL_ERROR", "VerifyReport", "verify", "verify_sizes"]
 
 TAG_REPO = "localhost/dockwright-verify"
 TEXT_LIST_LIMIT = 15  # paths listed per category in text output
@@ -345,3 +345,25 @@ class _Run:
         finally:
             if self.scratch is not None:
                 shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def verify_sizes(path: Path, original: str, refactored: str, *, timeout: float = 1800.0) -> dict[str, Any] | None:
+    """For the PR bot: build both versions of the Dockerfile at `path` (its folder is the
+    context). {"size_before": bytes, "size_after": bytes} when both build; None when nothing
+    could be judged (no builder, the original does not build); raises when the refactor broke
+    the build, so that the bot leaves the file out of its pull request."""
+    from .builders import NoBuilderError, detect
+
+    try:
+        builder = detect("auto")
+    except NoBuilderError:
+        return None
+    logs = Path(tempfile.mkdtemp(prefix="dockwright-bot-verify-"))
+    report = verify(original, refactored, Path(path).parent, builder=builder, smoke=None,
+                    timeout=timeout, keep_logs_dir=logs)
+    if report.verdict == "broken":
+        raise RuntimeError(f"{report.message} (build logs: {logs})")
+    shutil.rmtree(logs, ignore_errors=True)
+    if report.verdict != "ok" or report.diff is None:
+        return None
+    return {"size_before": report.diff.size_a, "size_after": report.diff.size_b}

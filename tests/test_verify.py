@@ -569,3 +569,19 @@ def test_verify_for_apply_judges_original_against_output(monkeypatch, tmp_path):
 
     monkeypatch.setattr(verify_cli, "detect_builder", none)
     assert verify_cli.verify_for_apply(result, ctx, None) == (False, "no usable container builder: docker not installed")
+
+
+@pytest.mark.build
+def test_verify_sizes_for_the_bot(buildah, tmp_path):
+    """The bot's --verify: sizes of both images when the refactor builds; a broken refactor
+    raises, so the bot leaves the file out."""
+    from refactor.verify import verify_sizes
+
+    df = tmp_path / "Dockerfile"
+    original = "FROM debian:bookworm-slim\nRUN echo one > /one\nRUN echo two > /two\nCMD [\"cat\", \"/one\"]\n"
+    refactored = "FROM debian:bookworm-slim\nRUN echo one > /one && echo two > /two\nCMD [\"cat\", \"/one\"]\n"
+    df.write_text(original)
+    sizes = verify_sizes(df, original, refactored, timeout=300)
+    assert sizes is not None and sizes["size_before"] > 10_000_000 and sizes["size_after"] > 10_000_000
+    with pytest.raises(RuntimeError, match="logs"):
+        verify_sizes(df, original, "FROM debian:bookworm-slim\nRUN exit 3\n", timeout=300)
