@@ -30,6 +30,8 @@ def discover(paths: list[Path], exclude: list[str] = (), base: Path | None = Non
     base = (base or Path.cwd()).resolve()
 
     def excluded(p: Path) -> bool:
+        if not exclude:
+            return False
         try:
             rel = p.resolve().relative_to(base).as_posix()
         except ValueError:

@@ -44,7 +44,7 @@ class DockerfileLexer(Lexer):
 
 
 def _tok(kind: str, value: str, line: int) -> Token:
-    return Token(kind, value, line=line)
+    return Token(kind, value, None, line)  # positional: measurably cheaper than keywords
 
 
 def tokenize(source: str) -> Iterator[Token]:
