@@ -2,7 +2,6 @@
 (marked `build`) against the stand-in base images that .ci/setup-buildah.sh creates."""
 from __future__ import annotations
 
-import functools
 import io
 import json
 import os
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from buildenv import requires_build_env as _requires_build_env
 from refactor import builders
 from refactor.builders import BuildahBuilder, BuilderError, DockerBuilder, NoBuilderError, PodmanBuilder, Proc
 
@@ -26,28 +26,9 @@ BASES = (
 )
 
 
-@functools.cache
-def build_env_problem() -> str | None:
-    """Why real builds cannot run here, or None. CI runs .ci/setup-buildah.sh first."""
-    if os.geteuid() != 0:
-        return "real builds need root (rootful buildah/podman); run as root after .ci/setup-buildah.sh"
-    why = BuildahBuilder().unavailable_reason()
-    if why:
-        return f"{why}; run .ci/setup-buildah.sh"
-    missing = [b for b in BASES if subprocess.run(["podman", "image", "exists", b], check=False).returncode != 0]
-    if missing:
-        return f"stand-in base images missing ({', '.join(missing)}); run .ci/setup-buildah.sh"
-    return None
-
-
 def requires_build_env():
-    """Skip without a build environment, unless CI says it must have one: a CI run whose setup
-    silently failed would otherwise pass with every real build skipped."""
-    problem = build_env_problem()
-    if problem and os.environ.get("DOCKWRIGHT_REQUIRE_BUILD_TESTS") == "1":
-        pytest.fail(f"DOCKWRIGHT_REQUIRE_BUILD_TESTS=1 but: {problem}")
-    if problem:
-        pytest.skip(problem)
+    """Real builds need the stand-in bases this file builds on."""
+    _requires_build_env(BASES)
 
 
 # ------------------------------------------------------------------------------------ processes

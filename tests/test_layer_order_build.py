@@ -7,16 +7,15 @@ buildah prints "--> Using cache" for it. Timings are printed (pytest -s) for the
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from buildenv import requires_build_env
+from refactor.builders import BuildahBuilder
 from refactor.engine import make_selection, refactor_text
 
 pytestmark = pytest.mark.build
@@ -70,36 +69,11 @@ APPS = {
 }
 
 
-def _builder():
-    if os.geteuid() != 0:
-        pytest.skip("image builds need root")
-    if shutil.which("buildah") is None:
-        pytest.skip("buildah is not installed")
-    try:
-        from refactor.builders import BuildahBuilder
-
-        b = BuildahBuilder()
-        why = b.unavailable_reason()
-        if why:
-            pytest.skip(why)
-        return b
-    except ImportError:
-        return None
-
-
-def _build(builder, ctx: Path, dockerfile: Path, tag: str, log: Path) -> tuple[str, float]:
-    if builder is not None:
-        out = builder.build(ctx, dockerfile, tag, timeout=300, log_path=log)
-        text = log.read_text(errors="replace")
-        assert out.ok, f"build failed: {out.error}\n{text[-3000:]}"
-        return text, out.seconds
-    t0 = time.monotonic()
-    p = subprocess.run(
-        ["buildah", "bud", "--layers", "--pull=never", "--format", "docker", "-f", str(dockerfile), "-t", tag, str(ctx)],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "BUILDAH_FORMAT": "docker"},
-    )
-    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
-    return p.stdout + p.stderr, time.monotonic() - t0
+def _build(builder: BuildahBuilder, ctx: Path, dockerfile: Path, tag: str, log: Path) -> tuple[str, float]:
+    out = builder.build(ctx, dockerfile, tag, timeout=300, log_path=log)
+    text = log.read_text(errors="replace")
+    assert out.ok, f"build failed: {out.error}\n{text[-3000:]}"
+    return text, out.seconds
 
 
 def install_cached(log: str, install: str) -> bool:
@@ -111,16 +85,11 @@ def install_cached(log: str, install: str) -> bool:
     raise AssertionError(f"step {install!r} not found in the build log:\n{log[-2000:]}")
 
 
-def _image_missing(image: str) -> bool:
-    return subprocess.run(["podman", "image", "exists", image], capture_output=True).returncode != 0
-
-
 @pytest.mark.parametrize("app", sorted(APPS))
 def test_install_layer_survives_source_edit(app: str, tmp_path: Path) -> None:
     spec = APPS[app]
-    builder = _builder()
-    if _image_missing(spec["image"]):
-        pytest.skip(f"stand-in base image {spec['image']} is missing (.ci/setup-buildah.sh)")
+    requires_build_env((spec["image"],))
+    builder = BuildahBuilder()
     ctx = tmp_path / "ctx"
     ctx.mkdir()
     for name, text in spec["files"].items():

@@ -10,7 +10,6 @@ only with DOCKWRIGHT_SLOW_TESTS=1 or `-m slow`. The table of sizes is printed by
 (`pytest -s`) and written to $DOCKWRIGHT_REPORT_DIR/multi-stage-build.json when that is set."""
 from __future__ import annotations
 
-import functools
 import json
 import os
 import statistics
@@ -24,6 +23,7 @@ from conftest import ROOT, read_text_exact
 from refactor.builders import BuildahBuilder, run_bounded
 from refactor.engine import make_selection, refactor_text
 from refactor.parser import parse_dockerfile
+from buildenv import requires_build_env
 
 pytestmark = pytest.mark.build
 
@@ -39,31 +39,8 @@ def _env() -> dict[str, str]:
     return {**os.environ, "BUILDAH_FORMAT": "docker", "PODMAN_IGNORE_CGROUPSV1_WARNING": "1"}
 
 
-@functools.cache
-def build_env_problem() -> str | None:
-    if os.geteuid() != 0:
-        return "real builds need root (rootful buildah/podman); run as root after .ci/setup-buildah.sh"
-    why = BuildahBuilder().unavailable_reason()
-    if why:
-        return f"{why}; run .ci/setup-buildah.sh"
-    return None
-
-
-def image_exists(ref: str) -> bool:
-    p = run_bounded(["podman", "image", "exists", ref], timeout=60, env=_env())
-    return p.returncode == 0
-
-
 def requires(images: list[str]) -> None:
-    problem = build_env_problem()
-    if problem is None:
-        missing = [i for i in images if not image_exists(i)]
-        if missing:
-            problem = f"stand-in base images missing ({', '.join(missing)}); run .ci/setup-buildah.sh"
-    if problem and os.environ.get("DOCKWRIGHT_REQUIRE_BUILD_TESTS") == "1":
-        pytest.fail(f"DOCKWRIGHT_REQUIRE_BUILD_TESTS=1 but: {problem}")
-    if problem:
-        pytest.skip(problem)
+    requires_build_env(images)
 
 
 def base_images(text: str) -> list[str]:

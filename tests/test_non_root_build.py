@@ -5,16 +5,15 @@ user, writes into its folder, exits). Needs root and the stand-in base images th
 DOCKWRIGHT_REQUIRE_BUILD_TESTS=1)."""
 from __future__ import annotations
 
-import functools
-import os
 import subprocess
 import uuid
 from pathlib import Path
 
 import pytest
 
-from refactor.builders import Builder, NoBuilderError, detect
+from refactor.builders import Builder, detect
 from refactor.engine import make_selection, refactor_text
+from buildenv import requires_build_env
 
 pytestmark = pytest.mark.build
 
@@ -23,40 +22,9 @@ BUILD_TIMEOUT = 240.0
 RUN_TIMEOUT = 60.0
 
 
-@functools.cache
-def _builder() -> Builder | str:
-    """The builder, or why there is none."""
-    if os.geteuid() != 0:
-        return "real builds need root (rootful buildah/podman); run as root after .ci/setup-buildah.sh"
-    try:
-        return detect("buildah")
-    except NoBuilderError as e:
-        try:
-            return detect("auto")
-        except NoBuilderError:
-            return f"{e}; run .ci/setup-buildah.sh"
-
-
-def _image_exists(ref: str) -> bool:
-    try:
-        return subprocess.run(["podman", "image", "exists", ref], check=False, timeout=60).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-
-
 def _need(*images: str) -> Builder:
-    b = _builder()
-    problem = b if isinstance(b, str) else None
-    if problem is None:
-        missing = [i for i in images if not _image_exists(i)]
-        if missing:
-            problem = f"stand-in base images missing ({', '.join(missing)}); run .ci/setup-buildah.sh"
-    if problem:
-        if os.environ.get("DOCKWRIGHT_REQUIRE_BUILD_TESTS") == "1":
-            pytest.fail(f"DOCKWRIGHT_REQUIRE_BUILD_TESTS=1 but: {problem}")
-        pytest.skip(problem)
-    assert not isinstance(b, str)
-    return b
+    requires_build_env(images)
+    return detect("buildah")
 
 
 def _refactor_and_build(builder: Builder, ctx: Path, dockerfile: str) -> tuple[str, str]:
