@@ -284,8 +284,8 @@ class Assignment(_WordLike):
 
 
 @dataclass(frozen=True, slots=True)
-class Leaf(Node):
-    """A punctuation token inside a command: a redirection operator, its fd number, or `!`."""
+class _Token(Node):
+    """A token that is its text: `leading` trivia, then `text`."""
 
     leading: str
     text: str
@@ -301,20 +301,13 @@ class Leaf(Node):
 
 
 @dataclass(frozen=True, slots=True)
-class Operator(Node):
+class Leaf(_Token):
+    """A punctuation token inside a command: a redirection operator, its fd number, or `!`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Operator(_Token):
     """A control operator between units: `&&`, `||`, `|`, `|&`, `;`, `&` or a newline."""
-
-    leading: str
-    text: str
-    span: Span = field(default=_NO_SPAN, compare=False, repr=False)
-
-    @property
-    def code(self) -> str:
-        return self.leading + self.text
-
-    @property
-    def raw(self) -> str:
-        return self.text
 
     @property
     def op(self) -> str:

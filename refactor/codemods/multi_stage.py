@@ -1840,15 +1840,24 @@ class _Planner:
                             break
         return out
 
+    def checked_start(self, dev_patterns) -> list:
+        """The start command's argvs, declining when they run development tools."""
+        argvs = self.start_argvs()
+        self.check_dev(dev_patterns, [_cmd_text(a) for a in argvs if a])
+        return argvs
+
+    def compile_steps(self, tool: str) -> list:
+        """(step, command) for each `<tool> build` / `<tool> install` that compiles the app."""
+        return [(s, c) for s in self.steps if s.run for c in s.run.cmds
+                if c.name == tool and c.kind == "build" and c.cmd is not None
+                and c.cmd.subcommand() is not None and c.cmd.subcommand().value in ("build", "install")]
+
     # ---- Go -----------------------------------------------------------------------------------------
 
     def _plan_go(self) -> Plan:
         base = self.base
-        argvs = self.start_argvs()
-        texts = [_cmd_text(a) for a in argvs if a]
-        self.check_dev(K.DEV_GO_PATTERNS, texts)
-        builds = [(s, c) for s in self.steps if s.run for c in s.run.cmds if c.name == "go" and c.cmd is not None
-                  and (c.cmd.subcommand() is not None and c.cmd.subcommand().value in ("build", "install")) and c.kind == "build"]
+        argvs = self.checked_start(K.DEV_GO_PATTERNS)
+        builds = self.compile_steps("go")
         if not builds:
             raise _Decline("no `go build` or `go install` I can follow")
         outputs = []
@@ -2136,11 +2145,8 @@ class _Planner:
 
     def _plan_rust(self) -> Plan:
         base = self.base
-        argvs = self.start_argvs()
-        texts = [_cmd_text(a) for a in argvs if a]
-        self.check_dev(K.DEV_RUST_PATTERNS, texts)
-        builds = [(s, c) for s in self.steps if s.run for c in s.run.cmds if c.name == "cargo" and c.kind == "build" and c.cmd is not None
-                  and c.cmd.subcommand() is not None and c.cmd.subcommand().value in ("build", "install")]
+        argvs = self.checked_start(K.DEV_RUST_PATTERNS)
+        builds = self.compile_steps("cargo")
         if not builds:
             raise _Decline("no `cargo build` or `cargo install --path` I can follow")
         outputs = []
