@@ -1,6 +1,6 @@
 """dockwright: lossless, BuildKit-exact Dockerfile refactoring."""
-from .errors import ParseError
-from .nodes import (
+from refactor.syntax.errors import ParseError
+from refactor.syntax.nodes import (
     BlankLine,
     Comment,
     Continuation,
@@ -15,7 +15,7 @@ from .nodes import (
     Stage,
     Visitor,
 )
-from .parser import parse_dockerfile
+from refactor.syntax.parser import parse_dockerfile
 
 __all__ = [
     "BlankLine", "Comment", "Continuation", "Directive", "Dockerfile", "Heredoc", "HeredocBody",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from .errors import ParseError
-from .exitcodes import PARSE_ERROR
-from .sourcefile import UnreadableFile, decode_source, read_source
+from refactor.syntax.errors import ParseError
+from refactor.engine.exitcodes import PARSE_ERROR
+from refactor.syntax.sourcefile import UnreadableFile, decode_source, read_source
 
 
 class _DefaultGroup(click.Group):
@@ -18,7 +18,7 @@ class _DefaultGroup(click.Group):
     Subcommands with heavy imports (bot, verify) load only when used, to keep start-up fast."""
 
     default_command = "refactor"
-    lazy = {"bot": ("refactor.bot", "bot_command"), "verify": ("refactor.verify_cli", "verify_command")}
+    lazy = {"bot": ("refactor.bot.run", "bot_command"), "verify": ("refactor.verify.cli", "verify_command")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *self.lazy})
@@ -59,9 +59,9 @@ def main() -> None:
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 def parse_command(path: str, as_json: bool) -> None:
     """Parse one Dockerfile (`-` for stdin) and print its structure."""
-    from .commands import buildkit_commands
-    from .parser import parse_dockerfile
-    from .tree_view import render_tree
+    from refactor.syntax.commands import buildkit_commands
+    from refactor.syntax.parser import parse_dockerfile
+    from refactor.syntax.tree_view import render_tree
 
     try:
         if path == "-":
@@ -91,8 +91,8 @@ def _csv(value: str | None) -> list[str] | None:
 
 def _process(args: tuple[str, str | None, list[str] | None, list[str], bool, dict]):
     """One file, in this process or a worker (hence plain arguments)."""
-    from .engine import make_selection, refactor_text
-    from .results import FileResult
+    from refactor.engine.runner import make_selection, refactor_text
+    from refactor.engine.results import FileResult
 
     path_s, context_s, select, ignore, safe_only, options = args
     path = Path(path_s)
@@ -127,10 +127,10 @@ def _process(args: tuple[str, str | None, list[str] | None, list[str], bool, dic
 def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, safe_only, context_dir,
                      fmt, no_color, quiet, verbose, jobs, verify_apply, smoke, runner_base) -> None:
     """Refactor the Dockerfiles in PATHS (files or folders; `-` reads stdin)."""
-    from .config import ConfigError, find_config
-    from .discovery import discover
-    from .report import Report, explanation, file_diff, result_json, sarif, skip_lines
-    from .results import FileResult
+    from refactor.engine.config import ConfigError, find_config
+    from refactor.engine.discovery import discover
+    from refactor.engine.report import Report, explanation, file_diff, result_json, sarif, skip_lines
+    from refactor.engine.results import FileResult
 
     out = sys.stdout
     if not paths:
@@ -148,7 +148,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     ignore_l = (_csv(ignore) or []) + list(config.ignore)
     safe = config.safe_only if safe_only is None else safe_only
     try:
-        from .engine import make_selection
+        from refactor.engine.runner import make_selection
 
         make_selection(select_l, ignore_l, safe)
     except ValueError as e:
@@ -160,7 +160,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     stdin_result = None
     file_paths = [Path(p) for p in paths if p != "-"]
     if "-" in paths:
-        from .engine import make_selection, refactor_text
+        from refactor.engine.runner import make_selection, refactor_text
 
         try:
             source = decode_source(sys.stdin.buffer.read(), "<stdin>")
@@ -233,8 +233,8 @@ def _with_progress(iterator, total: int, show: bool) -> list:
 
 
 def _apply(results, report, fmt, quiet, verbose, verify_apply, smoke, context_dir) -> None:
-    from .report import explanation
-    from .writer import atomic_write
+    from refactor.engine.report import explanation
+    from refactor.engine.writer import atomic_write
 
     for r in results:
         if not r.changed:
@@ -243,7 +243,7 @@ def _apply(results, report, fmt, quiet, verbose, verify_apply, smoke, context_di
             click.echo(r.output, nl=False)
             continue
         if verify_apply:
-            from .verify_cli import verify_for_apply
+            from refactor.verify.cli import verify_for_apply
 
             ok, message = verify_for_apply(r, Path(context_dir) if context_dir else r.path.parent, smoke)
             if not ok:
@@ -270,7 +270,7 @@ def _apply(results, report, fmt, quiet, verbose, verify_apply, smoke, context_di
 
 
 def colorize(diff: str) -> str:
-    from .diffing import colorize as _c
+    from refactor.engine.diffing import colorize as _c
 
     return _c(diff)
 
@@ -278,7 +278,7 @@ def colorize(diff: str) -> str:
 @main.command("codemods")
 def codemods_command() -> None:
     """List the codemods in the order they run."""
-    from .codemods import REGISTRY
+    from refactor.codemods import REGISTRY
 
     for c in REGISTRY:
         click.echo(f"{c.id:<22} {c.safety.value:<7} {c.summary}")
@@ -288,7 +288,7 @@ def codemods_command() -> None:
 @click.argument("codemod_id")
 def explain_command(codemod_id: str) -> None:
     """Print a codemod's rationale, safety class and the hadolint rules it answers."""
-    from .codemods import by_id
+    from refactor.codemods import by_id
 
     c = by_id().get(codemod_id)
     if c is None:

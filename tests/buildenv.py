@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from refactor.builders import BuildahBuilder
+from refactor.verify.builders import BuildahBuilder
 
 
 @functools.cache

@@ -21,11 +21,11 @@ import pytest
 from click.testing import CliRunner
 
 from fake_github import FakeGitHub
-from refactor import bot as bot_mod
-from refactor import gitops, pr_body
-from refactor.bot import BotOptions, Change, plan_commits, run_bot, split_by_codemod
-from refactor.github_api import GitHubClient
-from refactor.results import Edit, FileResult, Safety
+from refactor.bot import run as bot_mod, gitops, pr_body
+from refactor.bot.run import BotOptions, Change, plan_commits, run_bot, split_by_codemod
+from refactor.bot.github_api import GitHubClient
+from refactor.codemods.base import Edit, Safety
+from refactor.engine.results import FileResult
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "ghs_S3cr3tT0kenS3cr3tT0kenS3cr3tT0ken42"
@@ -615,7 +615,7 @@ def test_token_never_on_a_command_line_in_a_real_process(https_ws, github, tmp_p
         import sys
         sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'tests')!r}]
         import test_bot
-        from refactor import bot
+        from refactor.bot import run as bot
         bot.default_refactor_repo = test_bot.fake_refactor
         bot.bot_command(["--repo", {str(ws.work)!r}, "--github-api", {github.url!r}], prog_name="dockwright bot")
     """)
@@ -772,7 +772,7 @@ def test_verify_without_the_verify_module_is_a_usage_error(ws, github, monkeypat
 # --- the files users wire up: pre-commit hook and GitHub Action --------------------------------
 
 def test_pre_commit_files_pattern_matches_what_discovery_finds():
-    from refactor.discovery import is_dockerfile_name
+    from refactor.engine.discovery import is_dockerfile_name
 
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "\n  entry: dockwright --check\n" in text and "- id: dockwright\n" in text

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from buildenv import requires_build_env as _requires_build_env
-from refactor import builders
-from refactor.builders import BuildahBuilder, BuilderError, DockerBuilder, NoBuilderError, PodmanBuilder, Proc
+from refactor.verify import builders
+from refactor.verify.builders import BuildahBuilder, BuilderError, DockerBuilder, NoBuilderError, PodmanBuilder, Proc
 
 BASES = (
     "docker.io/library/debian:bookworm-slim",

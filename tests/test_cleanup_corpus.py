@@ -15,7 +15,7 @@ import pytest
 from conftest import read_text_exact, real_corpus
 from oracle import oracle_commands
 from refactor import parse_dockerfile
-from refactor.engine import make_selection, refactor_text
+from refactor.engine.runner import make_selection, refactor_text
 
 CLEANUP = ["apt-cleanup", "apk-no-cache", "rpm-cleanup", "pip-no-cache", "node-cache-clean"]
 RULES = ("DL3009", "DL3014", "DL3015", "DL3019", "DL3042", "DL3060")

@@ -264,8 +264,8 @@ def test_runner_base_option():
 def test_engine_refusal_exits_123_and_writes_nothing(tmp_path, monkeypatch):
     from test_engine import Sneaky
 
-    import refactor.engine as engine
-    from refactor.engine import Selection
+    import refactor.engine.runner as engine
+    from refactor.engine.runner import Selection
 
     monkeypatch.setattr(engine, "make_selection", lambda *a, **k: Selection((Sneaky(),)))
     f = tmp_path / "Dockerfile"

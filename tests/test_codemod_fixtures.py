@@ -10,7 +10,7 @@ import pytest
 from oracle import oracle_commands
 from refactor import parse_dockerfile
 from refactor.codemods import by_id
-from refactor.engine import make_selection, refactor_text
+from refactor.engine.runner import make_selection, refactor_text
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CASES = sorted(

@@ -5,11 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from refactor.codemods.base import Codemod, Context
-from refactor.edit import new_instruction, remove_instruction, replace_instruction, with_body
-from refactor.engine import Selection, make_selection, refactor_text
-from refactor.nodes import Dockerfile
-from refactor.results import Safety
+from refactor.codemods.base import Codemod, Context, Safety
+from refactor.syntax.edit import new_instruction, remove_instruction, replace_instruction, with_body
+from refactor.engine.runner import Selection, make_selection, refactor_text
+from refactor.syntax.nodes import Dockerfile
 
 
 class Shout(Codemod):
@@ -23,7 +22,7 @@ class Shout(Codemod):
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         for inst in df.instructions:
             if inst.cmd == "RUN" and inst.args.startswith("echo ") and inst.args != inst.args.upper():
-                from refactor.pragmas import is_ignored
+                from refactor.syntax.pragmas import is_ignored
 
                 if is_ignored(inst, self.id):
                     ctx.skip(self, "ignored", inst)

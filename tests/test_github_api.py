@@ -7,7 +7,7 @@ import time
 import pytest
 
 from fake_github import FakeGitHub
-from refactor.github_api import (AuthError, ForbiddenError, GitHubClient, GitHubError, NetworkError,
+from refactor.bot.github_api import (AuthError, ForbiddenError, GitHubClient, GitHubError, NetworkError,
                                  NotFoundError, RateLimited, ValidationFailed)
 
 TOKEN = "ghs_ClientT0kenClientT0kenClientT0ken99"

@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from refactor import imagediff
-from refactor.imagediff import Entry
+from refactor.verify import imagediff
+from refactor.verify.imagediff import Entry
 
 
 def make_root(base: Path, files: dict[str, bytes | str]) -> Path:

@@ -21,10 +21,10 @@ import pytest
 
 from conftest import ROOT, read_text_exact, real_corpus
 from refactor.codemods.layer_order import CODEMOD
-from refactor.engine import make_selection, refactor_text, refactor_tree
-from refactor.manifests import install_steps
-from refactor.parser import parse_dockerfile
-from refactor.results import Safety
+from refactor.engine.runner import make_selection, refactor_text, refactor_tree
+from refactor.knowledge.manifests import install_steps
+from refactor.syntax.parser import parse_dockerfile
+from refactor.codemods.base import Safety
 
 CASES_DIR = ROOT / "corpus" / "layer-order"
 CASES = sorted(p for p in CASES_DIR.iterdir() if p.is_dir()) if CASES_DIR.is_dir() else []
@@ -93,8 +93,8 @@ def test_safe_only_skips_unsafe_reorders(tmp_path: Path) -> None:
     case = CASES_DIR / "npm-install-rewrites-lock"
     ctx = _copy_context(case, tmp_path)
     source = read_text_exact(case / "Dockerfile.before")
-    from refactor.context import BuildContext
-    from refactor.engine import Selection, refactor_tree
+    from refactor.knowledge.context import BuildContext
+    from refactor.engine.runner import Selection, refactor_tree
 
     safe_only = Selection((CODEMOD,), frozenset(), safe_only=True)  # selected by default, not by name
     tree, ctx_ = refactor_tree(parse_dockerfile(source), safe_only, path=ctx / "Dockerfile", build_context=BuildContext(ctx))
@@ -206,7 +206,7 @@ def test_git_history_orders_moved_copies(tmp_path: Path) -> None:
 
 
 def test_install_steps_api(tmp_path: Path) -> None:
-    from refactor.context import BuildContext
+    from refactor.knowledge.context import BuildContext
 
     (tmp_path / "requirements").mkdir()
     (tmp_path / "requirements.txt").write_text("-r requirements/base.txt\n-c constraints.txt\nflask\n")

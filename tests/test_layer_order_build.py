@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from buildenv import requires_build_env
-from refactor.builders import BuildahBuilder
-from refactor.engine import make_selection, refactor_text
+from refactor.verify.builders import BuildahBuilder
+from refactor.engine.runner import make_selection, refactor_text
 
 pytestmark = pytest.mark.build
 

@@ -16,13 +16,12 @@ import pytest
 
 from conftest import ROOT, SHARED_REAL, read_text_exact, real_corpus
 from oracle import oracle_commands
-from refactor.codemods.base import Context
+from refactor.codemods.base import Context, Safety
 from refactor.codemods.multi_stage import CODEMOD
-from refactor.context import BuildContext
-from refactor.engine import make_selection, refactor_text
-from refactor.nodes import Comment
-from refactor.parser import parse_dockerfile
-from refactor.results import Safety
+from refactor.knowledge.context import BuildContext
+from refactor.engine.runner import make_selection, refactor_text
+from refactor.syntax.nodes import Comment
+from refactor.syntax.parser import parse_dockerfile
 
 CORPUS = ROOT / "corpus" / "multi-stage"
 CASES = sorted(d for d in CORPUS.iterdir() if (d / "Dockerfile").is_file())

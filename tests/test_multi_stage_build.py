@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, read_text_exact
-from refactor.builders import BuildahBuilder, run_bounded
-from refactor.engine import make_selection, refactor_text
-from refactor.parser import parse_dockerfile
+from refactor.verify.builders import BuildahBuilder, run_bounded
+from refactor.engine.runner import make_selection, refactor_text
+from refactor.syntax.parser import parse_dockerfile
 from buildenv import requires_build_env
 
 pytestmark = pytest.mark.build

@@ -19,13 +19,12 @@ import pytest
 
 from conftest import read_text_exact, real_corpus
 from oracle import oracle_commands
-from refactor import baseimages as bi
+from refactor.knowledge import baseimages as bi
 from refactor import parse_dockerfile
-from refactor.baseimages import Family, parse_image
+from refactor.knowledge.baseimages import Family, parse_image
 from refactor.codemods import by_id
-from refactor.codemods.base import Context
-from refactor.engine import make_selection, refactor_text
-from refactor.results import Safety
+from refactor.codemods.base import Context, Safety
+from refactor.engine.runner import make_selection, refactor_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "corpus" / "non-root"

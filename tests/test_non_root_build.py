@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from refactor.builders import Builder, detect
-from refactor.engine import make_selection, refactor_text
+from refactor.verify.builders import Builder, detect
+from refactor.engine.runner import make_selection, refactor_text
 from buildenv import requires_build_env
 
 pytestmark = pytest.mark.build

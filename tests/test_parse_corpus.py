@@ -6,7 +6,7 @@ import pytest
 from conftest import read_text_exact, real_corpus
 from oracle import oracle_commands
 from refactor import parse_dockerfile
-from refactor.commands import buildkit_commands
+from refactor.syntax.commands import buildkit_commands
 
 FILES = real_corpus()
 
@@ -27,7 +27,7 @@ def test_real_file_round_trips_and_matches_buildkit(path):
 def test_internal_reparse_equals_the_lalr_parse(path):
     # The engine re-parses its own output with `reparse_generated`; it must build the very
     # tree the LALR parser builds.
-    from refactor.parser import reparse_generated
+    from refactor.syntax.parser import reparse_generated
 
     text = read_text_exact(path)
     assert reparse_generated(text).deep_equals(parse_dockerfile(text))

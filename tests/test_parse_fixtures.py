@@ -8,7 +8,7 @@ import pytest
 
 from oracle import oracle_commands
 from refactor import ParseError, parse_dockerfile
-from refactor.commands import buildkit_commands
+from refactor.syntax.commands import buildkit_commands
 
 FIXTURES = sorted((Path(__file__).resolve().parent.parent / "corpus" / "parse").glob("*.Dockerfile"))
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from oracle import oracle_commands
 from refactor import ParseError, parse_dockerfile
-from refactor.commands import buildkit_commands
+from refactor.syntax.commands import buildkit_commands
 
 EXAMPLES = int(os.environ.get("DOCKWRIGHT_PROPERTY_EXAMPLES", "1500"))
 
@@ -73,7 +73,7 @@ def check(text: str) -> None:
         assert e.line >= 1 and e.column >= 1
         return
     assert df.code == text
-    from refactor.parser import reparse_generated
+    from refactor.syntax.parser import reparse_generated
 
     assert reparse_generated(text).deep_equals(df)
     assert not isinstance(theirs, tuple), f"BuildKit rejects this: {theirs[1]}"

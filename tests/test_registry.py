@@ -5,7 +5,7 @@ import importlib
 import pkgutil
 
 import refactor.codemods as codemods
-from refactor.results import Safety
+from refactor.codemods.base import Safety
 
 
 def test_every_module_is_registered_in_order():

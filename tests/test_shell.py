@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refactor import shell as shell_mod
-from refactor.shell import (
+from refactor.shell import parse as shell_mod
+from refactor.shell.parse import (
     Assignment,
     Redirect,
     ShellScript,
@@ -20,7 +20,7 @@ from refactor.shell import (
     parse_shell,
     quote,
 )
-from refactor.shell_lexer import logical_text
+from refactor.shell.lexer import logical_text
 
 MULTI = (
     "apt-get update \\\n"
@@ -727,7 +727,7 @@ def test_corpus_dockerfile_layer_matches_project_parser() -> None:
     """Cross-check the Dockerfile layer (continuations, dropped comment/blank lines): the
     logical text of each extracted body must be the RUN arguments the project's Dockerfile
     parser assembles."""
-    parser = pytest.importorskip("refactor.parser")
+    parser = pytest.importorskip("refactor.syntax.parser")
     root = _corpus_dir()
     if root is None:
         pytest.skip("corpus not available")

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from test_builders import requires_build_env
 
-from refactor import verify_cli
-from refactor.builders import (
+from refactor.verify import cli as verify_cli
+from refactor.verify.builders import (
     BuildahBuilder,
     ModernBuildahBuilder,
     Builder,
@@ -25,9 +25,9 @@ from refactor.builders import (
     NoBuilderError,
     RunOutcome,
 )
-from refactor.exitcodes import BUILD_BROKEN, NO_BUILDER, OK, PARSE_ERROR, TOOL_ERROR
-from refactor.results import FileResult
-from refactor.verify import verify
+from refactor.engine.exitcodes import BUILD_BROKEN, NO_BUILDER, OK, PARSE_ERROR, TOOL_ERROR
+from refactor.engine.results import FileResult
+from refactor.verify.session import verify
 
 
 class FakeBuilder(Builder):
@@ -272,7 +272,7 @@ def cli_env(monkeypatch, tmp_path):
     def fake_verify(original, refactored, context, **kw):
         seen["verify"] = (original, refactored, context, kw)
         (kw["keep_logs_dir"] / "original.build.log").write_text("log")
-        from refactor.verify import VerifyReport
+        from refactor.verify.session import VerifyReport
 
         return VerifyReport(seen.get("exit", OK), "ok", "fine", builder="fake", logs_dir=kw["keep_logs_dir"])
 
@@ -575,7 +575,7 @@ def test_verify_for_apply_judges_original_against_output(monkeypatch, tmp_path):
 def test_verify_sizes_for_the_bot(buildah, tmp_path):
     """The bot's --verify: sizes of both images when the refactor builds; a broken refactor
     raises, so the bot leaves the file out."""
-    from refactor.verify import verify_sizes
+    from refactor.verify.session import verify_sizes
 
     df = tmp_path / "Dockerfile"
     original = "FROM debian:bookworm-slim\nRUN echo one > /one\nRUN echo two > /two\nCMD [\"cat\", \"/one\"]\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 
-from .base import Codemod
+from refactor.codemods.base import Codemod
 
 ORDER = (
     "multi_stage",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..baseimages import ImageRef, parse_image
+from refactor.knowledge.baseimages import ImageRef, parse_image
 
 # --- ecosystems and their manifests ---------------------------------------------------------------
 

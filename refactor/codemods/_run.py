@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..edit import body_text, with_body
-from ..nodes import Dockerfile, Instruction, Stage
-from ..shell import ShellScript, SimpleCommand, parse_shell
+from refactor.syntax.edit import body_text, with_body
+from refactor.syntax.nodes import Dockerfile, Instruction, Stage
+from refactor.shell.parse import ShellScript, SimpleCommand, parse_shell
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def rewrite(inst: Instruction, script: ShellScript) -> Instruction:
 
 def commit_run(df: Dockerfile, ctx, codemod, inst: Instruction, script: ShellScript, notes: list[str]) -> Dockerfile:
     """Replace `inst` with its edited body and record one edit per note."""
-    from ..edit import replace_instruction
+    from refactor.syntax.edit import replace_instruction
 
     df = replace_instruction(df, inst, rewrite(inst, script))
     for note in notes:

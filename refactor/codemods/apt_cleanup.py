@@ -30,12 +30,11 @@ Safety
 """
 from __future__ import annotations
 
-from ..edit import remove_instruction, replace_instruction
-from ..nodes import Dockerfile, Instruction
-from ..results import Safety
-from ..shell import ShellScript, SimpleCommand
-from ._run import Run, has_cache_mount, heredoc_runs_using, is_only, parsed_body, rewrite, stage_runs, subcommand
-from .base import Codemod, Context, rationale_from_doc
+from refactor.syntax.edit import remove_instruction, replace_instruction
+from refactor.syntax.nodes import Dockerfile, Instruction
+from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
+from refactor.shell.parse import ShellScript, SimpleCommand
+from refactor.codemods._run import Run, has_cache_mount, heredoc_runs_using, is_only, parsed_body, rewrite, stage_runs, subcommand
 
 APT = ("apt-get", "apt")
 LISTS = "/var/lib/apt/lists"
@@ -187,7 +186,7 @@ def _next_word_text(last, inst: Instruction, word: str) -> str:
 
 
 def _script_of(inst: Instruction) -> ShellScript:
-    from ..edit import body_text
+    from refactor.syntax.edit import body_text
 
     return parsed_body(body_text(inst), inst.escape)
 

@@ -1,4 +1,4 @@
-"""What a codemod is, and what it may ask of the run.
+"""What a codemod is, what it may ask of the run, and what it reports (Edit, Skip, Safety).
 
 A codemod is a small class in its own module: an id, a one-line summary, the rationale a
 reviewer reads, a safety class, and `transform(df, ctx) -> Dockerfile`. It is pure: it reads
@@ -8,14 +8,39 @@ and each refusal with `ctx.skip(...)`, and returns the same object when it chang
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from ..nodes import Dockerfile, Instruction
-from ..results import Edit, Safety, Skip
+from refactor.syntax.nodes import Dockerfile, Instruction
 
 if TYPE_CHECKING:
-    from ..context import BuildContext
+    from refactor.knowledge.context import BuildContext
+
+
+class Safety(str, Enum):
+    SAFE = "safe"  # the image behaves the same
+    UNSAFE = "unsafe"  # runtime behaviour may change
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change a codemod made to one file."""
+
+    codemod: str
+    safety: Safety
+    summary: str  # one line: what changed
+    rationale: str  # why, and what it saves
+    line: int  # 1-based line of the instruction in the input
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A codemod declined to act; `reason` says why, for the user."""
+
+    codemod: str
+    reason: str
+    line: int = 0
 
 
 def rationale_from_doc(doc: str) -> str:

@@ -48,12 +48,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..context import BuildContext, go_clean
-from ..edit import body_text, keyword_case, line_ending, prefix_text, reparse_instruction
-from ..manifests import GENERATED, CommandInfo, InstallStep, scan
-from ..nodes import BlankLine, Comment, Dockerfile, Instruction, Stage
-from ..results import Safety
-from .base import Codemod, Context
+from refactor.knowledge.context import BuildContext, go_clean
+from refactor.syntax.edit import body_text, keyword_case, line_ending, prefix_text, reparse_instruction
+from refactor.knowledge.manifests import GENERATED, CommandInfo, InstallStep, scan
+from refactor.syntax.nodes import BlankLine, Comment, Dockerfile, Instruction, Stage
+from refactor.codemods.base import Safety, Codemod, Context
 
 BASE = "{base}"  # the base image's working directory, unknown
 _PASS = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER", "ONBUILD", "SHELL", "USER"})
@@ -361,7 +360,7 @@ class _Plan:
     def _split(self, run: Instruction) -> tuple[Instruction, Instruction | None]:
         if self.split_at is None:
             return run, None
-        from ..shell import parse_shell
+        from refactor.shell.parse import parse_shell
 
         body = body_text(run)
         script = parse_shell(body, run.escape)
@@ -850,7 +849,7 @@ def _dest_text(dest: str, sub: str) -> str:
 
 
 def _script_items(run: Instruction):
-    from ..shell import parse_shell
+    from refactor.shell.parse import parse_shell
 
     return parse_shell(body_text(run), run.escape).items
 
@@ -891,7 +890,7 @@ def _independent_run(inst: Instruction, touches, roots, chown_names: bool) -> st
     for flag in inst.flags:
         if flag.startswith("--mount") and "type=bind" in flag or flag.startswith("--mount") and "type=" not in flag:
             return "mounts files"
-    from ..shell import Opaque, parse_shell
+    from refactor.shell.parse import Opaque, parse_shell
 
     script = parse_shell(body_text(inst), inst.escape)
     for u in script.units():
@@ -906,7 +905,7 @@ def _independent_run(inst: Instruction, touches, roots, chown_names: bool) -> st
 def _independent_cmd(cmd, touches, roots, chown_names: bool = False) -> str | None:
     """None when the command neither reads nor writes what `touches` says the moved copy
     writes; else why not."""
-    from ..shell import Opaque
+    from refactor.shell.parse import Opaque
 
     if isinstance(cmd, Opaque):
         return "is shell code this analysis does not follow"

@@ -80,14 +80,13 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from ..baseimages import Family, existing_user, expand_from, global_args, image_family
-from ..buildkit import expand_variables
-from ..edit import keyword_case, new_instruction, with_body
-from ..nodes import BlankLine, Comment, Dockerfile, Instruction
-from ..results import Safety
-from ..shell import Opaque, SimpleCommand, parse_shell
-from . import _ms_knowledge as K
-from .base import Codemod, Context
+from refactor.knowledge.baseimages import Family, existing_user, expand_from, global_args, image_family
+from refactor.syntax.buildkit import expand_variables
+from refactor.syntax.edit import keyword_case, new_instruction, with_body
+from refactor.syntax.nodes import BlankLine, Comment, Dockerfile, Instruction
+from refactor.codemods.base import Safety, Codemod, Context
+from refactor.shell.parse import Opaque, SimpleCommand, parse_shell
+from refactor.codemods import _ms_knowledge as K
 
 VENV = "/opt/venv"
 CONFIG_CMDS = frozenset({"CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "LABEL", "STOPSIGNAL", "VOLUME", "MAINTAINER"})

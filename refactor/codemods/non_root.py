@@ -82,10 +82,10 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from .. import baseimages as bi
-from ..baseimages import Family, User
-from ..buildkit import expand_variables
-from ..edit import (
+from refactor.knowledge import baseimages as bi
+from refactor.knowledge.baseimages import Family, User
+from refactor.syntax.buildkit import expand_variables
+from refactor.syntax.edit import (
     continuation_indent,
     insert_after,
     insert_before,
@@ -95,11 +95,10 @@ from ..edit import (
     with_body,
     with_flag,
 )
-from ..nodes import Continuation, Dockerfile, HeredocBody, Instruction, Piece, Stage
-from ..pragmas import ignored_codemods
-from ..results import Safety
-from ..shell import SimpleCommand, parse_shell
-from .base import Codemod, Context
+from refactor.syntax.nodes import Continuation, Dockerfile, HeredocBody, Instruction, Piece, Stage
+from refactor.syntax.pragmas import ignored_codemods
+from refactor.codemods.base import Safety, Codemod, Context
+from refactor.shell.parse import SimpleCommand, parse_shell
 
 APP_USER = "app"
 APP_UID = 10001

@@ -16,10 +16,9 @@ Safety
 """
 from __future__ import annotations
 
-from ..nodes import Dockerfile
-from ..results import Safety
-from ._run import commit_run, env_in_stage, has_cache_mount, stage_runs
-from .base import Codemod, Context, rationale_from_doc
+from refactor.syntax.nodes import Dockerfile
+from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
+from refactor.codemods._run import commit_run, env_in_stage, has_cache_mount, stage_runs
 
 PIPS = ("pip", "pip3") + tuple(f"pip3.{n}" for n in range(6, 15))
 

@@ -19,10 +19,9 @@ Safety
 """
 from __future__ import annotations
 
-from ..nodes import Dockerfile
-from ..results import Safety
-from ._run import has_cache_mount, heredoc_runs_using, commit_run, stage_runs, subcommand
-from .base import Codemod, Context, rationale_from_doc
+from refactor.syntax.nodes import Dockerfile
+from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
+from refactor.codemods._run import has_cache_mount, heredoc_runs_using, commit_run, stage_runs, subcommand
 
 TOOLS = ("yum", "dnf", "microdnf")
 

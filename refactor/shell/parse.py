@@ -1,6 +1,6 @@
 """A lossless concrete syntax tree for shell-form RUN bodies.
 
-    from refactor.shell import parse_shell
+    from refactor.shell.parse import parse_shell
     script = parse_shell("apt-get update && apt-get install -y curl")
     assert script.code == "apt-get update && apt-get install -y curl"
     install = script.commands()[1]
@@ -23,9 +23,8 @@ import threading
 from pathlib import Path
 from typing import Optional
 
-from .shell_lexer import DQ, OffsetMap, lex, logical_text
-from .shell_lexer import _ASSIGNMENT as _ASSIGNMENT_RE
-from .shell_nodes import (
+from refactor.shell.lexer import DQ, OffsetMap, lex, logical_text, _ASSIGNMENT as _ASSIGNMENT_RE
+from refactor.shell.nodes import (
     EXPANSION_KINDS,
     VALUE_FLAGS,
     WRAPPERS,
@@ -81,7 +80,7 @@ def grammar_text() -> str:
 
         return (files("refactor.grammar") / "shell.lark").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError, OSError, TypeError):
-        repo_file = Path(__file__).resolve().parent.parent / "grammar" / "shell.lark"
+        repo_file = Path(__file__).resolve().parents[2] / "grammar" / "shell.lark"
         return repo_file.read_text(encoding="utf-8")
 
 
@@ -106,7 +105,7 @@ def _get_parser():
 
 
 def _build_parser():
-    from ._shell_lark import build_parser  # imports lark: only on first use
+    from refactor.shell._lark import build_parser  # imports lark: only on first use
 
     return build_parser(grammar_text(), _cache_dir())
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import click
 
-from . import builders
-from .exitcodes import NO_BUILDER, OK, PARSE_ERROR, TOOL_ERROR
-from .results import FileResult
-from .sourcefile import UnreadableFile, decode_source, read_source
-from .verify import VerifyReport, verify
+from refactor.verify import builders
+from refactor.engine.exitcodes import NO_BUILDER, OK, PARSE_ERROR, TOOL_ERROR
+from refactor.engine.results import FileResult
+from refactor.syntax.sourcefile import UnreadableFile, decode_source, read_source
+from refactor.verify.session import VerifyReport, verify
 
 GIT_TIMEOUT = 30.0
 DEFAULT_TIMEOUT = 1800.0  # both builds and both smoke runs; cold apt/pip/npm builds take minutes
@@ -29,7 +29,7 @@ DEFAULT_TIMEOUT = 1800.0  # both builds and both smoke runs; cold apt/pip/npm bu
 def refactor_source(source: str, path: Path, context: Path) -> FileResult:
     """The refactoring under test. A module-level function so tests can substitute it; the engine
     is imported here, not at the top, so that `verify` stays importable on its own."""
-    from .engine import refactor_text
+    from refactor.engine.runner import refactor_text
 
     return refactor_text(source, path, context)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import ParseError
+from refactor.syntax.errors import ParseError
 
 
 class UnreadableFile(Exception):

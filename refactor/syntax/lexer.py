@@ -13,8 +13,8 @@ from typing import Any, Iterator
 from lark import Token
 from lark.lexer import Lexer
 
-from . import buildkit
-from .errors import ParseError
+from refactor.syntax import buildkit
+from refactor.syntax.errors import ParseError
 
 # Physical lines as Go's scanLines cuts them: at "\n" only.
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")

@@ -2,7 +2,7 @@
 image (or a build stage) belongs to, which users it already has, and which images manage their
 runtime identity themselves.
 
-    from refactor.baseimages import parse_image, family, existing_user, drops_privileges, Family
+    from refactor.knowledge.baseimages import parse_image, family, existing_user, drops_privileges, Family
     ref = parse_image("docker.io/library/node:20-alpine@sha256:...")
     ref.name, ref.tag, ref.digest          # ('node', '20-alpine', 'sha256:...')
     family(ref)                            # Family.ALPINE
@@ -25,7 +25,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:
-    from .nodes import Dockerfile, Instruction, Stage
+    from refactor.syntax.nodes import Dockerfile, Instruction, Stage
 
 __all__ = [
     "ImageRef",
@@ -605,9 +605,9 @@ def root_image(df: Dockerfile, stage: Stage, *, expand: bool = False) -> ImageRe
 def run_command_names(inst: Instruction) -> Iterator[str]:
     """The names of the commands a RUN runs (through sudo/env wrappers), heredoc bodies
     included; for text the shell parser cannot model, every word that looks like a command."""
-    from .shell import parse_shell
+    from refactor.shell.parse import parse_shell
 
-    from .edit import body_text
+    from refactor.syntax.edit import body_text
 
     texts: list[str] = []
     if inst.is_json:
@@ -664,7 +664,7 @@ def family(subject: str | ImageRef | Stage, df: Dockerfile | None = None) -> Fam
     """The family of an image reference, or of a build stage (pass the Dockerfile too: the
     stage's `FROM` may name another stage or use ARG defaults, and its RUN steps' package
     managers count)."""
-    from .nodes import Stage
+    from refactor.syntax.nodes import Stage
 
     if isinstance(subject, Stage):
         if df is None:

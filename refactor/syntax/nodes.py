@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterator, TypeVar
 
-from . import buildkit
+from refactor.syntax import buildkit
 
 N = TypeVar("N", bound="Node")
 

@@ -1,6 +1,6 @@
 """Which files a dependency-install command reads, per ecosystem.
 
-    from refactor.manifests import install_steps
+    from refactor.knowledge.manifests import install_steps
     for step in install_steps(run_instruction, build_context):
         step.ecosystem, step.manifests      # 'npm', ('package.json', 'package-lock.json')
         step.self_contained                 # True: the step reads nothing but its manifests
@@ -36,12 +36,12 @@ import tomllib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
-from .context import go_clean
+from refactor.knowledge.context import go_clean
 
 if TYPE_CHECKING:
-    from .context import BuildContext
-    from .nodes import Instruction
-    from .shell import ShellScript, SimpleCommand
+    from refactor.knowledge.context import BuildContext
+    from refactor.syntax.nodes import Instruction
+    from refactor.shell.parse import ShellScript, SimpleCommand
 
 Resolver = Callable[[str], Optional[str]]
 
@@ -121,7 +121,7 @@ def scan(
     resolve: Resolver | None = None,
 ) -> list[CommandInfo]:
     """Every command of a RUN with its working directory and, for installs, the step."""
-    from .shell import Opaque, ShellScript, SimpleCommand, parse_shell
+    from refactor.shell.parse import Opaque, ShellScript, SimpleCommand, parse_shell
 
     if isinstance(run, ShellScript):
         script = run
@@ -130,7 +130,7 @@ def scan(
     else:
         if run.is_json or run.heredocs:
             return []
-        from .edit import body_text
+        from refactor.syntax.edit import body_text
 
         script = parse_shell(body_text(run), run.escape)
     resolve = resolve or default_resolver

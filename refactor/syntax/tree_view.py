@@ -1,7 +1,7 @@
 """`dockwright parse` without --json: a readable outline of the tree."""
 from __future__ import annotations
 
-from .nodes import Continuation, Dockerfile, Instruction
+from refactor.syntax.nodes import Continuation, Dockerfile, Instruction
 
 
 def _short(text: str, width: int = 60) -> str:

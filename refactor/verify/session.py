@@ -21,9 +21,9 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from . import imagediff
-from .builders import Builder, BuilderError, BuildOutcome, RunOutcome
-from .exitcodes import BUILD_BROKEN, NO_BUILDER, OK, TOOL_ERROR
+from refactor.verify import imagediff
+from refactor.verify.builders import Builder, BuilderError, BuildOutcome, RunOutcome
+from refactor.engine.exitcodes import BUILD_BROKEN, NO_BUILDER, OK, TOOL_ERROR
 
 __all__ = ["BUILD_BROKEN", "NO_BUILDER", "OK", "TOOL_ERROR", "VerifyReport", "verify", "verify_sizes"]
 
@@ -352,7 +352,7 @@ def verify_sizes(path: Path, original: str, refactored: str, *, timeout: float =
     context). {"size_before": bytes, "size_after": bytes} when both build; None when nothing
     could be judged (no builder, the original does not build); raises when the refactor broke
     the build, so that the bot leaves the file out of its pull request."""
-    from .builders import NoBuilderError, detect
+    from refactor.verify.builders import NoBuilderError, detect
 
     try:
         builder = detect("auto")

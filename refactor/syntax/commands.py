@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .nodes import Dockerfile
+from refactor.syntax.nodes import Dockerfile
 
 
 def buildkit_commands(df: Dockerfile) -> list[dict[str, Any]]:

@@ -3,33 +3,9 @@ the new text. The CLI, `verify` and the bot all read these; none of them re-runs
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
-
-class Safety(str, Enum):
-    SAFE = "safe"  # the image behaves the same
-    UNSAFE = "unsafe"  # runtime behaviour may change
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One change a codemod made to one file."""
-
-    codemod: str
-    safety: Safety
-    summary: str  # one line: what changed
-    rationale: str  # why, and what it saves
-    line: int  # 1-based line of the instruction in the input
-
-
-@dataclass(frozen=True)
-class Skip:
-    """A codemod declined to act; `reason` says why, for the user."""
-
-    codemod: str
-    reason: str
-    line: int = 0
+from refactor.codemods.base import Edit, Safety, Skip
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .nodes import Comment, Dockerfile, Instruction
+from refactor.syntax.nodes import Comment, Dockerfile, Instruction
 
 _IGNORE = re.compile(r"#\s*dockwright:\s*ignore(?:\[([^\]]*)\])?\s*$", re.I)
 _SKIP_FILE = re.compile(r"#\s*dockwright:\s*skip-file\s*$", re.I)

@@ -6,8 +6,8 @@ their identity, which is how the engine proves that nothing else moved.
 """
 from __future__ import annotations
 
-from .errors import ParseError
-from .nodes import Continuation, Dockerfile, Instruction, Piece, Trivia
+from refactor.syntax.errors import ParseError
+from refactor.syntax.nodes import Continuation, Dockerfile, Instruction, Piece, Trivia
 
 
 class EditError(Exception):
@@ -16,7 +16,7 @@ class EditError(Exception):
 
 def reparse_instruction(text: str, escape: str = "\\", leading: tuple[Trivia, ...] = ()) -> Instruction:
     """Parse `text` (one instruction, its line ending and heredoc bodies) into a node."""
-    from .parser import reparse_generated
+    from refactor.syntax.parser import reparse_generated
 
     prefix = "# escape=`\n" if escape == "`" else ""
     try:

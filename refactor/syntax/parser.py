@@ -9,9 +9,9 @@ from typing import Any
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput, VisitError
 
-from .errors import ParseError
-from .lexer import DockerfileLexer
-from .nodes import (
+from refactor.syntax.errors import ParseError
+from refactor.syntax.lexer import DockerfileLexer
+from refactor.syntax.nodes import (
     BlankLine,
     Comment,
     Continuation,
@@ -124,7 +124,7 @@ def _grammar_text() -> str:
     try:
         return (resources.files("refactor.grammar") / "dockerfile.lark").read_text("utf-8")
     except (ModuleNotFoundError, FileNotFoundError):  # running from a source tree
-        return (Path(__file__).resolve().parent.parent / "grammar" / "dockerfile.lark").read_text("utf-8")
+        return (Path(__file__).resolve().parents[2] / "grammar" / "dockerfile.lark").read_text("utf-8")
 
 
 def _cache_path() -> str | bool:
@@ -160,7 +160,7 @@ def reparse_generated(source: str) -> Dockerfile:
     in the shape of grammar/dockerfile.lark by hand rather than by the LALR parser, which makes
     the engine's many re-parse checks several times cheaper. User input always goes through the
     LALR parser, and tests hold the two equal on the real corpus and on generated input."""
-    from .lexer import tokenize
+    from refactor.syntax.lexer import tokenize
 
     b = _CSTBuilder()
     children: list[Any] = []

@@ -9,7 +9,8 @@ import difflib
 import shlex
 from dataclasses import dataclass, field
 
-from refactor.results import FileResult, Safety
+from refactor.codemods.base import Safety
+from refactor.engine.results import FileResult
 
 MARKER = "<!-- dockwright-bot -->"
 GITHUB_BODY_LIMIT = 65536  # characters GitHub accepts in a pull request body

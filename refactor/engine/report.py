@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from . import exitcodes
-from .diffing import unified_diff
-from .results import FileResult
+from refactor.engine import exitcodes
+from refactor.engine.diffing import unified_diff
+from refactor.engine.results import FileResult
 
 
 def display_path(result: FileResult) -> str:
@@ -74,7 +74,7 @@ def result_json(result: FileResult, with_diff: bool) -> dict:
 
 
 def sarif(results: Iterable[FileResult]) -> dict:
-    from .codemods import REGISTRY
+    from refactor.codemods import REGISTRY
 
     rules = [
         {

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional, Union
 
-from .shell_lexer import (
+from refactor.shell.lexer import (
     ANSI,
     ARITH,
     BACKTICK,
@@ -145,11 +145,11 @@ class WordPart(Node):
         """Parse the script inside `$(...)`, `<(...)` or backticks (spans are relative to the
         body text)."""
         if self.kind in (CMDSUB, PROCSUB):
-            from .shell import parse_shell
+            from refactor.shell.parse import parse_shell
 
             return parse_shell(self.raw[2:-1], escape)
         if self.kind == BACKTICK:
-            from .shell import parse_shell
+            from refactor.shell.parse import parse_shell
 
             return parse_shell(self.body or "", escape)
         return None
@@ -743,7 +743,7 @@ class ShellScript(Node):
 
     def reparse(self) -> "ShellScript":
         """Parse `self.code` again (fresh spans after hand edits with `with_changes`)."""
-        from .shell import parse_shell
+        from refactor.shell.parse import parse_shell
 
         return parse_shell(self.code, self.escape)
 
@@ -847,7 +847,7 @@ class ShellScript(Node):
 
     def splice(self, start: int, end: int, text: str) -> "ShellScript":
         """Replace code[start:end] with `text` and parse the result."""
-        from .shell import parse_shell
+        from refactor.shell.parse import parse_shell
 
         code = self.code
         return parse_shell(code[:start] + text + code[end:], self.escape)
@@ -908,7 +908,7 @@ class ShellScript(Node):
             if not merged and first > 0 and _glues(code[lead_start - 1], code[nxt.span[0]]):
                 merged = " "  # keep two words apart
             new = code[:lead_start] + merged + code[nxt.span[0] :]
-        from .shell import parse_shell
+        from refactor.shell.parse import parse_shell
 
         return parse_shell(new, self.escape)
 
@@ -1007,7 +1007,7 @@ class ShellScript(Node):
     def _continuation_indent(self, offset: int, conts: list) -> str:
         """Indentation of the last continuation line starting before `offset` (else of the
         first continuation line)."""
-        from .shell_lexer import _DROPPED_LINES
+        from refactor.shell.lexer import _DROPPED_LINES
 
         code = self.code
         best = None

@@ -15,15 +15,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .codemods import REGISTRY, by_id
-from .codemods.base import Codemod, Context
-from .context import BuildContext
-from .edit import EditError
-from .errors import ParseError
-from .nodes import Comment, Continuation, Dockerfile
-from .parser import parse_dockerfile, reparse_generated
-from .pragmas import ignored_codemods, skips_file
-from .results import FileResult, Safety, Skip
+from refactor.codemods import REGISTRY, by_id
+from refactor.codemods.base import Codemod, Context, Safety, Skip
+from refactor.knowledge.context import BuildContext
+from refactor.syntax.edit import EditError
+from refactor.syntax.errors import ParseError
+from refactor.syntax.nodes import Comment, Continuation, Dockerfile
+from refactor.syntax.parser import parse_dockerfile, reparse_generated
+from refactor.syntax.pragmas import ignored_codemods, skips_file
+from refactor.engine.results import FileResult
 
 MAX_ROUNDS = 8
 

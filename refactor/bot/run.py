@@ -30,9 +30,11 @@ from urllib.parse import urlsplit
 
 import click
 
-from refactor import exitcodes, gitops, pr_body
-from refactor.github_api import GitHubClient, GitHubError, ValidationFailed
-from refactor.results import Edit, FileResult, Safety
+from refactor.engine import exitcodes
+from refactor.bot import gitops, pr_body
+from refactor.bot.github_api import GitHubClient, GitHubError, ValidationFailed
+from refactor.codemods.base import Edit, Safety
+from refactor.engine.results import FileResult
 
 EXIT_OK = exitcodes.OK  # 0: done, or nothing to do
 EXIT_STOP = 1  # safety stop: foreign commits on the bot branch, bot branch == base, lease lost
@@ -94,10 +96,10 @@ def default_refactor_repo(repo_dir: Path) -> list[FileResult]:
     usual skipped folders respected) and refactor each, exactly as `dockwright --diff` would.
 
     Imports the engine lazily so `dockwright bot --help` works without loading it."""
-    from refactor.config import ConfigError, find_config  # noqa: PLC0415
-    from refactor.discovery import discover  # noqa: PLC0415
-    from refactor.engine import make_selection, refactor_text  # noqa: PLC0415
-    from refactor.sourcefile import UnreadableFile, read_source  # noqa: PLC0415
+    from refactor.engine.config import ConfigError, find_config  # noqa: PLC0415
+    from refactor.engine.discovery import discover  # noqa: PLC0415
+    from refactor.engine.runner import make_selection, refactor_text  # noqa: PLC0415
+    from refactor.syntax.sourcefile import UnreadableFile, read_source  # noqa: PLC0415
 
     repo_dir = Path(repo_dir)
     try:
