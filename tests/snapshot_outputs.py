@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import os
 import shutil
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from test_multi_stage import ECOSYSTEM_FILES, _manifest, synthesize_context  # n
 from refactor.engine.runner import make_selection, refactor_text  # noqa: E402
 
 NO_CONTEXT = Path("/nonexistent-dockwright-context")
-SYNTH_ROOT = Path("/tmp/dockwright-snapshot")
+SYNTH_ROOT = Path(f"/tmp/dockwright-snapshot-{os.getpid()}")
 
 
 def _digest(result) -> str:
@@ -38,7 +39,8 @@ def _digest(result) -> str:
         "skips": [repr(s) for s in result.skips],
         "extra": sorted((str(k), v if isinstance(v, str) else repr(v)) for k, v in result.extra_files.items()),
     }
-    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+    text = json.dumps(record, sort_keys=True).replace(str(SYNTH_ROOT), "<synthesized>").replace(str(ROOT), "<root>")
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _selections():
@@ -68,7 +70,7 @@ def _runs():
             yield f"real/{path.name}|none|{name}", refactor_text(text, path=path, context=NO_CONTEXT, selection=sel)
         if ecosystem not in ECOSYSTEM_FILES:
             continue
-        # A fixed path: results name the file, and the digests must not depend on it.
+        # Results name the file: the digests replace the folder's path with a fixed one.
         root = SYNTH_ROOT / path.name
         shutil.rmtree(root, ignore_errors=True)
         root.mkdir(parents=True)

@@ -22,7 +22,7 @@ import pytest
 from conftest import ROOT, read_text_exact, real_corpus
 from refactor.codemods.layer_order import CODEMOD
 from refactor.engine.runner import make_selection, refactor_text, refactor_tree
-from refactor.knowledge.manifests import install_steps
+from refactor.knowledge.ecosystems import install_steps
 from refactor.syntax.parser import parse_dockerfile
 from refactor.codemods.base import Safety
 

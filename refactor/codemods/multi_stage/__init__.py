@@ -1,0 +1,107 @@
+"""multi-stage: split a single-stage Dockerfile into `deps`, `builder` and `runner` stages.
+
+## What it does
+For a single-stage Dockerfile whose build it understands (an official python, node, golang or
+rust base image, and a build context whose manifests it can read), it writes three stages:
+
+* `deps` — the original base, system packages and the dependency install, fed by the manifest
+  files only (`package.json` + lock file, `requirements.txt`, `pyproject.toml`, `go.mod`,
+  `Cargo.toml`), so the layer is reused until a manifest changes. Python dependencies go into
+  a virtualenv at `/opt/venv`.
+* `builder` — `FROM deps`: the source and the build steps (`npm run build`, `go build`,
+  `cargo build --release`, `pip install .`). Node gets a fourth stage, `prod-deps`, that prunes
+  the devDependencies.
+* `runner` — the slim image of the same family, version and libc (`python:3.11` →
+  `python:3.11-slim`, `node:20` → `node:20-slim`), distroless for static Go binaries, Debian slim
+  for Rust and cgo binaries; only the production dependencies, the build outputs and the files
+  the start command needs; a non-root user; the original CMD, ENTRYPOINT, ENV, EXPOSE, WORKDIR,
+  HEALTHCHECK, LABEL, STOPSIGNAL and VOLUME.
+
+Original instructions move verbatim, with their comments, into the stage where they belong;
+new instructions follow the file's keyword case, line endings and escape character.
+`docker build --target builder` keeps working: the stage names are fixed and lowercase.
+
+## Why is this bad?
+A single-stage image ships its compilers, headers, package caches, devDependencies and source
+code: hundreds of megabytes that every pull, scan and cold start pays for, and tools an attacker
+can use. A full `python:3.11` or `node:20` image is ~1 GB; the slim runner is a fraction of it.
+
+## Example
+```dockerfile
+FROM node:20
+WORKDIR /app
+COPY . .
+RUN npm ci && npm run build
+CMD ["node", "dist/index.js"]
+```
+Use instead (abridged):
+```dockerfile
+FROM node:20 AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+
+FROM deps AS builder
+COPY . .
+RUN npm run build
+
+FROM deps AS prod-deps
+RUN npm prune --omit=dev
+
+FROM node:20-slim AS runner
+WORKDIR /app
+COPY --from=prod-deps --chown=node:node /app/node_modules ./node_modules
+COPY --from=builder --chown=node:node /app/dist ./dist
+COPY --from=builder --chown=node:node /app/package.json ./
+USER 1000:1000
+CMD ["node", "dist/index.js"]
+```
+
+## Fix safety
+Unsafe: the final image has another base, another user and fewer files. The codemod skips with
+a reason whenever it cannot tell what the running app needs: a start command that runs build
+tools (`npm run dev`, `nodemon`, `flask run --reload`, `go run`), no CMD/ENTRYPOINT (a base or
+toolchain image), a build context without the manifests it names, an unknown base image, an
+install it cannot follow. Prove each split with `dockwright verify`.
+
+## Options
+`runner_base` (`--runner-base IMAGE`): the runner's base image instead of the derived one.
+
+## References
+docs.docker.com/build/building/multi-stage; the Next.js `output: 'standalone'` docs;
+GoogleContainerTools/distroless; StageCraft (FSE 2026).
+"""
+from __future__ import annotations
+
+from refactor.codemods.base import Codemod, Context, Safety
+from refactor.codemods.multi_stage.model import _Decline
+from refactor.codemods.multi_stage.planner import _Planner
+from refactor.syntax.nodes import Dockerfile
+
+
+class MultiStage(Codemod):
+    id = "multi-stage"
+    summary = "Split a single-stage build into deps, builder and runner stages on a slim base"
+    rationale = (
+        "A single-stage image ships its compilers, headers, package caches, devDependencies and "
+        "source code. Building in `deps` and `builder` stages and copying only the production "
+        "dependencies and build outputs into a slim `runner` stage (same family, version and "
+        "libc) cuts most of the image and of its attack surface; the runner runs as non-root."
+    )
+    safety = Safety.UNSAFE
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        if any(e.codemod == self.id for e in ctx.edits):
+            return df  # the file is the split this codemod just wrote
+        try:
+            planner = _Planner(df, ctx)
+            plan = planner.plan()
+        except _Decline as e:
+            ctx.skip(self, str(e), e.inst)
+            return df
+        out = planner.emit(plan)
+        ctx.edit(self, planner.from_inst, plan.summary, rationale=plan.rationale, touched=tuple(plan.touched))
+        return out
+
+
+CODEMOD = MultiStage()

@@ -1,0 +1,523 @@
+"""Writes the stages: new instructions in the file's keyword case and escape style, the deps and
+builder stages from the original steps, the runner's base, packages, user, copies and
+configuration, and the final Dockerfile."""
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+
+from refactor.codemods.multi_stage.model import (
+    Plan,
+    Step,
+    _abspath,
+    _argv_of,
+    _cmd_text,
+    _Decline,
+    _opaque_command_names,
+    _rel,
+    _shell_commands,
+    _under,
+    _unquote,
+)
+from refactor.knowledge.baseimages import (
+    Family,
+    existing_user,
+    expand_from,
+    image_family,
+)
+from refactor.knowledge.ecosystems import MANIFESTS
+from refactor.knowledge.project_files import SYSTEM_DIRS
+from refactor.knowledge.runner_images import runner_kind
+from refactor.knowledge.system_packages import (
+    DEBIAN_TO_ALPINE,
+    FETCHERS,
+    SLIM_HAS,
+    TOOL_PACKAGES,
+    is_build_only_package,
+    is_dev_package,
+    runtime_packages_for_dev,
+)
+from refactor.shell.parse import Opaque, SimpleCommand
+from refactor.syntax.buildkit import expand_variables
+from refactor.syntax.edit import keyword_case, new_instruction, with_body
+from refactor.syntax.nodes import BlankLine, Comment, Dockerfile, Instruction
+
+
+class Emitter:
+    """Methods of the planner (refactor.codemods.multi_stage.planner)."""
+
+    # ---- shared pieces of the stages --------------------------------------------------------------
+
+    def kw(self, word: str) -> str:
+        return keyword_case(self.df, word)
+
+
+    def new(self, text: str, blank: bool = False) -> Instruction:
+        leading = (BlankLine("", self.df.newline),) if blank else ()
+        return new_instruction(text, self.df, leading=leading)
+
+
+    def deps_from(self) -> Instruction:
+        inst = self.from_inst
+        new = with_body(inst, f"{self.base_text} {self.kw('AS')} deps")
+        self.touched.append(inst)
+        return new
+
+
+    def stage_from(self, image: str, name: str, platform: bool = True) -> Instruction:
+        plat = self.from_inst.flag_value("platform")
+        flag = f" --platform={plat}" if plat and platform else ""
+        return self.new(f"{self.kw('FROM')}{flag} {image} {self.kw('AS')} {name}", blank=True)
+
+
+    def arg_copies(self, names: set[str] | None = None) -> list[Instruction]:
+        out = []
+        for s in self.steps:
+            if s.kind != "arg":
+                continue
+            words = s.inst.value
+            keep = [w for w in words if names is None or w.split("=", 1)[0] in names]
+            if keep:
+                out.append(self.new(f"{self.kw('ARG')} {' '.join(keep)}"))
+        return out
+
+
+    def env_copies(self) -> list[Instruction]:
+        out = []
+        for s in self.steps:
+            if s.kind == "env":
+                out.append(self.new(s.inst.code_without_leading.lstrip().rstrip("\r\n")))
+        return out
+
+
+    def runner_arg_names(self, runner_text: str) -> set[str]:
+        used = set()
+        for name in self.arg_names:
+            if re.search(r"\$\{?" + re.escape(name) + r"\b", runner_text):
+                used.add(name)
+        return used
+
+
+    def apt_install(self, packages: list[str], kind: str) -> Instruction | None:
+        pk = sorted(dict.fromkeys(packages))
+        if not pk:
+            return None
+        if kind == "alpine":
+            return self.new(f"{self.kw('RUN')} apk add --no-cache {' '.join(pk)}")
+        if kind != "debian":
+            raise _Decline(f"the runner needs packages ({', '.join(pk)}) but {self.runner_image} has no package manager")
+        lines = " \\\n        ".join(pk)
+        inst = self.new(
+            f"{self.kw('RUN')} apt-get update \\\n    && apt-get install -y --no-install-recommends \\\n        {lines} \\\n"
+            f"    && rm -rf /var/lib/apt/lists/*"
+        )
+        if not self._original_has_unpinned_apt():
+            # the runner takes the versions of its base image's Debian release, as the build did
+            inst = inst.with_changes(leading=(Comment("# hadolint ignore=DL3008", self.df.newline),))
+        return inst
+
+
+    def _original_has_unpinned_apt(self) -> bool:
+        for s in self.steps:
+            if s.run:
+                for c in s.run.cmds:
+                    if c.name in ("apt-get", "apt") and any("=" not in p for p in c.apt):
+                        return True
+        return False
+
+
+    # ---- runtime analysis shared by the ecosystems --------------------------------------------------
+
+    def start_argvs(self) -> list[list[str]]:
+        """ENTRYPOINT + CMD (the last of each), and HEALTHCHECK commands, as argv lists."""
+        ep = cmd = None
+        out = []
+        for s in self.steps:
+            if s.inst.cmd == "ENTRYPOINT":
+                ep = _argv_of(s.inst)
+            elif s.inst.cmd == "CMD":
+                cmd = _argv_of(s.inst)
+        main = (ep or []) + (cmd or [] if not ep or (cmd and ep) else [])
+        if ep and cmd and ep[:2] == ["/bin/sh", "-c"]:
+            main = ep  # shell-form ENTRYPOINT ignores CMD
+        self.main_argv = main
+        out.append(main)
+        for s in self.steps:
+            if s.inst.cmd == "HEALTHCHECK":
+                v = s.inst.value
+                if v and v[0].upper() == "CMD":
+                    rest = list(v[1:])
+                    out.append(rest if s.inst.is_json or len(rest) > 1 else ["/bin/sh", "-c", rest[0] if rest else ""])
+        return out
+
+
+    def scripts_run(self, argvs: list[list[str]]) -> list[tuple[str, str]]:
+        """(context path, text) of the shell scripts the start commands run."""
+        out = []
+        for argv in argvs:
+            for a in argv:
+                if not a or a.startswith("-"):
+                    continue
+                for word in ([a] if not a.count(" ") else re.findall(r"[\w./-]+\.sh\b", a)):
+                    if not (word.endswith(".sh") or "/" in word):
+                        continue
+                    path = word if word.startswith("/") else _abspath(word, self.final_workdir)
+                    rel = self.ctx_path(path)
+                    if rel and self.bc.is_file(rel):
+                        text = self.bc.read_text(rel)
+                        if text is not None and (text.startswith("#!") and re.match(r"#!\s*/\S*(sh|bash|dash)\b|#!\s*/usr/bin/env\s+(sh|bash)\b", text) or rel.endswith(".sh")):
+                            out.append((rel, text))
+        return out
+
+
+    def command_names(self, argvs: list[list[str]], scripts: list[tuple[str, str]]) -> list[str]:
+        names = []
+        texts = [_cmd_text(a) for a in argvs if a] + [t for _, t in scripts]
+        for t in texts:
+            for u in _shell_commands(t):
+                if isinstance(u, SimpleCommand) and u.name:
+                    names.append(u.name.rsplit("/", 1)[-1])
+                elif isinstance(u, Opaque):
+                    names.extend(_opaque_command_names(u.raw))
+        return names
+
+
+    def check_dev(self, patterns, texts: list[str]) -> None:
+        for t in texts:
+            for rx, why in patterns:
+                if rx.search(t):
+                    raise _Decline(f"the start command runs build tools at run time ({why}): "
+                                   "a split would leave them behind")
+
+
+    def runtime_packages(self, tools_needed: list[str], extra_runtime: list[str], provided: set[str]) -> tuple[list[str], list[str]]:
+        """Packages the runner installs, and the apt packages that stay behind (with why)."""
+        installed = []
+        for s in self.steps:
+            if s.run is not None:
+                for c in s.run.cmds:
+                    if c.name in ("apt-get", "apt", "aptitude", "apk"):
+                        installed.extend(c.apt)
+        codename = "alpine" if self.base.alpine is not None else self.base.codename
+        keep: list[str] = []
+        left: list[str] = []
+        needed_tools = {t for t in tools_needed if t not in SLIM_HAS and t not in provided}
+        for p in dict.fromkeys(installed):
+            bare = p.split("=", 1)[0]
+            if bare in FETCHERS:
+                if bare in needed_tools:
+                    keep.append(bare)
+                else:
+                    left.append(f"{bare} (no run-time use found)")
+                continue
+            if is_build_only_package(bare):
+                if bare in needed_tools:
+                    keep.append(bare)
+                else:
+                    left.append(f"{bare} (build tool)")
+                continue
+            if is_dev_package(bare):
+                rt = runtime_packages_for_dev(bare, codename)
+                if rt is None:
+                    raise _Decline(f"I do not know which runtime library {bare} stands for, so I cannot "
+                                   "tell what the runner needs")
+                left.append(f"{bare} (headers" + (f"; the runner gets {', '.join(rt)}" if rt else "") + ")")
+                keep.extend(rt)
+                continue
+            keep.append(bare)
+        for t in sorted(needed_tools):
+            pkg = TOOL_PACKAGES.get(t)
+            if pkg is not None and pkg not in keep:
+                keep.append(pkg)
+        if self.kind_of(self.runner_image) == "alpine":
+            extra_runtime = [DEBIAN_TO_ALPINE[p] for p in extra_runtime if p in DEBIAN_TO_ALPINE]
+        keep.extend(extra_runtime)
+        if self.kind_of(self.runner_image) in ("distroless",):
+            keep = [p for p in keep if p not in ("ca-certificates", "tzdata", "netbase")]
+        if left:
+            self.gain = True
+        return list(dict.fromkeys(keep)), left
+
+
+    def runner_start(self, config) -> list[Instruction]:
+        """The runner's FROM, then the ARGs and ENVs of the original its instructions use."""
+        runner: list[Instruction] = [self.stage_from(self.runner_image, "runner")]
+        probe = " ".join(s.inst.code for s in config) + " ".join(i.code for i in self.env_copies())
+        runner.extend(self.arg_copies(self.runner_arg_names(probe)))
+        runner.extend(self.env_copies())
+        return runner
+
+
+    def runner_user(self, kind: str, base_user: str | None) -> tuple[list[Instruction], str, str]:
+        """(instructions creating the user, USER value, chown value) for the runner."""
+        u = self.final_user
+        if u not in ("root", "0", "0:0", "root:root", ""):
+            name = u.split(":", 1)[0]
+            if kind in ("distroless", "scratch"):
+                if not re.fullmatch(r"\d+(:\d+)?", u):
+                    raise _Decline(f"the original runs as {u}, a name {self.runner_image} has no entry for")
+                return [], u, u if ":" in u else f"{u}:{u}"
+            if name == base_user or re.fullmatch(r"\d+(:\d+)?", u):
+                chown = u if ":" in u else f"{u}:{u}" if re.fullmatch(r"\d+", u) else f"{u}:{u}"
+                return [], u, chown
+            # created by the original: do the same in the runner
+            for s in self.steps:
+                if s.run is not None and s.run.cmds and all(c.kind in ("user", "neutral") or c.name in ("mkdir", "chown") for c in s.run.cmds) \
+                        and any(c.kind == "user" for c in s.run.cmds) and name in s.inst.args:
+                    text = s.inst.code_without_leading.lstrip().rstrip("\r\n")
+                    return [self.new(text)], u, u if ":" in u else f"{name}:{name}"
+            raise _Decline(f"the original runs as {u}, created in a RUN I cannot repeat in the runner")
+        if kind == "distroless":
+            return [], "65532:65532", "65532:65532"
+        if kind == "scratch":
+            return [], "10001:10001", "10001:10001"
+        # USER lines we write are numeric, so a runtime can verify them (runAsNonRoot, DL3066)
+        if base_user:
+            known = existing_user(self.runner_image)
+            if known is not None and known.numeric:
+                return [], known.numeric, f"{base_user}:{base_user}"
+            return [], base_user, f"{base_user}:{base_user}"
+        if kind == "alpine":
+            return [self.new(f"{self.kw('RUN')} addgroup -S -g 10001 app && adduser -S -D -u 10001 -G app app")], "10001:10001", "app:app"
+        if kind == "debian":
+            return [self.new(f"{self.kw('RUN')} useradd --create-home --uid 10001 --user-group app")], "10001:10001", "app:app"
+        raise _Decline(f"I do not know how to add a user to {self.runner_image}")
+
+
+    def user_label(self, user: str, chown: str) -> str:
+        name = chown.split(":", 1)[0]
+        return user if name == user.split(":", 1)[0] or name[:1].isdigit() else f"{name} ({user})"
+
+
+    def copy_line(self, stage: str, src: str, dest: str, chown: str | None) -> Instruction:
+        ch = f" --chown={chown}" if chown else ""
+        return self.new(f"{self.kw('COPY')} --from={stage}{ch} {src} {dest}")
+
+
+    def dest_text(self, path: str, is_dir: bool) -> str:
+        w = self.final_workdir
+        if _under(path, w) and path != w:
+            rel = "./" + _rel(path, w)
+            return rel + ("/" if is_dir else "")
+        if path == w:
+            return "./"
+        return path + ("/" if is_dir and not path.endswith("/") else "")
+
+
+    def image_is_dir(self, path: str) -> bool:
+        rel = self.ctx_path(path)
+        if rel is None:
+            return path in self.dirs
+        return rel == "" or (self.bc.exists(rel) and not self.bc.is_file(rel))
+
+
+    def app_dirs(self) -> set[str]:
+        """Where the app lives: the working directories of its installs, builds and start
+        command (not system folders)."""
+        work = {self.final_workdir} | {s.workdir for s in self.steps if s.kind.startswith("run-")}
+        return {w for w in work if w not in SYSTEM_DIRS}
+
+
+    def copy_paths(self, stage: str, paths: list[str], chown: str | None) -> list[Instruction]:
+        """COPY --from lines for image paths: files grouped per destination folder, one line per
+        folder (a folder's contents land in the destination, so each needs its own). Only what
+        lands in the app's folders is handed to the runtime user."""
+        out: list[Instruction] = []
+        files_by_parent: dict[str, list[str]] = {}
+        apps = self.app_dirs()
+
+        def owner(p: str) -> str | None:
+            return chown if any(_under(p, a) for a in apps) else None
+
+        for p in paths:
+            if self.image_is_dir(p):
+                out.append(self.copy_line(stage, p, self.dest_text(p, True), owner(p)))
+            else:
+                files_by_parent.setdefault(posixpath.dirname(p) or "/", []).append(p)
+        for parent, files in files_by_parent.items():
+            out.append(self.copy_line(stage, " ".join(files), self.dest_text(parent, True) if parent != self.final_workdir else "./", owner(files[0])))
+        return out
+
+
+    def runner_config(self, config: list[Step]) -> list[Instruction]:
+        """The original's run-time instructions, behind a copy of its last SHELL (shell-form
+        CMD, ENTRYPOINT and HEALTHCHECK run with it)."""
+        shells = [s for s in self.steps if s.kind == "shell"]
+        out = []
+        if shells:
+            if self.kind_of(self.runner_image) in ("distroless", "scratch"):
+                raise _Decline(f"SHELL {shells[-1].inst.args}: the runner {self.runner_image} has no shell")
+            out.append(self.new(shells[-1].inst.code_without_leading.lstrip().rstrip("\r\n")))
+        return out + [s.inst for s in config]
+
+
+    def resolve_runner(self, derived: str | None, why: str) -> str:
+        opt = self.ctx.options.get("runner_base")
+        if isinstance(opt, str) and opt.strip():
+            opt = opt.strip()
+            self.notes.append(f"runner base {opt} given by --runner-base")
+            if runner_kind(opt) == "unknown":
+                fam = image_family(opt)
+                guess = {Family.DEBIAN: "debian", Family.ALPINE: "alpine", Family.DISTROLESS: "distroless",
+                         Family.SCRATCH: "scratch"}.get(fam)
+                if guess is None:
+                    guess = "alpine" if self.base.libc == "musl" else "debian"
+                    self.notes.append(f"{opt} assumed to be {guess}-based like {self.base_text}")
+                self.runner_kind_override = guess
+            return opt
+        if derived is None:
+            raise _Decline(why, self.from_inst)
+        return derived
+
+
+    def kind_of(self, image: str) -> str:
+        return getattr(self, "runner_kind_override", None) or runner_kind(image)
+
+
+    def user_text(self, user: str) -> Instruction:
+        return self.new(f"{self.kw('USER')} {user}")
+
+
+    def workdir_inst(self) -> Instruction | None:
+        if self.final_workdir == "/" and self.runner_default_workdir == "/":
+            return None
+        return self.new(f"{self.kw('WORKDIR')} {self.final_workdir}")
+
+
+    # ---- assembling ------------------------------------------------------------------------------
+
+    def finish(self, ecosystem: str, deps: list[Instruction], builder: list[Instruction],
+               extra: list[tuple[str, list[Instruction]]], runner: list[Instruction]) -> Plan:
+        same_base = expand_from(self.runner_image, self.global_args) == expand_from(self.base_text, self.global_args)
+        if same_base and not self.gain:
+            raise _Decline(f"a split would leave nothing behind: the runner would use {self.runner_image} too, "
+                           "and there is no build step, devDependency or build-only package to drop")
+        left = "; ".join(self.leaves) if self.leaves else "the build toolchain"
+        was = "" if same_base else f" (was {self.base_text})"
+        summary = (f"split into deps → builder → runner on {self.runner_image}{was}; "
+                   f"left out of the final image: {left}")
+        if len(summary) > 400:
+            summary = summary[:397] + "..."
+        if same_base:
+            head = (f"The final image stays on {self.runner_image}, but what only the build needs stays in the "
+                    "`deps` and `builder` stages (`docker build --target builder` still gives the full build "
+                    "environment).")
+        else:
+            head = (f"The final image now starts FROM {self.runner_image} instead of {self.base_text}, whose "
+                    "compilers, headers and build tools stay in the `deps` and `builder` stages "
+                    "(`docker build --target builder` still gives the full build environment).")
+        parts = [head]
+        if self.leaves:
+            parts.append("Left out of the final image: " + "; ".join(self.leaves) + ".")
+        if self.keeps:
+            parts.append("Copied into it: " + "; ".join(self.keeps) + ".")
+        if self.notes:
+            parts.append("Check: " + "; ".join(self.notes) + ".")
+        return Plan(self.base_text, self.runner_image, ecosystem, deps, builder, extra, runner,
+                    self.touched, summary, " ".join(parts))
+
+
+    def emit(self, plan: Plan) -> Dockerfile:
+        df = self.df
+        before: list[Instruction] = []
+        for inst in df.instructions:
+            if inst is self.from_inst:
+                break
+            before.append(inst)
+        seq = before + plan.deps + plan.builder
+        for _, insts in plan.extra:
+            seq += insts
+        seq += plan.runner
+        # an instruction that ended the file without a line ending may now sit mid-file
+        nl = df.newline
+        fixed = []
+        for k, inst in enumerate(seq):
+            if inst.newline == "" and k != len(seq) - 1:
+                new = inst.with_changes(newline=nl)
+                if inst.start is not None:
+                    self.touched.append(inst)
+                    plan.touched.append(inst)
+                inst = new
+            fixed.append(inst)
+        return df.with_changes(instructions=tuple(fixed))
+
+
+    # ---- the build-stage halves ------------------------------------------------------------------
+
+    def build_stages(self, deps_extra_before_install=None, builder_extra=()) -> tuple[list[Instruction], list[Instruction], list[Step]]:
+        """deps and builder instruction lists (originals moved, manifest copies added where a
+        hoisted install needs them); returns the config steps for the runner."""
+        deps_steps, builder_steps, config = self._segment()
+        self.deps_steps, self.builder_steps = deps_steps, builder_steps
+        deps: list[Instruction] = [self.deps_from()]
+        copied: set[str] = set()
+        first_source = next((s.index for s in self.steps if s.kind == "copy-source"), 10**9)
+        for s in deps_steps:
+            if s.run is not None and deps_extra_before_install is not None:
+                deps.extend(deps_extra_before_install(s))
+            if s.kind == "run-deps" and s.run is not None:
+                if s.index > first_source:
+                    need = []
+                    for m in sorted(s.run.manifests, key=self._manifest_rank):
+                        rel = self.ctx_path(m)
+                        if rel is None or not self.bc.sent(rel) or not self.bc.is_file(rel):
+                            continue
+                        if m in copied:
+                            continue
+                        need.append((m, rel))
+                    if need:
+                        deps.append(self.manifest_copy(need, s.workdir))
+                        copied.update(m for m, _ in need)
+            if s.kind in ("copy-manifest",):
+                copied.update(e.dest for e in s.entries)
+            deps.append(s.inst)
+        if deps_extra_before_install is not None:
+            deps.extend(deps_extra_before_install(None))
+        builder: list[Instruction] = [self.new(f"{self.kw('FROM')} deps {self.kw('AS')} builder", blank=True)]
+        builder.extend(self.arg_copies())
+        builder.extend(builder_extra)
+        builder.extend(s.inst for s in builder_steps)
+        return deps, builder, config
+
+
+    def _manifest_rank(self, path: str) -> tuple[int, str]:
+        name = posixpath.basename(path)
+        for i, pat in enumerate(MANIFESTS[self.eco]):
+            if fnmatch.fnmatchcase(name, posixpath.basename(pat)):
+                return (i, path)
+        return (99, path)
+
+
+    def deps_end_workdir(self) -> str:
+        wd = self._base_workdir()
+        env = dict(self.global_args)
+        for s in self.deps_steps:
+            if s.kind == "workdir":
+                w = expand_variables(_unquote(s.inst.value[0]), {**env, **self.env})
+                wd = _abspath(w or "/", wd)
+        return wd
+
+
+    def manifest_copy(self, need: list[tuple[str, str]], workdir: str) -> Instruction:
+        dests = {posixpath.dirname(m) for m, _ in need}
+        srcs = " ".join(rel for _, rel in need)
+        if len(dests) == 1:
+            d = dests.pop()
+            dest = "./" if d == workdir else d + "/"
+            return self.new(f"{self.kw('COPY')} {srcs} {dest}")
+        raise _Decline("the install reads manifests from several folders: not understood")
+
+
+    def checked_start(self, dev_patterns) -> list:
+        """The start command's argvs, declining when they run development tools."""
+        argvs = self.start_argvs()
+        self.check_dev(dev_patterns, [_cmd_text(a) for a in argvs if a])
+        return argvs
+
+
+    def compile_steps(self, tool: str) -> list:
+        """(step, command) for each `<tool> build` / `<tool> install` that compiles the app."""
+        return [(s, c) for s in self.steps if s.run for c in s.run.cmds
+                if c.name == tool and c.kind == "build" and c.cmd is not None
+                and c.cmd.subcommand() is not None and c.cmd.subcommand().value in ("build", "install")]

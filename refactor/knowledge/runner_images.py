@@ -1,0 +1,146 @@
+"""Which image runs what an official python, node, golang or rust image built: the slim tag of
+the same family, version and libc, Debian slim or alpine for native binaries, distroless for
+static ones; and how a runner image is built (debian, alpine, distroless, scratch)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from refactor.knowledge.baseimages import ImageRef, parse_image
+from refactor.knowledge.ecosystems import FAMILIES
+
+CODENAMES = ("trixie", "bookworm", "bullseye", "buster", "stretch")
+
+
+DEBIAN_NUMBER = {"trixie": "13", "bookworm": "12", "bullseye": "11", "buster": "10", "stretch": "9"}
+
+
+# Official golang/rust tags that name no Debian release are built on the current stable one;
+# the stand-ins of this project are too. Said in the explanation whenever it is assumed.
+DEFAULT_CODENAME = "bookworm"
+
+
+@dataclass(frozen=True)
+class Base:
+    """A base image the codemod understands: an official python/node/golang/rust image."""
+
+    ref: ImageRef
+    family: str  # python | node | golang | rust
+    version: str  # "3.11", "20", "lts", "latest", "" ...
+    variants: tuple[str, ...]  # the rest of the tag, split on "-"
+
+    @property
+    def alpine(self) -> str | None:
+        """"" for a plain `-alpine` tag, "3.19" for `-alpine3.19`, None when not alpine."""
+        for v in self.variants:
+            if v.startswith("alpine"):
+                return v[len("alpine"):]
+        return None
+
+    @property
+    def libc(self) -> str:
+        return "musl" if self.alpine is not None else "glibc"
+
+    @property
+    def slim(self) -> bool:
+        return "slim" in self.variants
+
+    @property
+    def codename(self) -> str | None:
+        for v in self.variants:
+            if v in CODENAMES:
+                return v
+        return None
+
+    @property
+    def windows(self) -> bool:
+        return any(v.startswith(("windowsservercore", "nanoserver", "ltsc")) for v in self.variants)
+
+
+_VERSIONISH = re.compile(r"^(?:\d[\w.]*|lts|current|latest|stable|iron|hydrogen|jod|krypton)$", re.I)
+
+
+def parse_base(resolved: str) -> Base | None:
+    """The official python/node/golang/rust image `resolved` names (ARG defaults already
+    substituted), or None."""
+    if "$" in resolved:
+        return None
+    ref = parse_image(resolved)
+    if ref.registry not in (None, "docker.io", "index.docker.io", "registry-1.docker.io"):
+        return None
+    if ref.repository not in FAMILIES:
+        return None
+    tag = ref.tag or "latest"
+    parts = tag.split("-")
+    if _VERSIONISH.match(parts[0]):
+        version, variants = parts[0], tuple(parts[1:])
+    else:
+        version, variants = "", tuple(parts)
+    return Base(ref, ref.repository, version, variants)
+
+
+def image_name(base: Base, tag: str) -> str:
+    """`base`'s repository as written (registry prefix included) with another tag."""
+    path = base.ref.path
+    prefix = (base.ref.registry + "/") if base.ref.registry else ""
+    return f"{prefix}{path}:{tag}"
+
+
+def slim_tag(base: Base) -> str | None:
+    """The slim tag of the same family, version and libc: `python:3.11` -> `3.11-slim`,
+    `node:20-bookworm` -> `20-bookworm-slim`; the tag itself when it is already slim or
+    alpine; None when there is no such tag (windows)."""
+    if base.windows:
+        return None
+    tag = base.ref.tag or "latest"
+    if base.slim or base.alpine is not None:
+        return tag
+    version = base.version
+    codename = base.codename
+    unknown = [v for v in base.variants if v not in CODENAMES]
+    if unknown:
+        return None  # `-onbuild`, `-stretch-curl`...: not a shape we know
+    if base.family == "python":
+        head = "slim" if version in ("", "latest") else f"{version}-slim"
+        return f"{head}-{codename}" if codename else head
+    if base.family == "node":
+        head = "" if version in ("", "latest") else version
+        mid = f"{head}-{codename}" if head and codename else (codename or head)
+        return f"{mid}-slim" if mid else "slim"
+    return None
+
+
+def debian_runner(base: Base) -> tuple[str, str | None]:
+    """A minimal image with the same libc as `base` (golang, rust): `debian:<codename>-slim`,
+    or `alpine:<version>`. The second value says what was assumed, if anything."""
+    if base.alpine is not None:
+        return (f"alpine:{base.alpine}" if base.alpine else "alpine:latest"), None
+    if base.codename:
+        return f"debian:{base.codename}-slim", None
+    return (
+        f"debian:{DEFAULT_CODENAME}-slim",
+        f"{base.ref.familiar}:{base.ref.tag or 'latest'} names no Debian release; assumed {DEFAULT_CODENAME}",
+    )
+
+
+def distroless_static(base: Base) -> str:
+    number = DEBIAN_NUMBER.get(base.codename or DEFAULT_CODENAME, "12")
+    if number not in ("11", "12", "13"):
+        number = "12"
+    return f"gcr.io/distroless/static-debian{number}:nonroot"
+
+
+def runner_kind(image: str) -> str:
+    """How the runner image is built: debian | alpine | distroless | scratch | unknown."""
+    ref = parse_image(image)
+    name = ref.familiar.lower()
+    tag = (ref.tag or "").lower()
+    if ref.is_scratch:
+        return "scratch"
+    if name.startswith(("gcr.io/distroless/", "cgr.dev/chainguard/")):
+        return "distroless"
+    if "alpine" in tag or name in ("alpine", "busybox"):
+        return "alpine"
+    if name in ("debian", "ubuntu", "python", "node", "golang", "rust", "buildpack-deps"):
+        return "debian"
+    return "unknown"
