@@ -157,7 +157,7 @@ def test_user_after_user_root_that_follows_a_non_root_user():
     out = r.output.splitlines()
     # the chown of the folder RUN made runs as root, then the user is switched
     i = out.index("RUN mkdir -p /home/node/app/cache")
-    assert out[i + 1].startswith("RUN chown node ") and out[i + 2] == "USER node"
+    assert out[i + 1].startswith("RUN chown node ") and out[i + 2] == "USER 1000:1000"  # numeric (DL3066)
 
 
 def test_cmd_that_writes_under_etc_is_declined():

@@ -375,8 +375,10 @@ _EXISTING: dict[str, User] = {
     "jenkins/jenkins": User("jenkins", 1000, 1000),
     "jenkins/inbound-agent": User("jenkins", 1000, 1000),
     "mambaorg/micromamba": User("mambauser", 57439, 57439),
-    "mcr.microsoft.com/playwright": User("pwuser", 1000, 1000),
 }
+# Playwright creates `pwuser` with a plain `adduser`: 1000 on focal/jammy, 1001 on noble and
+# later, whose base already has `ubuntu` (1000); unknown for tags that name no release.
+_PLAYWRIGHT = {"focal": 1000, "jammy": 1000, "noble": 1001}
 _DOTNET_APP = User("app", 1654, 1654)
 _DEVCONTAINER = User("vscode", 1000, 1000)
 
@@ -409,6 +411,9 @@ def existing_user(ref: str | ImageRef) -> User | None:
         return None
     if name.startswith("mcr.microsoft.com/devcontainers/"):
         return _DEVCONTAINER
+    if name.startswith("mcr.microsoft.com/playwright"):
+        uid = next((u for release, u in _PLAYWRIGHT.items() if release in tag), None)
+        return User("pwuser", uid, uid)
     return _EXISTING.get(name)
 
 

@@ -1,0 +1,113 @@
+"""non-root: run the final image as an unprivileged user that fits its base image.
+
+What it does
+    When the final stage has no `USER`, or ends as root (`USER root`, `0`, `0:0`), it makes the
+    image run as a non-root user:
+    - it reuses a user the image already has: one an earlier `USER` line switched to, one a
+      RUN step creates (`useradd`/`adduser`), or the base image's own (`node` in node images,
+      `bun` in oven/bun, `app` (1654) in .NET 8+, `nonroot` (65532) in distroless);
+    - otherwise it creates `app` with uid/gid 10001 with the family's own tools: Debian,
+      Ubuntu, UBI, CentOS, Fedora, Rocky, Alma: `groupadd --system --gid 10001 app && useradd
+      --system --uid 10001 --gid app --no-log-init --create-home app`; Alpine, BusyBox:
+      `addgroup -S -g 10001 app && adduser -S -u 10001 -G app app`; `scratch`, which has no
+      /etc/passwd, gets a numeric `USER 65532:65532` and no user at all;
+    - the COPY/ADD instructions of the final stage that write into the app folder (the final
+      WORKDIR) get `--chown=<user>:<group>`; the app folder itself becomes the user's
+      (`mkdir -p DIR && chown user:group DIR`, in the RUN that creates the user), and so do the
+      folders RUN steps create for the app to write in (`mkdir -p tmp/pids`, `mkdir /data`);
+    - `USER <uid>:<gid>` goes after the last RUN that needs root (package installs, and
+      anything but a plain `npm ci`/`yarn`/`pnpm`/`bun` install or build in the app folder,
+      which then runs as the user and writes files it owns) and before CMD/ENTRYPOINT.
+    Earlier stages are left alone. New lines follow the file's keyword case, line endings,
+    escape character and continuation style.
+
+Why
+    A process running as root in a container is root on the host's kernel: a container escape,
+    a writable host mount or a stray capability becomes a host compromise (hadolint DL3002, CIS
+    Docker Benchmark 4.1). Kubernetes' `runAsNonRoot` refuses such images, and it can only
+    verify a numeric USER, so the USER line is written as `uid:gid`. The uid 10001 is above the
+    ranges distributions allocate (system accounts below 1000, login users from 1000), so it
+    never collides with an account a package creates, and it is the same in every image this
+    codemod touches, which keeps the ownership of shared volumes predictable. Images without a
+    user database (scratch) and distroless ones get 65532:65532, distroless' `nonroot`.
+
+Example
+    FROM python:3.12-slim
+    WORKDIR /app
+    COPY . .
+    RUN pip install -r requirements.txt
+    CMD ["python", "app.py"]
+    →
+    FROM python:3.12-slim
+    RUN groupadd --system --gid 10001 app \\
+        && useradd --system --uid 10001 --gid app --no-log-init --create-home app \\
+        && mkdir -p /app && chown app:app /app
+    WORKDIR /app
+    COPY --chown=app:app . .
+    RUN pip install -r requirements.txt
+    USER 10001:10001
+    CMD ["python", "app.py"]
+
+Safety
+    Unsafe: the process runs with another identity, so whatever it writes outside its folders
+    and its home, any port below 1024 and anything its start command does as root stop
+    working. The codemod declines (and says why) where that is known or likely: images whose
+    entrypoint drops privileges itself (nginx, httpd, postgres, redis, mysql, mariadb, mongo,
+    rabbitmq, elasticsearch, php's -fpm/-apache, linuxserver.io...), an EXPOSE below 1024 or a
+    start command binding such a port, a start command that needs root (package managers,
+    `service`, `chown`, `sysctl`, gosu/su-exec, cron, sshd, supervisord, FUSE mounts, writes
+    under /etc...), a start script it cannot read, a start command that builds the app
+    (cargo/gradle/mvn/dotnet run), state under /root (`pip install --user`, WORKDIR /root,
+    poetry's default virtualenv), a VOLUME it cannot give to the user, ONBUILD triggers,
+    development containers, images without CMD/ENTRYPOINT (base and tool images), and any
+    base whose family it does not know (`FROM $BASE` included).
+    ubi-minimal, ubi-micro, amazonlinux and azurelinux ship without shadow-utils (no useradd):
+    the codemod creates a user there only when a RUN step installs shadow-utils, and otherwise
+    declines rather than add a package the image did not ask for.
+    Files RUN steps create as root in the app folder before the USER line stay root's
+    (readable, not writable by the app), except the folders they `mkdir`.
+
+References
+    https://docs.docker.com/build/building/best-practices/#user
+    https://github.com/hadolint/hadolint/wiki/DL3002
+    https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#non-root-user
+    https://github.com/GoogleContainerTools/distroless#running-as-a-non-root-user
+    https://kubernetes.io/docs/concepts/security/pod-security-standards/
+"""
+from __future__ import annotations
+
+from refactor.codemods.base import Codemod, Context, Safety
+from refactor.codemods.non_root.analysis import Analysis
+from refactor.codemods.non_root.steps import Decline, walk
+from refactor.knowledge import baseimages as bi
+from refactor.syntax.nodes import Dockerfile
+
+
+class NonRoot(Codemod):
+    id = "non-root"
+    summary = "run the final stage as a non-root user, reused or created for the base image family"
+    rationale = __doc__.split("Why\n", 1)[1].split("\n\nExample", 1)[0].strip().replace("\n    ", "\n")
+    safety = Safety.UNSAFE
+    hadolint = ("DL3002",)
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        stages = df.stages
+        if not stages:
+            return df
+        final = stages[-1]
+        chain = bi.stage_chain(df, final)
+        steps, end = walk(df, chain)
+        if not bi.is_root_user(end.user):
+            return df  # already non-root, or a USER we cannot judge (`$APP_UID`)
+        try:
+            if not ctx.options.get("allow_unsafe", True):
+                raise Decline("changes the user the image runs as (unsafe): select it by name to allow it")
+            analysis = Analysis(df, final, chain, steps, end, ctx)
+            analysis.check()
+            return analysis.apply(self, analysis.plan())
+        except Decline as d:
+            ctx.skip(self, d.reason, d.inst or final.from_instruction)
+            return df
+
+
+CODEMOD = NonRoot()

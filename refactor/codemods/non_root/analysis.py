@@ -1,0 +1,50 @@
+"""The state of one non-root analysis: the file, its final stage and chain, the walked steps,
+the run's context; with the commands of an instruction (parsed once) and the start command in
+effect. The checks, the choice of user and the edits are mixins from the modules beside it."""
+from __future__ import annotations
+
+from refactor.codemods.base import Context
+from refactor.codemods.non_root.edits import Edits
+from refactor.codemods.non_root.image_kind import ImageKind
+from refactor.codemods.non_root.needs_root import NeedsRoot
+from refactor.codemods.non_root.scripts import Scripts
+from refactor.codemods.non_root.steps import SYSTEM_DIRS, Step, commands_of, inside
+from refactor.codemods.non_root.user import ChooseUser
+from refactor.knowledge import baseimages as bi
+from refactor.shell.parse import SimpleCommand
+from refactor.syntax.nodes import Dockerfile, Instruction, Stage
+
+
+class Analysis(ImageKind, NeedsRoot, Scripts, ChooseUser, Edits):
+    def __init__(self, df: Dockerfile, final: Stage, chain: list[Stage], steps: list[Step], end: Step, ctx: Context):
+        self.df = df
+        self.final = final
+        self.chain = chain
+        self.all_steps = steps
+        self.steps = [s for s in steps if s.final]
+        self.end = end
+        self.ctx = ctx
+        self.ref = bi.root_image(df, final)
+        self.family = bi.stage_family(df, final)
+        self.insts = [s.inst for s in steps]
+        self.app_dir = end.cwd
+        self.dedicated = (
+            self.app_dir is not None and self.app_dir not in SYSTEM_DIRS and not inside(self.app_dir, "/root")
+        )
+        self._cmds: dict[int, tuple[list[SimpleCommand], bool]] = {}
+
+    def commands(self, inst: Instruction) -> tuple[list[SimpleCommand], bool]:
+        key = id(inst)
+        if key not in self._cmds:
+            self._cmds[key] = commands_of(inst)
+        return self._cmds[key]
+
+    def start_insts(self) -> list[Instruction]:
+        """The ENTRYPOINT and CMD in effect (the last of each in the chain)."""
+        out = []
+        for kind in ("ENTRYPOINT", "CMD"):
+            found = [i for i in self.insts if i.cmd == kind]
+            if found:
+                out.append(found[-1])
+        return out
+

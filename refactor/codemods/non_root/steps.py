@@ -1,0 +1,223 @@
+"""The facts non-root reasons with: the final stage's chain read instruction by instruction
+(`walk`: each instruction with the working directory, environment and user BuildKit has when it
+runs), paths resolved against them, and the simple commands that RUN, CMD, ENTRYPOINT and start
+scripts run (through `sh -c`, tini, and the opaque parts of if/for/while).
+
+`Decline` is how any part of the analysis says "leave this file alone, because ...".
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass
+
+from refactor.knowledge import baseimages as bi
+from refactor.shell.parse import SimpleCommand, parse_shell
+from refactor.syntax.buildkit import expand_variables
+from refactor.syntax.nodes import Dockerfile, Instruction, Stage
+
+# Folders the system or a package owns: never given to the app user.
+SYSTEM_DIRS = frozenset(
+    """/ /bin /sbin /lib /lib32 /lib64 /libx32 /usr /usr/bin /usr/sbin /usr/lib /usr/local
+    /usr/local/bin /usr/local/sbin /usr/local/lib /usr/local/share /usr/share /usr/src /etc
+    /var /var/lib /var/www /var/www/html /var/log /var/cache /var/run /run /tmp /var/tmp /opt
+    /srv /home /mnt /media /proc /sys /dev /boot /go /go/src /go/bin /workspace /workspaces
+    """.split()
+)
+
+SHELLS = frozenset("sh bash ash dash zsh ksh".split())
+INIT_WRAPPERS = frozenset("tini tini-static dumb-init catatonit".split())
+NODE_TOOLS = frozenset({"npm", "yarn", "pnpm", "bun"})
+
+
+class Decline(Exception):
+    def __init__(self, reason: str, inst: Instruction | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.inst = inst
+
+
+@dataclass
+class Step:
+    """An instruction of the stage chain, with the state BuildKit has when it runs."""
+
+    inst: Instruction
+    final: bool  # in the final stage (the only one we edit)
+    index: int  # position in its stage (FROM is 0)
+    cwd: str | None  # None: unknown (a variable we cannot expand)
+    env: dict[str, str]
+    user: str
+
+
+# --- the stage chain, instruction by instruction ------------------------------------------------
+
+
+def walk(df: Dockerfile, chain: list[Stage]) -> tuple[list[Step], Step]:
+    """Every instruction of the chain (root stage first) with its cwd, env and user, and the
+    state after the last one."""
+    final = chain[0]
+    user = bi.default_user(bi.root_image(df, final)) or "root"
+    cwd: str | None = None
+    env: dict[str, str] = {}
+    out: list[Step] = []
+    for stage in reversed(chain):
+        for k, inst in enumerate(stage.instructions):
+            out.append(Step(inst, stage is final, k, cwd, dict(env), user))
+            if inst.cmd == "WORKDIR" and inst.value:
+                target = expand(inst.value[0], env)
+                if target is None:
+                    cwd = None
+                elif target.startswith("/"):
+                    cwd = posixpath.normpath(target)
+                elif cwd is not None:
+                    cwd = posixpath.normpath(posixpath.join(cwd, target))
+                else:
+                    cwd = posixpath.normpath("/" + target)  # relative to the image's "/"
+            elif inst.cmd == "ENV":
+                v = inst.value
+                for i in range(0, len(v) - 1, 2):
+                    val = expand(v[i + 1], env)
+                    env[v[i]] = val if val is not None else unquote(v[i + 1])
+            elif inst.cmd == "ARG":
+                for word in inst.value:
+                    key, eq, val = word.partition("=")
+                    if eq and key not in env:
+                        exp = expand(val, env)
+                        if exp is not None:
+                            env[key] = exp
+            elif inst.cmd == "USER" and inst.value:
+                user = inst.value[0]
+    last = final.instructions[-1]
+    return out, Step(last, True, len(final.instructions), cwd, dict(env), user)
+
+
+def unquote(s: str) -> str:
+    if len(s) >= 2 and s[0] == s[-1] and s[0] in "\"'":
+        return s[1:-1]
+    return s
+
+
+def expand(text: str, env: dict[str, str]) -> str | None:
+    """`text` unquoted, its variables substituted from `env`; None when one is unknown."""
+    return expand_variables(unquote(text), env)
+
+
+def resolve(path: str | None, cwd: str | None, env: dict[str, str]) -> str | None:
+    """An absolute, normalized path for `path` as seen from `cwd`; None when unknown."""
+    if path is None:
+        return None
+    p = expand(path, env)
+    if p is None:
+        return None
+    if p.startswith("/"):
+        return posixpath.normpath(p)
+    if cwd is None:
+        return None
+    return posixpath.normpath(posixpath.join(cwd, p))
+
+
+def inside(path: str | None, folder: str | None) -> bool:
+    if path is None or folder is None:
+        return False
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+# --- the commands of RUN, CMD and ENTRYPOINT ----------------------------------------------------
+
+
+def commands_of(inst: Instruction) -> tuple[list[SimpleCommand], bool]:
+    """The simple commands an instruction runs, heredoc bodies included, and whether part of
+    it is opaque to the shell parser (if/for/subshells, whose commands are still listed)."""
+    texts: list[str] = []
+    if inst.is_json:
+        texts.append(argv_text(list(inst.value)))
+    elif inst.value:
+        texts.append(inst.value[0])
+    texts.extend(h.content for h in inst.heredoc_info)
+    cmds: list[SimpleCommand] = []
+    opaque = False
+    for text in texts:
+        c, o = script_commands(text, inst.escape)
+        cmds.extend(c)
+        opaque = opaque or o
+    return cmds, opaque
+
+
+def argv_text(argv: list[str]) -> str:
+    """An exec-form argv as shell text, past tini/dumb-init; `sh -c "script"` is the script."""
+    while argv and posixpath.basename(argv[0]) in INIT_WRAPPERS:
+        argv = argv[1:]
+        while argv and argv[0].startswith("-"):
+            done = argv[0] == "--"
+            argv = argv[1:]
+            if done:
+                break
+    if len(argv) >= 3 and posixpath.basename(argv[0]) in SHELLS and re.fullmatch(r"-[a-z]*c[a-z]*", argv[1]):
+        return argv[2]
+    return shlex.join(argv)
+
+
+COMPOUND_WORDS = re.compile(
+    r"(?<![\w-])(?:if|then|else|elif|fi|do|done|for|while|until|case|esac|in|function)(?![\w-])|[(){}]|;;"
+)
+
+
+def script_commands(text: str, escape: str = "\\", depth: int = 0) -> tuple[list[SimpleCommand], bool]:
+    script = parse_shell(text, escape)
+    cmds = list(script.commands())
+    # `sh -c 'script'`: the script's commands too
+    for c in list(cmds):
+        if depth < 3 and base(c.name) in SHELLS:
+            vals = [w.value for w in c.args]
+            for k, v in enumerate(vals[:-1]):
+                if v is not None and re.fullmatch(r"-[a-z]*c[a-z]*", v) and vals[k + 1]:
+                    cmds.extend(script_commands(vals[k + 1], "\\", depth + 1)[0])
+                    break
+    # opaque parts (if/for/while, subshells): blank the keywords and read the rest as a flat
+    # list, which is good enough to spot an `apt-get` or a `chown` inside an `if`
+    for op in script.opaque():
+        if len(op.raw) <= 20000:
+            flat = COMPOUND_WORDS.sub(";", op.raw)
+            if flat != op.raw:
+                cmds.extend(script_commands(flat, escape, depth + 1)[0])
+    return cmds, script.has_opaque
+
+
+def base(name: str | None) -> str:
+    return posixpath.basename(name or "")
+
+
+def subcommand(cmd: SimpleCommand) -> str | None:
+    word = cmd.subcommand()
+    return word.value if word is not None else None
+
+
+def literal(cmd: SimpleCommand, env: dict[str, str]) -> SimpleCommand | None:
+    """The command with `$VAR`/`"$VAR"` words expanded from `env` (None when a word holds
+    anything else that expands, or a variable `env` lacks)."""
+    words = []
+    for w in cmd.words:
+        if w.value is not None:
+            words.append(w.value)
+            continue
+        if w.has_command_substitution:
+            return None
+        text = w.text
+        if not re.fullmatch(r'(?:[^`\\\'"$]|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|"(?:[^"`\\$]|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)*")*', text):
+            return None
+        val = expand(text.replace('"', ""), env)
+        if val is None:
+            return None
+        words.append(val)
+    script = parse_shell(shlex.join(words))
+    cmds = script.commands()
+    return cmds[0] if len(cmds) == 1 else None
+
+
+def node_global(cmd: SimpleCommand) -> bool:
+    vals = [w.value or "" for w in cmd.args]
+    return any(v in ("-g", "--global", "--location=global") for v in vals) or (
+        base(cmd.name) == "yarn" and vals[:1] == ["global"]
+    )
+
