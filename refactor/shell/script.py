@@ -1,0 +1,345 @@
+"""`ShellScript`: a whole RUN body as units joined by operators, with the query API (commands,
+words) and the edit API the codemods use (insert a word after another, remove, append a
+command to a chain keeping the body's layout), each edit re-parsed so spans stay exact."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from refactor.shell.commands import (
+    Item,
+    Opaque,
+    Operator,
+    Redirect,
+    SimpleCommand,
+    Unit,
+)
+from refactor.shell.lexer import (
+    continuation_re,
+)
+from refactor.shell.words import Node, Span
+
+
+@dataclass(frozen=True, slots=True)
+class ShellScript(Node):
+    """A parsed RUN body: units joined by operators, then trailing trivia.
+
+    `script.code == text` for the text it was parsed from, always."""
+
+    items: tuple[Item, ...]
+    trailing: str = ""
+    escape: str = "\\"
+
+    @property
+    def leading(self) -> str:
+        return self.items[0].leading if self.items else ""
+
+    @property
+    def code(self) -> str:
+        return "".join(i.code for i in self.items) + self.trailing
+
+    def reparse(self) -> "ShellScript":
+        """Parse `self.code` again (fresh spans after hand edits with `with_changes`)."""
+        from refactor.shell.parse import parse_shell
+
+        return parse_shell(self.code, self.escape)
+
+    # --- queries -------------------------------------------------------------------------
+    def units(self) -> tuple[Unit, ...]:
+        """Commands and opaque nodes, in order."""
+        return tuple(i for i in self.items if type(i) is not Operator)
+
+    def commands(self) -> tuple[SimpleCommand, ...]:
+        """The simple commands at the top level (not those inside `$(...)` or opaque text)."""
+        return tuple(i for i in self.items if type(i) is SimpleCommand)
+
+    def commands_named(self, name: str) -> tuple[SimpleCommand, ...]:
+        return tuple(c for c in self.commands() if c.name == name)
+
+    def opaque(self) -> tuple[Opaque, ...]:
+        return tuple(i for i in self.items if type(i) is Opaque)
+
+    @property
+    def has_opaque(self) -> bool:
+        """True when part of the script is not modelled: codemods may want to decline."""
+        return any(type(i) is Opaque for i in self.items)
+
+    @property
+    def operators(self) -> tuple[Operator, ...]:
+        return tuple(i for i in self.items if type(i) is Operator)
+
+    def _index(self, node: Node) -> int:
+        for k, it in enumerate(self.items):
+            if it is node:
+                return k
+        for k, it in enumerate(self.items):
+            if it == node and it.span == getattr(node, "span", None):
+                return k
+        raise ValueError("node is not an item of this script")
+
+    def operator_before(self, unit: Unit) -> Optional[Operator]:
+        """The operator joining `unit` to the unit before it (None for the first)."""
+        k = self._index(unit)
+        prev = self.items[k - 1] if k > 0 else None
+        return prev if type(prev) is Operator else None
+
+    def operator_after(self, unit: Unit) -> Optional[Operator]:
+        """The operator right after `unit` (None at the end): `&&`, `|`, `;`, ..."""
+        k = self._index(unit)
+        nxt = self.items[k + 1] if k + 1 < len(self.items) else None
+        return nxt if type(nxt) is Operator else None
+
+    def pipeline_of(self, unit: Unit) -> tuple[Unit, ...]:
+        """The units joined to `unit` by `|` or `|&` (itself included), in order."""
+        k = self._index(unit)
+        items = self.items
+        lo = k
+        while lo >= 2 and type(items[lo - 1]) is Operator and items[lo - 1].is_pipe:
+            lo -= 2
+        hi = k
+        while hi + 2 < len(items) and type(items[hi + 1]) is Operator and items[hi + 1].is_pipe:
+            hi += 2
+        return tuple(it for it in items[lo : hi + 1] if type(it) is not Operator)
+
+    def command_at(self, offset: int) -> Optional[Unit]:
+        """The unit whose span contains `offset`."""
+        for u in self.units():
+            if u.span[0] <= offset < u.span[1]:
+                return u
+        return None
+
+    def leaves(self) -> list[Node]:
+        """Every token in order: Words, Assignments, Leafs, Operators and Opaques."""
+        out: list[Node] = []
+        for it in self.items:
+            if type(it) is SimpleCommand:
+                if it.bang is not None:
+                    out.append(it.bang)
+                for e in it.elements:
+                    if type(e) is Redirect:
+                        if e.fd is not None:
+                            out.append(e.fd)
+                        out.append(e.op)
+                        out.append(e.target)
+                    else:
+                        out.append(e)
+            else:
+                out.append(it)
+        return out
+
+    # --- edits: each returns a new ShellScript; untouched bytes stay identical -------------
+    def _check(self, node: Node) -> Span:
+        span = getattr(node, "span", None)
+        raw = getattr(node, "raw", None)
+        code = self.code
+        if span is None or raw is None:
+            raise TypeError(f"cannot locate {type(node).__name__}")
+        s, e = span
+        if not (0 <= s <= e <= len(code)) or code[s:e] != raw or s == e:
+            raise ValueError(
+                "node does not belong to this script (stale span? call reparse() after "
+                "with_changes, and take nodes from the script you edit)"
+            )
+        return span
+
+    def splice(self, start: int, end: int, text: str) -> "ShellScript":
+        """Replace code[start:end] with `text` and parse the result."""
+        from refactor.shell.parse import parse_shell
+
+        code = self.code
+        return parse_shell(code[:start] + text + code[end:], self.escape)
+
+    def replace(self, node: Node, text: str) -> "ShellScript":
+        """Replace the node's text (not its leading trivia) with raw shell `text`."""
+        s, e = self._check(node)
+        return self.splice(s, e, text)
+
+    def insert_after(self, node: Node, text: str) -> "ShellScript":
+        """Insert raw shell `text` (one or more words) after `node`, separated by a space:
+        `script.insert_after(install_word, "--no-install-recommends")`."""
+        _, e = self._check(node)
+        return self.splice(e, e, " " + text)
+
+    def insert_before(self, node: Node, text: str) -> "ShellScript":
+        """Insert raw shell `text` before `node`, separated by a space."""
+        s, _ = self._check(node)
+        return self.splice(s, s, text + " ")
+
+    def remove(self, node: Node) -> "ShellScript":
+        """Remove a word, assignment or redirection (or a unit, see `remove_command`).
+        Trivia is merged so that continuations and comment lines survive where they can."""
+        if type(node) in (SimpleCommand, Opaque):
+            return self.remove_command(node)  # type: ignore[arg-type]
+        s, e = self._check(node)
+        return self._remove_run(s, e)
+
+    def remove_command(self, unit: Unit) -> "ShellScript":
+        """Remove a command (or opaque unit) together with its joining operator: the one after
+        it; for the last unit, or when operators start the lines (`\\\n    && unit`), the one
+        before it.  Comment lines outside the removed text are kept."""
+        self._check(unit)
+        k = self._index(unit)
+        unit_idx = [i for i, it in enumerate(self.items) if type(it) is not Operator]
+        pos = unit_idx.index(k)
+        leading_layout = pos > 0 and "\n" in self.items[k - 1].leading
+        if pos + 1 < len(unit_idx) and not leading_layout:
+            run = self.items[k : unit_idx[pos + 1]]
+        elif pos > 0:
+            run = self.items[unit_idx[pos - 1] + 1 : k + 1]
+        else:
+            run = self.items[k:]
+        return self._remove_run(run[0].span[0], run[-1].span[1])
+
+    def _remove_run(self, start: int, end: int) -> "ShellScript":
+        code = self.code
+        leaves = self.leaves()
+        first = next(i for i, lf in enumerate(leaves) if lf.span[0] == start)
+        lead_start = start - len(leaves[first].leading)
+        nxt = next((lf for lf in leaves[first:] if lf.span[0] >= end), None)
+        li = code[lead_start:start]
+        if nxt is None:
+            merged = _merge_trivia(li, code[end:], first == 0, True)
+            new = code[:lead_start] + merged
+        else:
+            merged = _merge_trivia(li, code[end : nxt.span[0]], first == 0, False)
+            if not merged and first > 0 and _glues(code[lead_start - 1], code[nxt.span[0]]):
+                merged = " "  # keep two words apart
+            new = code[:lead_start] + merged + code[nxt.span[0] :]
+        from refactor.shell.parse import parse_shell
+
+        return parse_shell(new, self.escape)
+
+    def insert_command_after(
+        self, unit: Unit, text: str, separator: str = " && "
+    ) -> "ShellScript":
+        """Insert command `text` after `unit`, joined by `separator`.  When the script uses
+        continuations, follow its layout: `<escape><newline><indent>&& text` (or
+        ` && <escape><newline><indent>text` when its operators end lines), with the script's
+        own escape character and line ending."""
+        _, e = self._check(unit)
+        if type(unit) is Opaque and unit.reason == "heredoc":
+            raise ValueError("cannot add a command after a here-document's terminator line")
+        code = self.code
+        op = separator.strip()
+        if not op and "\n" in separator:  # newline-separated (a here-document script)
+            nl = "\r\n" if "\r\n" in code else "\n"
+            line_start = code.rfind("\n", 0, e) + 1
+            indent = re.match(r"[ \t]*", code[line_start:]).group()
+            return self.splice(e, e, nl + indent + text)
+        conts = list(continuation_re(self.escape).finditer(code))
+        if not op or not conts or "\n" in separator:
+            return self.splice(e, e, separator + text)
+        layout = self._join_layout(e)
+        if layout is None:
+            style, indent = "leading", self._continuation_indent(e, conts)
+        else:
+            style, indent = layout
+        sample = max((m for m in conts if m.start() < e), key=lambda m: m.start(), default=conts[0])
+        k = sample.start()
+        while k > 0 and code[k - 1] in " \t":
+            k -= 1
+        pre_ws = code[k : sample.start()]  # the blanks the script puts before its escapes
+        nl = "\r\n" if sample.group().endswith("\r\n") else "\n"
+        esc = self.escape
+        if style == "trailing":
+            ins = " " + op + pre_ws + esc + nl + indent + text
+        else:
+            ins = pre_ws + esc + nl + indent + op + " " + text
+        return self.splice(e, e, ins)
+
+    def insert_command_before(
+        self, unit: Unit, text: str, separator: str = " && "
+    ) -> "ShellScript":
+        """Insert command `text` before `unit`, on the same line: `text && unit`."""
+        s, _ = self._check(unit)
+        if type(unit) is Opaque and unit.reason == "heredoc" and unit.raw.startswith("<<"):
+            raise ValueError("cannot add a command before a RUN here-document")
+        return self.splice(s, s, text + separator)
+
+    def append_command(self, text: str, separator: str = " && ") -> "ShellScript":
+        """Add command `text` after the last unit (before any trailing `;`, comment or
+        newline), following the script's continuation layout (see insert_command_after)."""
+        units = self.units()
+        if not units:
+            return self._into_empty(text)
+        return self.insert_command_after(units[-1], text, separator)
+
+    def prepend_command(self, text: str, separator: str = " && ") -> "ShellScript":
+        """Add command `text` before the first unit: `apt-get update && ...`."""
+        units = self.units()
+        if not units:
+            return self._into_empty(text)
+        return self.insert_command_before(units[0], text, separator)
+
+    def _into_empty(self, text: str) -> "ShellScript":
+        code = self.code
+        k = len(code) - len(code.lstrip(" \t"))
+        rest = code[k:]
+        glue = " " if rest and not rest[0].isspace() else ""
+        return self.splice(k, k, text + glue)
+
+    def _join_layout(self, offset: int) -> Optional[tuple[str, str]]:
+        """How the script lays out multi-line joins, near `offset`: ('leading', indent) when the
+        operator starts the next line (`\\\n    && b`), ('trailing', indent) when it ends the line
+        (`a && \\\n    b`); the last such join before `offset`, else the first one after it."""
+        items = self.items
+        found: Optional[tuple[str, str]] = None
+        for k in range(1, len(items) - 1):
+            op, before, after = items[k], items[k - 1], items[k + 1]
+            if type(op) is not Operator or Operator in (type(before), type(after)):
+                continue
+            if "\n" in op.leading:
+                layout = ("leading", _last_line_indent(op.leading))
+            elif "\n" in after.leading:
+                layout = ("trailing", _last_line_indent(after.leading))
+            else:
+                continue
+            if op.span[0] >= offset and found is not None:
+                break
+            found = layout
+            if op.span[0] >= offset:
+                break
+        return found
+
+    def _continuation_indent(self, offset: int, conts: list) -> str:
+        """Indentation of the last continuation line starting before `offset` (else of the
+        first continuation line)."""
+        from refactor.shell.lexer import _DROPPED_LINES
+
+        code = self.code
+        best = None
+        for m in conts:
+            line_start = _DROPPED_LINES.match(code, m.end()).end()
+            if best is None or line_start <= offset:
+                best = line_start
+            if line_start > offset:
+                break
+        if best is None:
+            return ""
+        return re.match(r"[ \t]*", code[best:]).group()
+
+
+def _last_line_indent(trivia: str) -> str:
+    return re.match(r"[ \t]*", trivia[trivia.rindex("\n") + 1 :]).group()
+
+
+def _merge_trivia(li: str, ln: str, at_start: bool, at_end: bool) -> str:
+    """Trivia left when the tokens between `li` (their leading trivia) and `ln` (the next
+    token's leading trivia, or the script's trailing text) are removed."""
+    if at_end:
+        return ln  # never leave a dangling continuation at the end of the body
+    if at_start:
+        return li + (ln if "#" in ln else "")
+    if "\n" not in li:
+        merged = ln
+    elif "\n" not in ln:
+        merged = li
+    else:
+        merged = li[: li.rindex("\n") + 1] + ln[ln.index("\n") + 1 :]
+    return merged
+
+
+def _glues(before: str, after: str) -> bool:
+    """Would these two characters, once adjacent, join two tokens into one?"""
+    return not (before.isspace() or after.isspace() or before in ";&|<>()" or after in ";&|<>()")
