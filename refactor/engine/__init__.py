@@ -4,6 +4,15 @@ configuration, reports, diffs, writing files and exit codes.
 
     from refactor.engine import make_selection, refactor_text
 """
-from refactor.engine.runner import MAX_ROUNDS, Selection, make_selection, refactor_text, refactor_tree
+from __future__ import annotations
 
 __all__ = ["MAX_ROUNDS", "Selection", "make_selection", "refactor_text", "refactor_tree"]
+
+
+def __getattr__(name: str):
+    # Lazy: the runner imports every codemod, and `refactor.engine.exitcodes` (say) must not.
+    if name in __all__:
+        from refactor.engine import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
