@@ -27,11 +27,24 @@ class Analysis(ImageKind, NeedsRoot, Scripts, ChooseUser, Edits):
         self.ref = bi.root_image(df, final)
         self.family = bi.stage_family(df, final)
         self.insts = [s.inst for s in steps]
+        # a scratch stage holding another stage's root filesystem or /etc/passwd: that
+        # stage's RUN steps (its packages, its users) count too (image_kind.py)
+        self.copied_steps: list[Step] = []
+        self.passwd_from: str | None = None
+        self.users_family = self.family
+        if self.family is bi.Family.SCRATCH:
+            self.read_copied_root()
         self.app_dir = end.cwd
         self.dedicated = (
             self.app_dir is not None and self.app_dir not in SYSTEM_DIRS and not inside(self.app_dir, "/root")
         )
         self._cmds: dict[int, tuple[list[SimpleCommand], bool]] = {}
+
+    @property
+    def build_steps(self) -> list[Step]:
+        """The steps whose RUNs made the image's files: the chain's, and those of a stage whose
+        root filesystem or /etc/passwd a scratch stage copies."""
+        return self.copied_steps + self.all_steps
 
     def commands(self, inst: Instruction) -> tuple[list[SimpleCommand], bool]:
         key = id(inst)

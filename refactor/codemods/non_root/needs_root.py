@@ -3,8 +3,10 @@ scripts the build context holds, its RUN steps, ports and folders: each check ra
 with the reason the user reads. (Base, shell and interpreter images: image_kind.py.)"""
 from __future__ import annotations
 
+import posixpath
 import re
 
+from refactor.codemods.non_root import root_signs
 from refactor.codemods.non_root.steps import (
     NODE_TOOLS, Decline, argv_text, base, expand, inside, node_global, script_commands, subcommand,
 )
@@ -32,7 +34,9 @@ DROPPERS = frozenset(
 # Start commands that build the app first: they write build output and caches that RUN steps
 # created as root (target/, build/, obj/, ~/.gradle, ~/.m2, ~/.nuget). None: any subcommand.
 BUILD_TOOLS: dict[str, frozenset[str] | None] = {
-    "cargo": frozenset({"run", "build", "watch"}),
+    "cargo": frozenset({"run", "build", "watch", "test", "bench", "check", "clippy", "doc", "install", "nextest"}),
+    "go": frozenset({"run", "test", "build", "generate", "install", "vet"}),
+    "air": None,  # go's live reload: `go build` on every change
     "gradle": None,
     "gradlew": None,
     "mvn": None,
@@ -41,7 +45,10 @@ BUILD_TOOLS: dict[str, frozenset[str] | None] = {
     "lein": None,
     "dotnet": frozenset({"run", "watch", "build", "publish"}),
 }
-_BUILD_FAMILY = {"gradlew": "gradle", "mvnw": "mvn"}
+_BUILD_FAMILY = {"gradlew": "gradle", "mvnw": "mvn", "air": "go"}
+# Images whose tool caches are root's from the start: rust's CARGO_HOME (/usr/local/cargo),
+# where any cargo build at start-up writes its registry cache and lock.
+_ROOT_CACHES = {"cargo": ("rust",)}
 WRITES_SYSTEM = re.compile(r"^/(?:etc|usr|var/(?!tmp)|bin|sbin|lib|opt|root|run|srv|boot)(?:/|$)")
 # Entrypoint scripts base images ship, which only exec their arguments.
 BASE_ENTRYPOINTS = {
@@ -89,6 +96,11 @@ def command_needs_root(cmd: SimpleCommand, app_dir: str | None) -> str | None:
             v = w.value
             if v and WRITES_SYSTEM.match(v) and not inside(v, app_dir):
                 return f"`{name}` writes {v} at start-up"
+    if name == "chmod":
+        for w in cmd.args_without_flags()[1:]:
+            v = w.value
+            if v and v.startswith("/") and not inside(v, app_dir):
+                return f"`chmod` changes {v} at start-up, which the new user would not own"
     return None
 
 
@@ -151,12 +163,13 @@ class NeedsRoot:
             raise Decline(f"unknown OS family for {what}: cannot tell which user tools it has")
         if bi.drops_privileges(ref):
             raise Decline(f"`{ref.familiar}` manages its runtime user itself (its entrypoint starts as root and steps down)")
-        onbuild = [i for i in self.insts if i.cmd == "ONBUILD"]
-        if onbuild:
-            raise Decline("ONBUILD triggers would run as the new user in the images built on this one", onbuild[0])
+        self.check_image_kind()
         starts = self.start_insts()
-        if not starts:
-            raise Decline("no CMD or ENTRYPOINT: a base or tool image, whose users' RUN steps would run as the new user")
+        why = root_signs.text_needs_root(self.df.code)
+        if why:
+            raise Decline(f"the process needs root: {why}")
+        self._check_packages()
+        self._check_configs()
         self._check_ports(starts)
         for inst in starts:
             self._check_commands(self.commands(inst)[0], inst, depth=0)
@@ -195,13 +208,17 @@ class NeedsRoot:
 
     def _check_commands(self, cmds: list[SimpleCommand], inst: Instruction, depth: int) -> None:
         for c in cmds:
-            why = command_needs_root(c, self.app_dir)
+            why = command_needs_root(c, self.app_dir) or root_signs.tool_needs_root(c)
             if why:
                 raise Decline(f"the start command needs root: {why}", inst)
             name = base(c.name)
             tool = "gradlew" if name.endswith("gradlew") else "mvnw" if name.endswith("mvnw") else name
             if tool in BUILD_TOOLS:
                 subs = BUILD_TOOLS[tool]
+                if tool in _ROOT_CACHES and self.ref.repository.lower() in _ROOT_CACHES[tool] and (subs is None or subcommand(c) in subs):
+                    raise Decline(
+                        f"the start command builds with `{tool}`, whose cache (CARGO_HOME) is root's in "
+                        f"`{self.ref.familiar}`", inst)
                 if (subs is None or subcommand(c) in subs) and self._built_as_root(tool):
                     raise Decline(
                         f"the start command builds the app (`{tool}`) where a RUN step already built it "
@@ -223,12 +240,15 @@ class NeedsRoot:
                         "(entrypoint scripts often chown volumes or step down with gosu)", inst)
                 if re.search(r"(?<![\w-])(?:gosu|su-exec|setpriv|runuser|s6-setuidgid|chpst)(?![\w-])", text):
                     raise Decline(f"the start script `{script}` steps down from root itself", inst)
+                why = root_signs.text_needs_root(text)
+                if why:
+                    raise Decline(f"the start script `{script}` needs root: {why}", inst)
                 self._check_commands(script_commands(text)[0], inst, depth + 1)
 
     def _built_as_root(self, tool: str) -> bool:
         """A RUN of the chain (as root) ran the same build tool as `tool`."""
         family = _BUILD_FAMILY.get(tool, tool)
-        for s in self.all_steps:
+        for s in self.build_steps:
             if s.inst.cmd == "RUN" and bi.is_root_user(s.user):
                 for c in self.commands(s.inst)[0]:
                     name = base(c.name)
@@ -256,7 +276,7 @@ class NeedsRoot:
         return False
 
     def _check_runs(self) -> None:
-        for s in self.all_steps:
+        for s in self.build_steps:
             inst = s.inst
             if inst.cmd != "RUN":
                 continue
@@ -293,3 +313,49 @@ class NeedsRoot:
                 if name == "pipenv" and sub in ("install", "sync") and not c.has_flag("--system") and not pipenv_ok:
                     raise Decline("`pipenv install` made its virtualenv in root's home, which the new user cannot read", inst)
 
+    def _check_packages(self) -> None:
+        """Packages (or binaries copied in) that make the image a VPN, capture, IDS or
+        Docker-managing tool."""
+        for s in self.build_steps:
+            inst = s.inst
+            if inst.cmd == "RUN":
+                for c in self.commands(inst)[0]:
+                    for pkg in root_signs.installed_packages(c):
+                        why = root_signs.package_needs_root(pkg)
+                        if why:
+                            raise Decline(f"the process needs root: installs `{pkg}`: {why}", inst)
+            elif inst.cmd in ("COPY", "ADD") and len(inst.value) >= 2:
+                dest = inst.value[-1]
+                srcs = [posixpath.basename(v.rstrip("/")) for v in inst.value[:-1]]
+                into_bin = re.search(r"/s?bin/?$", dest) and "docker" in srcs
+                if into_bin or re.search(r"/s?bin/docker$", dest):
+                    raise Decline("the process needs root: it copies in the Docker CLI, which talks to the "
+                                  "Docker daemon's socket (root's)", inst)
+
+    def _check_configs(self) -> None:
+        """Config files COPY/ADD take from the build context whose directives make a daemon
+        switch user itself (`user=mysql` in my.cnf, `user nginx;`, `cache_effective_user`)."""
+        bc = self.ctx.build_context
+        if bc is None:
+            return
+        for s in self.all_steps:
+            inst = s.inst
+            if inst.cmd not in ("COPY", "ADD") or inst.flag_value("from") is not None or len(inst.value) < 2:
+                continue
+            dest = inst.value[-1]
+            for src in inst.value[:-1]:
+                rel = posixpath.normpath(src.lstrip("/"))
+                if rel.startswith("..") or "$" in rel or src.startswith("<<"):
+                    continue
+                if bc.is_file(rel):
+                    files = [rel]
+                elif bc.is_dir(rel) and rel not in (".", ""):
+                    files = [f for f in bc.files if f.startswith(rel.rstrip("/") + "/")][:200]
+                else:
+                    continue
+                for f in files:
+                    if not (root_signs.is_config(f) or (f == rel and root_signs.is_config(dest))):
+                        continue
+                    found = root_signs.user_directive(bc.read_text(f) or "")
+                    if found:
+                        raise Decline(f"the process switches user itself: `{found}` in {f}, which the image copies", inst)

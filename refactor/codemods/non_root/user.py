@@ -40,9 +40,9 @@ class ChooseUser:
         """The users and groups the chain's RUN steps create (`$VAR`s expanded from ENV/ARG),
         and the step creating each user."""
         if getattr(self, "_accounts", None) is None:
-            acc = Accounts(self.family)
+            acc = Accounts(self.users_family)
             made: dict[str, Step] = {}
-            for s in self.all_steps:
+            for s in self.build_steps:
                 if s.inst.cmd != "RUN":
                     continue
                 for c in self.commands(s.inst)[0]:
@@ -65,7 +65,8 @@ class ChooseUser:
         acc, made = self.accounts()
         if not made:
             return None
-        name = max(made, key=lambda n: self.all_steps.index(made[n]))
+        order = {id(s): k for k, s in enumerate(self.build_steps)}
+        name = max(made, key=lambda n: order[id(made[n])])
         return acc.users[name], made[name]
 
     def shadow_install(self) -> Step | None:
@@ -114,8 +115,13 @@ class ChooseUser:
             if u.gid is None:
                 raise Decline(f"a RUN step creates `{u.name}` with a group whose gid is not fixed, so the numeric "
                               "USER line cannot be written: give the group one (`-g`)", created[1].inst)
-            own = f"{u.name}:{u.group or u.gid}"
-            return Plan(f"{u.uid}:{u.gid}", own, own if shell else None, (), f"`{u.name}`, the user a RUN step creates")
+            ids = f"{u.uid}:{u.gid}"
+            # without a shell (scratch holding a copied /etc/passwd) the owner is numeric
+            own = f"{u.name}:{u.group or u.gid}" if shell else ids
+            return Plan(ids, own, own if shell else None, (), f"`{u.name}`, the user a RUN step creates")
+        if self.passwd_from is not None:
+            raise Decline(f"the image copies /etc/passwd from `{self.passwd_from}`, which creates no user with a "
+                          "proven uid: its users, not an empty scratch image's, apply")
         shadow = self.shadow_install() is not None
         chosen = new_user(fam, self.ref, shadow_utils=shadow)
         if chosen is None:
