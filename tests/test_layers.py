@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-LAYERS = {"syntax": 0, "grammar": 0, "shell": 1, "knowledge": 2, "codemods": 3, "engine": 4, "verify": 5, "bot": 6, "cli": 7}
+LAYERS = {"syntax": 0, "grammar": 0, "shell": 1, "knowledge": 2, "checks": 2, "codemods": 3, "engine": 4, "verify": 5, "bot": 6, "cli": 7}
 PACKAGE = ROOT / "refactor"
 
 

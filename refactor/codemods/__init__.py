@@ -1,6 +1,8 @@
 """The codemod registry: one explicit, ordered list of modules, each defining `CODEMOD`.
 Order matters: structure first (stages, layer order), then the commands inside RUNs, then the
-user the image runs as."""
+fixes for BuildKit's build checks (MAINTAINER first, so the LABEL it writes is then cased with the
+file; instruction casing before FROM/AS casing, which follows FROM's), then the user the image
+runs as."""
 from __future__ import annotations
 
 import importlib
@@ -16,6 +18,17 @@ ORDER = (
     "rpm_cleanup",
     "pip_no_cache",
     "node_cache_clean",
+    # BuildKit's build checks (refactor.checks): the file's own syntax, before the user changes.
+    "maintainer_deprecated",
+    "legacy_key_value",
+    "stage_name_casing",
+    "consistent_instruction_casing",
+    "from_as_casing",
+    "no_empty_continuation",
+    "redundant_target_platform",
+    "expose_proto_casing",
+    "multiple_instructions_disallowed",
+    "json_args_recommended",
     "non_root",
 )
 

@@ -1,0 +1,4 @@
+FROM alpine
+run apk add --no-cache curl
+Copy . /app
+CMD ["sh"]

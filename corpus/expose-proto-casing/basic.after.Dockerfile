@@ -1,0 +1,3 @@
+FROM nginx
+EXPOSE 80/tcp 443 53/udp
+EXPOSE 8080/tcp

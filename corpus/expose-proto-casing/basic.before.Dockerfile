@@ -1,0 +1,3 @@
+FROM nginx
+EXPOSE 80/TCP 443 53/Udp
+EXPOSE 8080/tcp

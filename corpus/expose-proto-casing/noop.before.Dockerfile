@@ -1,0 +1,2 @@
+FROM nginx
+EXPOSE 80 443/tcp

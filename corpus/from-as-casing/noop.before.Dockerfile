@@ -1,0 +1,2 @@
+FROM alpine AS a
+from alpine as b

@@ -1,0 +1,2 @@
+FROM alpine
+entrypoint /usr/local/bin/server --port 80

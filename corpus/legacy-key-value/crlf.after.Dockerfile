@@ -1,0 +1,4 @@
+FROM alpine
+ENV MSG="hello  world"
+ENV LIST="a \
+    b"

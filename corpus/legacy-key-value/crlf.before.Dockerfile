@@ -1,0 +1,5 @@
+FROM alpine
+ENV MSG hello  world
+ENV LIST \
+    a \
+    b

@@ -1,0 +1,3 @@
+# check=skip=MaintainerDeprecated
+FROM alpine
+MAINTAINER Jane

@@ -1,0 +1,2 @@
+from alpine
+maintainer "Ops" $TEAM \ops

@@ -1,0 +1,5 @@
+FROM alpine AS a
+CMD ["a"]
+FROM alpine
+CMD ["b"]
+ENTRYPOINT ["c"]

@@ -1,0 +1,4 @@
+# escape=`
+FROM mcr.microsoft.com/windows/nanoserver
+RUN echo a `
+    && echo b

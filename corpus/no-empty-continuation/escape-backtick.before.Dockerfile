@@ -1,0 +1,5 @@
+# escape=`
+FROM mcr.microsoft.com/windows/nanoserver
+RUN echo a `
+
+    && echo b

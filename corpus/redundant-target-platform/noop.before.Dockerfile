@@ -1,0 +1,2 @@
+FROM --platform=$BUILDPLATFORM golang AS build
+FROM alpine

@@ -1,0 +1,3 @@
+FROM alpine AS build
+FROM scratch
+COPY --from=build /bin/sh /sh

@@ -1,0 +1,131 @@
+"""json-args-recommended: shell-form CMD and ENTRYPOINT to the JSON (exec) form, where no shell
+feature is used.
+
+What it does
+    `CMD node server.js` becomes `CMD ["node", "server.js"]`, and the same for ENTRYPOINT, when
+    the command is plain words: no variable, glob, redirection, operator, command substitution,
+    escape or shell built-in. Quoted words keep their text (`CMD echo "a b"` → `["echo", "a b"]`).
+    A leading `exec` is dropped: exec form already replaces the shell.
+
+Why
+    In shell form the container's PID 1 is `/bin/sh -c`, which does not forward SIGTERM: `docker
+    stop` waits its 10 s and kills the process without a clean shutdown. BuildKit reports it
+    (build check JSONArgsRecommended), hadolint too (DL3025).
+
+Example
+    CMD exec gunicorn app:app   →   CMD ["gunicorn", "app:app"]
+
+Safety
+    Unsafe: the process becomes PID 1 and receives signals itself; the image must contain the
+    program (no shell is started to find it, the image's PATH still applies). Arguments given to
+    `docker run` are appended to an exec-form ENTRYPOINT, where the shell form ignored them.
+    Declines where the stage (or a stage it builds on) sets SHELL (BuildKit does not report
+    those), a CMD where the stage chain sets an ENTRYPOINT (the CMD's words are its arguments),
+    an ENTRYPOINT where it sets a CMD, and where a comment sits inside the instruction.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from refactor.codemods._checks import error_note, gate
+from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
+from refactor.syntax.edit import replace_instruction, with_body
+from refactor.syntax.nodes import Continuation, Dockerfile, Stage
+
+RULE = "JSONArgsRecommended"
+# One word: plain characters and quoted strings with nothing the shell would interpret inside.
+_PLAIN = r"[A-Za-z0-9_@%+=:,./-]"
+_PART = re.compile(rf"{_PLAIN}+|'[^']*'|\"[^\"$`\\]*\"")
+# Words /bin/sh runs itself: exec form would look for a program of that name.
+BUILTINS = frozenset("""
+    . : [ [[ alias bg break case cd command continue do done elif else esac eval exec exit export
+    fc fg fi for function getopts hash if in jobs let local read readonly return select set shift
+    source test then time times trap type typeset ulimit umask unalias unset until wait while
+    { } ! echo printf true false pwd kill
+""".split())
+
+
+def exec_words(args: str) -> list[str] | None:
+    """The words `/bin/sh -c args` would run, when it is one plain command; None otherwise."""
+    words: list[str] = []
+    for raw in re.split(r"[ \t]+", args.strip()):
+        if not raw:
+            return None
+        pos, out = 0, []
+        while pos < len(raw):
+            m = _PART.match(raw, pos)
+            if m is None:
+                return None
+            part = m.group(0)
+            out.append(part[1:-1] if part[0] in "'\"" else part)
+            pos = m.end()
+        words.append("".join(out))
+    if not words or "=" in words[0]:
+        return None  # `VAR=value cmd`: an assignment for the shell
+    if words[0] == "exec" and len(words) > 1 and not words[1].startswith("-"):
+        words = words[1:]
+    first = words[0]
+    if first in BUILTINS or first.startswith("-"):
+        return None
+    return words
+
+
+def _chain(df: Dockerfile, stage: Stage) -> list[Stage]:
+    """The stage and the stages of this file it builds on (FROM <stage>)."""
+    by_name = {s.name.lower(): s for s in df.stages if s.name}
+    out, seen = [], set()
+    while stage is not None and stage.index not in seen:
+        seen.add(stage.index)
+        out.append(stage)
+        base = by_name.get(stage.base_image)
+        stage = base if base is not None and base.index < stage.index else None
+    return out
+
+
+class JsonArgsRecommended(Codemod):
+    id = "json-args-recommended"
+    summary = "shell-form CMD/ENTRYPOINT to exec form where no shell feature is used"
+    rationale = rationale_from_doc(__doc__)
+    safety = Safety.UNSAFE
+    hadolint = ("DL3025",)
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        g = gate(df, RULE)
+        if g is None:
+            return df
+        for stage in df.stages:
+            chain = [i for s in _chain(df, stage) for i in s.instructions]
+            cmds = {c: any(i.cmd == c for i in chain) for c in ("SHELL", "CMD", "ENTRYPOINT")}
+            for inst in stage.instructions:
+                if inst.cmd not in ("CMD", "ENTRYPOINT") or inst.is_json or not g.runs(inst):
+                    continue
+                if not inst.args:
+                    continue
+                if cmds["SHELL"]:
+                    ctx.skip(self, "the stage sets SHELL: the shell form runs that shell", inst)
+                    continue
+                other = "ENTRYPOINT" if inst.cmd == "CMD" else "CMD"
+                if cmds[other]:
+                    ctx.skip(self, f"the stage sets {other}: exec form would change the arguments "
+                                   f"{'the ENTRYPOINT receives' if other == 'ENTRYPOINT' else 'passed on'}", inst)
+                    continue
+                if any(isinstance(p, Continuation) and p.lines for p in inst.pieces):
+                    ctx.skip(self, "comment lines inside the instruction: left as written", inst)
+                    continue
+                words = exec_words(inst.args) if inst.escape not in inst.args else None
+                if words is None:
+                    ctx.skip(self, "the command uses the shell (variables, operators, quotes with "
+                                   "specials, built-ins...): left in shell form", inst)
+                    continue
+                body = json.dumps(words, ensure_ascii=False)
+                new = with_body(inst, body)
+                if not new.is_json or list(new.value) != words:
+                    ctx.skip(self, "the exec form would not read back as the same words", inst)
+                    continue
+                df = replace_instruction(df, inst, new)
+                ctx.edit(self, new, f"{inst.cmd} in exec form: {body}{error_note(df, RULE)}", touched=(inst,))
+        return df
+
+
+CODEMOD = JsonArgsRecommended()
