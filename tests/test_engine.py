@@ -50,13 +50,15 @@ class Sneaky(Shout):
 
 
 class DropsComments(Shout):
+    """Drops every comment above an instruction (all at once: idempotent, but loses comments)."""
+
     id = "drops-comments"
 
     def transform(self, df, ctx):
         for inst in df.instructions:
             if inst.leading:
                 ctx.edit(self, inst, "dropped comments")
-                return replace_instruction(df, inst, inst.with_changes(leading=()))
+                df = replace_instruction(df, inst, inst.with_changes(leading=()))
         return df
 
 
@@ -69,6 +71,31 @@ class Flipper(Shout):
         last = df.instructions[-1]
         ctx.edit(self, last, "appended")
         return df.with_changes(instructions=df.instructions + (new_instruction("RUN again", df),))
+
+
+class Adder(Shout):
+    """Adds `RUN added` at the end when it is missing: idempotent on its own."""
+
+    id = "adder"
+
+    def transform(self, df, ctx):
+        if df.instructions[-1].args == "added":
+            return df
+        ctx.edit(self, df.instructions[-1], "added")
+        return df.with_changes(instructions=df.instructions + (new_instruction("RUN added", df),))
+
+
+class Undoer(Shout):
+    """Removes a trailing `RUN added`: idempotent on its own, but undoes Adder."""
+
+    id = "undoer"
+
+    def transform(self, df, ctx):
+        last = df.instructions[-1]
+        if last.args != "added":
+            return df
+        ctx.edit(self, last, "removed")
+        return remove_instruction(df, last)
 
 
 class Remover(Shout):
@@ -90,7 +117,7 @@ class Risky(Shout):
         for inst in df.instructions:
             if inst.cmd == "RUN" and "risky" not in inst.args:
                 ctx.edit(self, inst, "risky", safety=Safety.UNSAFE)
-                return replace_instruction(df, inst, with_body(inst, inst.args + " risky"))
+                df = replace_instruction(df, inst, with_body(inst, inst.args + " risky"))
         return df
 
 
@@ -117,17 +144,30 @@ def test_no_change_returns_input_unchanged():
 def test_unclaimed_change_is_refused():
     r = refactor_text(SRC, Path("Dockerfile"), None, sel(Sneaky()))
     assert r.error and "no codemod claimed" in r.error
+    assert r.error.startswith("Dockerfile:1:1:")  # the FROM it changed
     assert r.output == SRC
 
 
 def test_lost_comment_is_refused():
     r = refactor_text(SRC, Path("Dockerfile"), None, sel(DropsComments()))
     assert r.error and "comment would be lost" in r.error
+    assert r.error.startswith("Dockerfile:2:1:")  # the line of the lost comment
 
 
-def test_non_converging_codemod_is_refused():
-    r = refactor_text(SRC, Path("Dockerfile"), None, sel(Flipper()))
-    assert r.error and "fixed point" in r.error
+def test_codemod_that_changes_its_own_output_is_dropped_not_the_file():
+    r = refactor_text(SRC, Path("Dockerfile"), None, sel(Flipper(), Shout()))
+    assert r.error is None
+    assert r.output == "FROM debian\n# say hi\nRUN ECHO HI     THERE\n# keep me\nRUN true\n"
+    [skip] = [s for s in r.skips if s.codemod == "flipper"]
+    assert "not idempotent" in skip.reason and skip.line == 6
+    assert [e.codemod for e in r.edits] == ["shout"]
+
+
+def test_codemods_undoing_each_other_are_refused_at_the_round_limit():
+    r = refactor_text(SRC, Path("Dockerfile"), None, sel(Adder(), Undoer()))
+    assert r.error and "fixed point" in r.error and "adder" in r.error
+    assert r.error.startswith("Dockerfile:6:1: refused:")
+    assert r.output == SRC
 
 
 def test_removed_instruction_keeps_its_comments():

@@ -1,20 +1,27 @@
 """apk-no-cache: `apk add --no-cache`, and no separate index download.
 
 What it does
-    Adds `--no-cache` to `apk add` in shell-form RUNs, and removes an `apk update` from the same
-    RUN, which `--no-cache` makes redundant.
+    Adds `--no-cache` to `apk add` in shell-form RUNs. An `apk update` in the same RUN is removed
+    when every apk command after it fetches its own index: `apk add` and `apk upgrade` get
+    `--no-cache` too (an upgrade without an index would upgrade nothing), `apk del` needs none.
+    Any other apk command after the update (`search`, `fetch`, `info`, `policy`, `version`...)
+    reads the index the update fetched: the update is then kept.
 
 Why
     Without `--no-cache`, apk keeps its package index in /var/cache/apk (a few MB per layer), and
-    an `apk update` kept in the layer does the same (hadolint DL3019). `--no-cache` fetches the
-    index for the install and keeps nothing.
+    an `apk update` kept in the layer does the same (hadolint DL3019). `--no-cache` is a global
+    apk option: that command fetches the index into memory for itself and keeps nothing.
 
 Example
     RUN apk update && apk add curl   →   RUN apk add --no-cache curl
+    RUN apk update && apk upgrade && apk add curl
+                                     →   RUN apk upgrade --no-cache && apk add --no-cache curl
 
 Safety
-    Safe: the same packages are installed from a fresh index. Declines where a cache mount
-    serves /var/cache/apk, and leaves heredoc bodies as written.
+    Safe: the same packages are installed and upgraded, each from a fresh index. An `apk upgrade`
+    with no `apk update` before it in the RUN is left alone (adding `--no-cache` would make it
+    upgrade packages it did not upgrade before). Declines where a cache mount serves
+    /var/cache/apk, and leaves heredoc bodies as written.
 """
 from __future__ import annotations
 
@@ -34,25 +41,36 @@ class ApkNoCache(Codemod):
         for inst in heredoc_runs_using(df, "apk "):
             ctx.skip(self, "apk in a heredoc body: left as written", inst)
         for run in list(stage_runs(df, "apk")):
-            adds = [c for c in run.script.commands() if c.name == "apk" and subcommand(c) == "add"]
-            if not adds or all(c.has_flag("--no-cache") for c in adds):
+            cmds = run.script.commands()
+            apk = [k for k, c in enumerate(cmds) if c.name == "apk"]
+            update = next((k for k in apk if subcommand(cmds[k]) == "update"), None)
+            after = [k for k in apk if update is not None and k > update]
+            # The update goes when everything after it fetches its own index (or needs none).
+            drop_update = (
+                update is not None and len(run.script.units()) >= 2
+                and all(subcommand(cmds[k]) in ("add", "upgrade", "del") for k in after)
+                and any(subcommand(cmds[k]) in ("add", "upgrade") for k in after)
+            )
+            # An upgrade gets --no-cache only when it loses the update it relied on.
+            targets = [
+                k for k in apk
+                if not cmds[k].has_flag("--no-cache")
+                and (subcommand(cmds[k]) == "add" or subcommand(cmds[k]) == "upgrade" and drop_update and k in after)
+            ]
+            if not targets and not drop_update:
                 continue
             if has_cache_mount(run.inst, "/var/cache/apk", "/etc/apk/cache"):
                 ctx.skip(self, "a cache mount serves apk's cache", run.inst)
                 continue
             script = run.script
             notes = []
-            for i in range(len(script.commands())):
-                cmd = script.commands()[i]
-                if cmd.name == "apk" and subcommand(cmd) == "add" and not cmd.has_flag("--no-cache"):
-                    script = script.insert_after(cmd.subcommand(), "--no-cache")
-                    notes.append("added --no-cache to apk add")
-            while True:
-                update = next((c for c in script.commands() if c.name == "apk" and subcommand(c) == "update"), None)
-                if update is None or len(script.units()) < 2:
-                    break
-                script = script.remove_command(update)
-                notes.append("removed `apk update`: --no-cache fetches a fresh index for the install")
+            for k in targets:  # inserting a word keeps the commands' order and count
+                cmd = script.commands()[k]
+                script = script.insert_after(cmd.subcommand(), "--no-cache")
+                notes.append(f"added --no-cache to apk {subcommand(cmd)}")
+            if drop_update:
+                script = script.remove_command(script.commands()[update])
+                notes.append("removed `apk update`: each apk command after it fetches a fresh index with --no-cache")
             df = commit_run(df, ctx, self, run.inst, script, notes)
         return df
 

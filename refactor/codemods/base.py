@@ -74,6 +74,9 @@ class Context:
     # Original instructions a codemod replaced or removed (by identity), so the engine can prove
     # that every other instruction is unchanged.
     touched: set[int] = field(default_factory=set)
+    # The line an edit or skip about the whole file reports (the engine sets it to the final
+    # stage's FROM): a reported line is never 0.
+    file_line: int = 1
 
     def edit(
         self,
@@ -84,8 +87,10 @@ class Context:
         safety: Safety | None = None,
         rationale: str | None = None,
         touched: tuple[Instruction, ...] = (),
+        line: int | None = None,
     ) -> None:
-        line = inst.start.line if inst is not None and inst.start is not None else 0
+        if line is None:
+            line = _line_of(inst, *touched) or self.file_line
         self.edits.append(
             Edit(codemod.id, safety or codemod.safety, summary, rationale or codemod.rationale, line)
         )
@@ -93,8 +98,18 @@ class Context:
             if t is not None:
                 self.touched.add(id(t))
 
-    def skip(self, codemod: Codemod, reason: str, inst: Instruction | None = None) -> None:
-        line = inst.start.line if inst is not None and inst.start is not None else 0
+    def skip(self, codemod: Codemod, reason: str, inst: Instruction | None = None, *, line: int | None = None) -> None:
+        if line is None:
+            line = _line_of(inst) or self.file_line
         s = Skip(codemod.id, reason, line)
         if s not in self.skips:
             self.skips.append(s)
+
+
+def _line_of(*insts: Instruction | None) -> int:
+    """The input line of the first of `insts` the parser read (an edit made on a new instruction
+    reports the line of the original it replaced); 0 only when there is none."""
+    for inst in insts:
+        if inst is not None and inst.start is not None:
+            return inst.start.line
+    return 0

@@ -2,7 +2,12 @@
 
 For each file: parse; run the selected codemods in the registry's fixed order, round after round
 until a round changes nothing; after every codemod check that it touched no instruction a
-pragma protects, made no unsafe edit it was not allowed to make, and recorded what it changed.
+pragma protects, made no unsafe edit it was not allowed to make, recorded what it changed, broke
+no rule of the stage graph the input kept (refactor.syntax.stage_graph: every stage reference
+resolves to an earlier stage or an image, no cycle, FROM's ARGs declared, no stage lost), and that
+running it again on its own output changes nothing (each codemod is idempotent on its own: the
+round limit never decides). A codemod that fails one of these is dropped for the file, with the
+reason, and the file's other codemods still apply.
 At the end check that every instruction no codemod touched is still there, unchanged, that every
 comment line of the input is still in the output, and that the output text reads back as the
 very tree the codemods built. Codemods are pure functions of the tree, so that last round, a
@@ -23,6 +28,7 @@ from refactor.syntax.errors import ParseError
 from refactor.syntax.nodes import Comment, Continuation, Dockerfile
 from refactor.syntax.parser import parse_dockerfile, reparse_generated
 from refactor.syntax.pragmas import ignored_codemods, skips_file
+from refactor.syntax.stage_graph import new_problems
 from refactor.engine.results import FileResult
 
 MAX_ROUNDS = 8
@@ -63,7 +69,11 @@ def make_selection(
 
 
 class _Rejected(Exception):
-    pass
+    """The engine refuses the file's output; `line` is the input line the refusal is about."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line or 1
 
 
 def _comment_lines(df: Dockerfile) -> Counter[str]:
@@ -108,38 +118,80 @@ def _run_once(
         if new is df:
             settled[codemod.id] = df
             continue
-        problem = _check_codemod_output(new, codemod, selection, ctx, before_edits, before_touched, protected)
+        problem = _check_codemod_output(new, df, codemod, selection, ctx, before_edits, before_touched, protected)
+        if problem is None:
+            problem = _not_idempotent(new, codemod, ctx)
         if problem:
+            message, line = problem
+            first_edit = ctx.edits[before_edits].line if len(ctx.edits) > before_edits else 0
             del ctx.edits[before_edits:]
             del ctx.skips[before_skips:]
             ctx.touched = before_touched
-            ctx.skip(codemod, problem)
+            ctx.skip(codemod, message, line=line or first_edit or None)
             settled[codemod.id] = df
             continue
         df = new
+        settled[codemod.id] = new  # _not_idempotent just ran it on `new`: nothing to change
     return df
+
+
+def _adjacent_duplicates(df: Dockerfile) -> set[str]:
+    """Instructions (as BuildKit reads them) that come twice in a row: a codemod must not make one."""
+    out = set()
+    prev = None
+    for inst in df.instructions:
+        text = inst.logical.strip() + "".join(h.content for h in inst.heredocs)
+        if prev is not None and text == prev and inst.cmd != "FROM":
+            out.add(text)
+        prev = text
+    return out
+
+
+def _not_idempotent(new: Dockerfile, codemod: Codemod, ctx: Context) -> tuple[str, int] | None:
+    """Run the codemod again on its own output, with a scratch context: a codemod must reach its
+    own fixed point in one call, so the engine's round limit never decides when it stops."""
+    scratch = Context(path=ctx.path, build_context=ctx.build_context, options=dict(ctx.options),
+                      file_line=ctx.file_line)
+    try:
+        again = codemod.transform(new, scratch)
+    except Exception as e:
+        return f"internal error on its own output, change dropped: {type(e).__name__}: {e}", 0
+    if again is new:
+        return None
+    what = f" ({scratch.edits[0].summary})" if scratch.edits else ""
+    # Line 0: the skip reports the line of the codemod's first edit in the input.
+    return (f"would change its own output again{what}: not idempotent, change dropped", 0)
 
 
 def _check_codemod_output(
     new: Dockerfile,
+    old: Dockerfile,
     codemod: Codemod,
     selection: Selection,
     ctx: Context,
     before_edits: int,
     before_touched: set[int],
     protected: dict[int, frozenset[str] | None],
-) -> str | None:
+) -> tuple[str, int] | None:
+    """Why the codemod's output `new` (of `old`) is refused, and the input line it is about."""
     # Each new instruction was parsed when it was made (refactor.edit); the whole output is
     # parsed again once, at the end (refactor_text).
     if len(ctx.edits) == before_edits:
-        return "changed the file without recording an edit (refused)"
+        return "changed the file without recording an edit (refused)", 0
     for tid in ctx.touched - before_touched:
         ids = protected.get(tid)
         if ids is not None and (not ids or codemod.id in ids):
-            return "an inline `# dockwright: ignore` protects an instruction it would change"
+            return "an inline `# dockwright: ignore` protects an instruction it would change", 0
     if not selection.allows_unsafe(codemod):
         if any(e.safety is Safety.UNSAFE for e in ctx.edits[before_edits:]):
-            return "made an unsafe edit while only safe edits are allowed; change dropped"
+            return "made an unsafe edit while only safe edits are allowed; change dropped", 0
+    doubled = _adjacent_duplicates(new) - _adjacent_duplicates(old)
+    if doubled:
+        text = next(iter(doubled))
+        return f"its output repeats `{text[:60]}` right under itself; change dropped", 0
+    broken = new_problems(old, new)
+    if broken:
+        return f"its output breaks the stage graph, which the input kept: {broken[0].message}; change dropped", broken[0].line
     return None
 
 
@@ -154,6 +206,9 @@ def refactor_tree(
     """Run the codemods to a fixed point; returns the new tree and what happened. `options`
     are the user's codemod settings (e.g. `runner_base`)."""
     ctx = Context(path=path, build_context=build_context, options=dict(options or {}))
+    final = df.stages[-1].from_instruction if df.stages else None
+    if final is not None and final.start is not None:
+        ctx.file_line = final.start.line
     settled: dict[str, Dockerfile] = {}
     for _ in range(MAX_ROUNDS):
         edits_before = len(ctx.edits)
@@ -162,7 +217,11 @@ def refactor_tree(
             break
         df = new
     else:
-        raise _Rejected(f"the codemods did not reach a fixed point in {MAX_ROUNDS} rounds")
+        # Each codemod is idempotent on its own (checked in _run_once): only two codemods
+        # undoing each other's edits can get here.
+        line = ctx.edits[edits_before].line if len(ctx.edits) > edits_before else 1
+        ids = ", ".join(sorted({e.codemod for e in ctx.edits[edits_before:]}))
+        raise _Rejected(f"the codemods did not reach a fixed point in {MAX_ROUNDS} rounds ({ids} still changing)", line)
     return df, ctx
 
 
@@ -181,6 +240,14 @@ def _untouched_survive(original: Dockerfile, output: Dockerfile, touched: set[in
         line = inst.start.line if inst.start else 0
         return f"line {line}: an instruction no codemod claimed was changed or removed"
     return None
+
+
+def _comment_line(df: Dockerfile, text: str) -> int:
+    """The input line of comment `text` (stripped), for a refusal that names it."""
+    for number, line in enumerate(df.code.splitlines(), start=1):
+        if line.strip() == text:
+            return number
+    return 1
 
 
 def refactor_text(
@@ -207,26 +274,37 @@ def refactor_text(
         if out is df and not ctx.extra_files:
             return FileResult(file_path, source, source, skips=tuple(ctx.skips))
         problem = _untouched_survive(df, out, ctx.touched)
+        line = int(problem.split(":", 1)[0].removeprefix("line ")) if problem else 1
         if problem is None:
             missing = _comment_lines(df) - _comment_lines(out)
             if missing:
-                problem = f"a comment would be lost: {next(iter(missing))!r}"
+                lost = next(iter(missing))
+                problem, line = f"a comment would be lost: {lost!r}", _comment_line(df, lost)
+        if problem is None:
+            broken = new_problems(df, out)
+            if broken:
+                problem, line = f"the output breaks the stage graph, which the input kept: {broken[0].message}", broken[0].line
         output = out.code
         if problem is None:
             try:
                 reparsed = reparse_generated(output)
             except ParseError as err:
                 codemods = ", ".join(sorted({edit.codemod for edit in ctx.edits}))
-                raise _Rejected(f"the output of {codemods} does not parse: {err.format(name)}") from None
+                first = ctx.edits[0].line if ctx.edits else 1
+                raise _Rejected(f"the output of {codemods} does not parse: {err.format(name)}", first) from None
             if reparsed.code != output or not reparsed.deep_equals(out):
-                raise _Rejected("the output does not read back as the tree the codemods built")
+                first = ctx.edits[0].line if ctx.edits else 1
+                raise _Rejected("the output does not read back as the tree the codemods built", first)
             # `out` is a fixed point: the last round ran every codemod without a change. The
             # output reads back as that very tree, and codemods are pure, so a second run over
             # the output would change nothing: the result is idempotent.
         if problem is not None:
-            return FileResult(file_path, source, source, error=f"{name}:1:1: refused: {problem}")
-    except (_Rejected, ParseError, EditError) as e:
-        return FileResult(file_path, source, source, error=f"{name}:1:1: refused: {e}")
+            return FileResult(file_path, source, source, error=f"{name}:{line or 1}:1: refused: {problem}")
+    except _Rejected as e:
+        return FileResult(file_path, source, source, error=f"{name}:{e.line}:1: refused: {e}")
+    except (ParseError, EditError) as e:
+        line = getattr(e, "line", None) or 1
+        return FileResult(file_path, source, source, error=f"{name}:{line}:1: refused: {e}")
     return FileResult(
         file_path,
         source,

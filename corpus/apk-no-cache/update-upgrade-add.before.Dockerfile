@@ -1,0 +1,3 @@
+FROM alpine:3.19
+# keep the base patched: refresh the index, apply security updates, then add our tools
+RUN apk update && apk upgrade && apk add curl jq tini

@@ -1,0 +1,2 @@
+FROM alpine:3.19
+RUN apk upgrade && apk add --no-cache curl

@@ -1,0 +1,127 @@
+"""layer-order: copy the dependency manifests and install the dependencies before the sources.
+
+What it does
+    In a stage where a broad copy (`COPY . .`, `COPY . /app`, `ADD . .`, `COPY src ./src`) comes
+    before the RUN that installs dependencies, it copies exactly the files that install reads
+    (package.json and the lock file that exists, requirements files with the ones they include,
+    pyproject.toml with its lock, go.mod/go.sum, Gemfile(.lock), composer.json/lock, pom.xml...)
+    right before the install, and moves the broad copy after it. A RUN that installs and then
+    builds (`npm ci && npm run build`) is split at the `&&` between the two.
+
+Why
+    A layer is rebuilt when anything it copies changes. With the sources copied first, every
+    source edit re-runs the dependency install; with the manifests first, that layer is reused
+    until the dependencies change. When the build context is in a git repository, independent
+    COPY steps are ordered from the least to the most often changed path (`git log` counts,
+    shown in the explanation); without git: manifests, then configuration, then sources.
+
+Example
+    COPY . .                        COPY package.json package-lock.json ./
+    RUN npm ci && npm run build  →  RUN npm ci
+                                    COPY . .
+                                    RUN npm run build
+
+Safety
+    Safe when the analysis proves the image's files are the same: the install reads nothing but
+    the copied manifests (no lifecycle scripts, no local path dependencies, no install of the
+    project itself), every instruction the broad copy moves past neither reads nor writes what it
+    copies (ENV/ARG it uses, WORKDIR, other COPYs, RUNs: only commands known to touch system
+    paths), the install writes nothing the context also sends (node_modules...), and the new COPY
+    keeps the broad copy's destination and --chown/--chmod/--link flags. Unsafe (applied only when
+    unsafe edits are allowed) when the install may rewrite a manifest that the broad copy then
+    restores (`npm install` and package-lock.json), when the context sends what the install
+    writes, or when build logic is code (Gradle). Anything else unproven is skipped, with the
+    reason. Without a build context nothing changes. A missing or incomplete `.dockerignore` is
+    proposed (appended to, never rewritten) for what exists in the context or the ecosystem
+    generates: .git, node_modules, .venv, __pycache__, build outputs, .env files, logs.
+
+References
+    Docker docs, "Optimize cache usage in builds: order your layers"; npm scripts (lifecycle
+    order); moby/patternmatcher (.dockerignore matching).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from refactor.codemods.base import Codemod, Context, Safety
+from refactor.codemods.layer_order.analysis import _StageAnalysis
+from refactor.codemods.layer_order.dockerignore import _propose_dockerignore
+from refactor.codemods.layer_order.plan import _Refuse
+from refactor.knowledge.context import BuildContext
+from refactor.syntax.nodes import Dockerfile
+from refactor.syntax.stage_graph import analyze
+
+# The package: paths (image and context path arithmetic), copies (what one COPY/ADD writes),
+# analysis (the plan for one RUN of a stage), commands (whether a command between the broad copy
+# and the install is independent of it), plan (applying a plan to the tree), dockerignore (the
+# proposed .dockerignore entries and the files the app reads at run time).
+
+
+class LayerOrder(Codemod):
+    id = "layer-order"
+    summary = "Copy dependency manifests and install dependencies before copying the sources"
+    rationale = (
+        "A layer is rebuilt when anything it copies changes: with the whole source tree copied "
+        "before the dependency install, every source edit re-runs the install. Copying only the "
+        "files the install reads first lets the builder reuse the install layer until the "
+        "dependencies themselves change."
+    )
+    safety = Safety.SAFE
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        broken = analyze(df).problems
+        if broken:
+            # Reordering a stage whose graph is already wrong would hide the error among our edits.
+            ctx.skip(self, f"the input's stage graph is broken ({broken[0].message}): not reordered",
+                     line=broken[0].line)
+            return df
+        bc = ctx.build_context
+        if bc is not None and ctx.path is not None and bc.dockerfile is None:
+            own = Path(str(ctx.path) + ".dockerignore")
+            if own.is_file():
+                bc = BuildContext(bc.path, ctx.path)
+        changed = False
+        for _ in range(24):
+            new = self._once(df, ctx, bc)
+            if new is df:
+                break
+            df = new
+            changed = True
+        if bc is not None:
+            _propose_dockerignore(self, df, ctx, bc, record=changed)
+        return df
+
+    # ------------------------------------------------------------------------------------
+
+    def _once(self, df: Dockerfile, ctx: Context, bc: BuildContext | None) -> Dockerfile:
+        for stage in df.stages:
+            an = _StageAnalysis(df, stage, bc)
+            for i, inst in enumerate(stage.instructions):
+                if inst.cmd != "RUN":
+                    continue
+                plan = an.plan(i)
+                if plan is None:
+                    continue
+                if isinstance(plan, str):
+                    ctx.skip(self, plan, inst)
+                    continue
+                if plan.unsafe and not ctx.options.get("allow_unsafe", True):
+                    ctx.skip(self, "would reorder, but " + "; ".join(plan.unsafe) + " (an unsafe edit; not allowed in this run)", inst)
+                    continue
+                try:
+                    new = plan.apply(df)
+                except _Refuse as e:
+                    ctx.skip(self, str(e), inst)
+                    continue
+                ctx.edit(
+                    self, inst, plan.summary(),
+                    safety=Safety.UNSAFE if plan.unsafe else Safety.SAFE,
+                    rationale=plan.rationale(self.rationale),
+                    touched=tuple(c.inst for c in plan.moved),
+                )
+                return new
+        return df
+
+
+
+CODEMOD = LayerOrder()
