@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SHARED_REAL, require_shared_corpus
 from refactor.shell import parse as shell_mod
 from refactor.shell.parse import (
     Assignment,
@@ -332,7 +333,7 @@ def test_opaque_keeps_neighbours_structured() -> None:
         "apt-get update && if [ -n \"$X\" ]; then echo $X; fi && apt-get install -y x; done"
     )
     kinds = [type(u).__name__ for u in script.units()]
-    assert kinds == ["SimpleCommand", "Opaque", "SimpleCommand", "Opaque"]
+    assert kinds == ["SimpleCommand", "Compound", "SimpleCommand", "Opaque"]  # the `if` is cut into bodies
     assert script.commands()[1].subcommand().value == "install"
 
 
@@ -606,19 +607,16 @@ def test_property_any_text(text: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # Real RUN bodies from the corpus
 
-CORPUS_CANDIDATES = [
-    Path(os.environ.get("DOCKWRIGHT_CORPUS", "/nonexistent")),
-    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real",
-    Path("/work/shared/corpus/real"),
-]
 _DIRECTIVE = re.compile(r"#[ \t]*([A-Za-z]+)[ \t]*=[ \t]*(\S+)[ \t]*$")
 
 
-def _corpus_dir() -> Path | None:
-    for p in CORPUS_CANDIDATES:
-        if p.is_dir():
-            return p
-    return None
+def _corpus_dir() -> Path:
+    """$DOCKWRIGHT_CORPUS, else the shared corpus (the test skips without it, see conftest)."""
+    override = os.environ.get("DOCKWRIGHT_CORPUS")
+    if override and Path(override).is_dir():
+        return Path(override)
+    require_shared_corpus()
+    return SHARED_REAL
 
 
 def _escape_of(text: str) -> str:
@@ -681,8 +679,6 @@ def run_bodies(text: str, escape: str) -> list[str]:
 
 def _corpus_bodies() -> list[tuple[str, str, str]]:
     root = _corpus_dir()
-    if root is None:
-        pytest.skip("corpus not available")
     bodies = []
     for path in sorted(root.iterdir()):
         if path.name == "MANIFEST.tsv" or not path.is_file():
@@ -729,8 +725,6 @@ def test_corpus_dockerfile_layer_matches_project_parser() -> None:
     parser assembles."""
     parser = pytest.importorskip("refactor.syntax.parser")
     root = _corpus_dir()
-    if root is None:
-        pytest.skip("corpus not available")
     checked = 0
     for path in sorted(root.iterdir()):
         if path.name == "MANIFEST.tsv" or not path.is_file():

@@ -1,6 +1,7 @@
 """Commands of a shell script: `SimpleCommand` (assignments, words and redirects, with the
 wrapper and option knowledge that finds a command's real name, subcommand and flags), the
-`Operator`s and `Redirect`s between them, and `Opaque` text the grammar does not model."""
+`Operator`s and `Redirect`s between them, `Opaque` text the grammar does not model, and
+`Compound` commands (if, loops, case, groups, subshells, functions) cut into their bodies."""
 from __future__ import annotations
 
 import re
@@ -450,6 +451,31 @@ class Opaque(Node):
     @property
     def code(self) -> str:
         return self.leading + self.raw
+
+
+@dataclass(frozen=True, slots=True)
+class Compound(Opaque):
+    """A compound command cut into its pieces: `if`/`elif`/`else`, `for`/`while`/`until` loops,
+    `case`, `{ …; }` groups, `( … )` subshells and function definitions. `parts` are the
+    keywords and heads (`Leaf`s) and the bodies (`ShellScript`s) in order; their nodes carry
+    spans into the whole script, so `script.insert_after(word_in_a_body, …)` edits them.
+
+    It is still an `Opaque` to code that does not look inside (`isinstance(u, Opaque)`): the
+    codemods that understand compound commands walk `bodies` (`ShellScript.walk_units`)."""
+
+    parts: tuple = field(default=(), compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return self.reason
+
+    @property
+    def bodies(self) -> tuple:
+        return tuple(p for p in self.parts if type(p) is not Leaf)
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        return tuple(p.raw for p in self.parts if type(p) is Leaf)
 
 
 Unit = Union[SimpleCommand, Opaque]

@@ -318,18 +318,26 @@ _OPENERS = {
     "[[": ("]]", False),
 }
 _CLOSERS = frozenset({"fi", "done", "esac", "}"})
+STOP = "\0stop"  # the outer level of skip_script(..., stops=...): never a closer
 _KEEP_CMD_POS = frozenset({"then", "do", "else", "elif", "!", "time", "function"})
 # reserved words that cannot start a command at the top level
 _STRAY = frozenset({"then", "else", "elif", "fi", "do", "done", "esac", "}"})
 _FUNCDEF = re.compile(r"[ \t]*\([ \t]*\)")
 
 
-def skip_script(s: str, i: int, stack: list[str], cmd_pos: bool = True) -> int:
+def skip_script(
+    s: str, i: int, stack: list[str], cmd_pos: bool = True,
+    stops: frozenset[str] = frozenset(), stop_ops: frozenset[str] = frozenset(),
+) -> int:
     """Measure shell text from `i` until `stack` (expected closing words/parens) is empty.
 
     Used for $( ), <( ), subshells and compound commands: tracks quotes, nested substitutions,
     comments, case patterns and here-documents, without building anything.  Returns the offset
     after the final closer.  Raises Unterminated.
+
+    With `stops` (reserved words) or `stop_ops` (operators), and `stack == [STOP]`: returns the
+    offset where the first of them starts at the outer level instead (a reserved word only in
+    command position): how a compound command is cut into its keywords and bodies.
     """
     n = len(s)
     pending: list[tuple[str, bool]] = []
@@ -356,6 +364,8 @@ def skip_script(s: str, i: int, stack: list[str], cmd_pos: bool = True) -> int:
             op = m.group()
             if op in ("<(", ">("):
                 pass  # a process substitution word: scanned below
+            elif op in stop_ops and stack == [STOP]:
+                return i
             else:
                 i = m.end()
                 top = stack[-1]
@@ -393,6 +403,8 @@ def skip_script(s: str, i: int, stack: list[str], cmd_pos: bool = True) -> int:
             i += 1
             continue
         w = s[i:j]
+        if cmd_pos and w in stops and stack == [STOP]:
+            return i
         i = j
         top = stack[-1]
         if top == "]]":
@@ -465,11 +477,12 @@ _ARRAY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 Tok = list
 
 
-def lex(s: str) -> list[Tok]:
-    """Split logical text into parser tokens.  Never raises."""
-    n = len(s)
+def lex(s: str, lo: int = 0, hi: int | None = None) -> list[Tok]:
+    """Split logical text (or its part `s[lo:hi]`, a compound command's body) into parser
+    tokens, with offsets into `s`.  Never raises."""
+    n = len(s) if hi is None else hi
     toks: list[Tok] = []
-    i = 0
+    i = lo
     cmd_start = True  # reserved words are recognised here
     expect_name = True  # no command name yet: NAME=value is an assignment
     after_redir = False  # the next word is a redirection target

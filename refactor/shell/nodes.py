@@ -25,6 +25,7 @@ from __future__ import annotations
 from refactor.shell.commands import (
     VALUE_FLAGS,
     WRAPPERS,
+    Compound,
     Element,
     Item,
     Leaf,
@@ -38,6 +39,6 @@ from refactor.shell.script import ShellScript
 from refactor.shell.words import EXPANSION_KINDS, LITERAL_KINDS, Assignment, Node, Span, Word, WordPart, quote
 
 __all__ = [
-    "EXPANSION_KINDS", "LITERAL_KINDS", "VALUE_FLAGS", "WRAPPERS", "Assignment", "Element", "Item", "Leaf", "Node",
+    "EXPANSION_KINDS", "LITERAL_KINDS", "VALUE_FLAGS", "WRAPPERS", "Assignment", "Compound", "Element", "Item", "Leaf", "Node",
     "Opaque", "Operator", "Redirect", "ShellScript", "SimpleCommand", "Span", "Unit", "Word", "WordPart", "quote",
 ]

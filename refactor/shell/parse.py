@@ -23,12 +23,14 @@ import threading
 from pathlib import Path
 from typing import Optional
 
+from refactor.shell.compound import segments
 from refactor.shell.lexer import DQ, OffsetMap, lex, logical_text, _ASSIGNMENT as _ASSIGNMENT_RE
 from refactor.shell.nodes import (
     EXPANSION_KINDS,
     VALUE_FLAGS,
     WRAPPERS,
     Assignment,
+    Compound,
     Element,
     Item,
     Leaf,
@@ -49,6 +51,7 @@ __all__ = [
     "ShellScript",
     "SimpleCommand",
     "Opaque",
+    "Compound",
     "Operator",
     "Word",
     "WordPart",
@@ -113,6 +116,7 @@ def _build_parser():
 # ---------------------------------------------------------------------------------------------
 # Parsing
 
+_MAX_DEPTH = 12  # deeper compound commands stay opaque: bounded work and recursion on any input
 _SEPARATORS = frozenset({"SEMI", "AMP", "NEWLINE"})
 _CONTROL = frozenset({"SEMI", "AMP", "NEWLINE", "AND_IF", "OR_IF", "PIPE", "PIPE_AMP"})
 
@@ -209,20 +213,23 @@ def _fold(toks: list, idx: int) -> bool:
 
 
 class _Builder:
-    """Turns the Lark tree (whose tokens index into `toks`) into CST nodes."""
+    """Turns the Lark tree (whose tokens index into `toks`) into CST nodes. A compound command's
+    body is built by a builder of its own over the same text, bounded by `lo`/`hi` (raw
+    offsets), so every node's span points into the whole script."""
 
-    def __init__(self, text: str, L: str, omap: OffsetMap, toks: list, escape: str):
+    def __init__(self, text: str, L: str, omap: OffsetMap, toks: list, escape: str, lo: int = 0, hi: int | None = None, depth: int = 0):
         self.text = text
         self.L = L
         self.omap = omap
         self.toks = toks
         self.escape = escape
+        self.lo, self.hi, self.depth = lo, len(text) if hi is None else hi, depth
         start, end = omap.start, omap.end
         self.rs = [start(t[1]) for t in toks]
         self.re = [end(t[2]) for t in toks]
 
     def lead(self, k: int) -> str:
-        return self.text[self.re[k - 1] if k else 0 : self.rs[k]]
+        return self.text[self.re[k - 1] if k else self.lo : self.rs[k]]
 
     def script(self, tree) -> ShellScript:
         items: list[Item] = []
@@ -241,7 +248,7 @@ class _Builder:
             else:
                 items.append(Operator(self.lead(k), self.raw(k), span=(self.rs[k], self.re[k])))
         last = self.re[-1]
-        return ShellScript(tuple(items), self.text[last:], self.escape)
+        return ShellScript(tuple(items), self.text[last : self.hi], self.escape)
 
     def raw(self, k: int) -> str:
         return self.text[self.rs[k] : self.re[k]]
@@ -255,7 +262,69 @@ class _Builder:
         s = bang.span[0] if bang is not None else self.rs[first]
         lead = bang.leading if bang is not None else self.lead(first)
         e = self.re[last]
-        return Opaque(lead, self.text[s:e], self.toks[first][3] or "syntax", span=(s, e))
+        reason = self.toks[first][3] or "syntax"
+        if self.depth < _MAX_DEPTH:
+            cut_start, cut_end = self.rs[first], self.re[first]
+            parts = self.cut(self.toks[first], reason, cut_start, cut_end)
+            if parts is not None:
+                if bang is not None:  # `! { …; }`: the `!` and the blanks after it, one piece
+                    parts = (Leaf("", self.text[s:cut_start], span=(s, cut_start)), *parts)
+                if cut_end < e:  # its redirections (`done < list.txt`), kept as one piece
+                    parts = (*parts, Leaf("", self.text[cut_end:e], span=(cut_end, e)))
+                return Compound(lead, self.text[s:e], reason, span=(s, e), parts=parts)
+        return Opaque(lead, self.text[s:e], reason, span=(s, e))
+
+    def cut(self, tok: list, reason: str, s: int, e: int) -> tuple | None:
+        """The keywords and bodies of one compound command, or None to keep it opaque."""
+        pieces = segments(self.L, tok[1], tok[2], reason)
+        if pieces is None:
+            return None
+        parts: list = []
+        for what, a, b in pieces:
+            ra, rb = self.omap.start(a), self.omap.end(b)
+            if what != "body":
+                if a == b:
+                    return None
+                parts.append(Leaf("", self.text[ra:rb], span=(ra, rb)))
+                continue
+            # a body runs from the end of the piece before it to the start of the next one
+            ra = parts[-1].span[1] if parts else self.omap.start(a)
+            parts.append(self.body(a, b, ra))
+        # the bodies end where the next piece starts: close the gaps
+        out: list = []
+        for k, p in enumerate(parts):
+            if type(p) is not Leaf:
+                nxt = parts[k + 1].span[0] if k + 1 < len(parts) else e
+                p = self.body_between(p, nxt)
+                if p is None:
+                    return None
+            out.append(p)
+        if "".join(p.code for p in out) != self.text[s:e]:
+            return None  # the pieces must print the command exactly
+        return tuple(out)
+
+    def body(self, a: int, b: int, ra: int):
+        """Tokens of the logical range [a, b), as a pending body starting at raw offset `ra`."""
+        toks = lex(self.L, a, b)
+        if any(t[2] > b for t in toks):
+            return None
+        while toks and toks[0][0] == "NEWLINE":
+            toks.pop(0)
+        while toks and toks[-1][0] == "NEWLINE":
+            toks.pop()
+        return (toks, ra)
+
+    def body_between(self, pending, hi: int) -> Optional[ShellScript]:
+        if pending is None:
+            return None
+        toks, lo = pending
+        if not toks:
+            return ShellScript((), self.text[lo:hi], self.escape)
+        tree = _parse_tokens(self.L, toks)
+        sub = _Builder(self.text, self.L, self.omap, toks, self.escape, lo, hi, self.depth + 1)
+        if sub.rs[0] < lo or sub.re[-1] > hi:
+            return None
+        return sub.script(tree)
 
     def simple_command(self, tree, bang: Optional[Leaf]) -> SimpleCommand:
         elements: list[Element] = []

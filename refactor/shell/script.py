@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 from refactor.shell.commands import (
+    Compound,
     Item,
     Opaque,
     Operator,
@@ -54,16 +55,57 @@ class ShellScript(Node):
         """The simple commands at the top level (not those inside `$(...)` or opaque text)."""
         return tuple(i for i in self.items if type(i) is SimpleCommand)
 
+    def walk_units(self) -> Iterator[Unit]:
+        """Every unit at every depth, in order: the top-level ones, and inside each compound
+        command (`if`, loops, `case`, groups, subshells, functions) the units of its bodies
+        (not the commands inside `$(…)`, which run in a substitution)."""
+        for it in self.items:
+            if type(it) is Operator:
+                continue
+            yield it
+            if type(it) is Compound:
+                for body in it.bodies:
+                    yield from body.walk_units()
+
+    def all_commands(self) -> tuple[SimpleCommand, ...]:
+        """The simple commands at every depth (see `walk_units`)."""
+        return tuple(u for u in self.walk_units() if type(u) is SimpleCommand)
+
+    def unmodelled(self) -> tuple[Opaque, ...]:
+        """The opaque units at every depth that are not compound commands cut into bodies:
+        here-documents, `[[ ]]`, `(( ))`, unterminated or unparsable text."""
+        return tuple(u for u in self.walk_units() if isinstance(u, Opaque) and type(u) is not Compound)
+
+    def compounds_around(self, node: Node) -> tuple[Compound, ...]:
+        """The compound commands that contain `node` (outermost first): empty at the top level.
+        A command inside one runs only on some paths (a branch, a loop that may not iterate)."""
+        span = getattr(node, "span", None)
+        if span is None:
+            return ()
+        out: list[Compound] = []
+        items = self.items
+        while True:
+            inner = next((u for u in items if type(u) is Compound and u.span[0] <= span[0] and span[1] <= u.span[1]
+                          and u is not node), None)
+            if inner is None:
+                return tuple(out)
+            out.append(inner)
+            body = next((b for b in inner.bodies if any(
+                getattr(x, "span", (0, 0))[0] <= span[0] and span[1] <= getattr(x, "span", (0, 0))[1] for x in b.items)), None)
+            if body is None:
+                return tuple(out)
+            items = body.items
+
     def commands_named(self, name: str) -> tuple[SimpleCommand, ...]:
         return tuple(c for c in self.commands() if c.name == name)
 
     def opaque(self) -> tuple[Opaque, ...]:
-        return tuple(i for i in self.items if type(i) is Opaque)
+        return tuple(i for i in self.items if isinstance(i, Opaque))
 
     @property
     def has_opaque(self) -> bool:
         """True when part of the script is not modelled: codemods may want to decline."""
-        return any(type(i) is Opaque for i in self.items)
+        return any(isinstance(i, Opaque) for i in self.items)
 
     @property
     def operators(self) -> tuple[Operator, ...]:
@@ -169,7 +211,7 @@ class ShellScript(Node):
     def remove(self, node: Node) -> "ShellScript":
         """Remove a word, assignment or redirection (or a unit, see `remove_command`).
         Trivia is merged so that continuations and comment lines survive where they can."""
-        if type(node) in (SimpleCommand, Opaque):
+        if type(node) in (SimpleCommand, Opaque, Compound):
             return self.remove_command(node)  # type: ignore[arg-type]
         s, e = self._check(node)
         return self._remove_run(s, e)
