@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SHARED_REAL, read_text_exact, real_corpus
+from conftest import ROOT, SHARED_REAL, read_text_exact, real_corpus, shared_params
 from oracle import oracle_commands
 from refactor.codemods.base import Context, Safety
 from refactor.codemods.multi_stage import CODEMOD
@@ -206,6 +206,50 @@ SKIPS = {
     "apt-python-lib": ({"requirements.txt": "six\n"}, "FROM python:3.11\nRUN apt-get update && apt-get install -y python3-numpy\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n", "python3-numpy"),
     "unknown-dev-lib": ({"requirements.txt": "six\n"}, "FROM python:3.11\nRUN apt-get update && apt-get install -y libfoobar-dev\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n", "libfoobar-dev"),
     "from-variable": ({"package.json": "{}"}, "ARG BASE\nFROM $BASE\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"a.js\"]\n", "not one whose build I understand"),
+    # run-time needs the runner cannot carry, and broken input (issue 11)
+    "unknown-runtime-tool": (
+        {"package.json": '{"dependencies": {"ms": "2"}}', "package-lock.json": "{}", "index.js": ""},
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nHEALTHCHECK CMD frobnicate --ping || exit 1\nCMD [\"node\", \"index.js\"]\n",
+        "frobnicate"),
+    "web-server-in-script": (
+        {"package.json": '{"scripts": {"build": "node b.js"}}', "package-lock.json": "{}", "b.js": "", "start.sh": "#!/bin/sh\nnginx -g 'daemon off;'\n"},
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"./start.sh\"]\n", "runs nginx"),
+    "make-install": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN cd vendor/lib && make install\nCMD [\"python\", \"a.py\"]\n",
+        "make install"),
+    "pip-into-node-image": (
+        {"package.json": '{"dependencies": {"ms": "2"}}', "package-lock.json": "{}", "index.js": ""},
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && pip install awscli\nCMD [\"node\", \"index.js\"]\n",
+        "system site-packages"),
+    "removes-system-config": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nRUN rm -f /etc/localtime\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",
+        "removes /etc/localtime"),
+    "chown-outside-app": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN mkdir -p /data && chown 1000:1000 /data\nCMD [\"python\", \"a.py\"]\n",
+        "changes the owner of /data"),
+    "another-account": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN useradd worker\nCMD [\"python\", \"a.py\"]\n",
+        "creates an account"),
+    "root-home": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN mkdir -p /root/.config/a\nCMD [\"python\", \"a.py\"]\n",
+        "root's home"),
+    "loop-writes-outside": (
+        {"requirements.txt": "six\n", "a.py": "", "x.conf": ""},
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN for f in x.conf; do cp $f /etc/app/; done\nCMD [\"python\", \"a.py\"]\n",
+        "cannot tell what it writes"),
+    "script-missing-from-context": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENTRYPOINT [\"./start.sh\"]\nCMD [\"python\", \"a.py\"]\n",
+        "not in the build context"),
+    "copy-from-numbered-stage": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nWORKDIR /app\nCOPY --from=0 /x /x\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",
+        "stage graph is broken"),
     "nothing-to-gain": (
         {"package.json": '{"dependencies": {"ms": "2"}}', "index.js": ""},
         "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"node\", \"index.js\"]\n", "leave nothing behind"),
@@ -293,7 +337,8 @@ def _manifest() -> dict[str, dict[str, str]]:
     return {r[0]: dict(zip(head, r)) for r in rows[1:] if len(r) == len(head)}
 
 
-@pytest.mark.parametrize("path", REAL, ids=[p.name for p in REAL])
+@pytest.mark.shared_corpus
+@pytest.mark.parametrize("path", shared_params(REAL))
 def test_real_file_unchanged_without_its_context(path):
     """The shared corpus has the Dockerfiles but not their build contexts: never guess."""
     text = read_text_exact(path)
@@ -348,7 +393,8 @@ def synthesize_context(root: Path, text: str, ecosystem: str) -> None:
 REAL_APPS = [p for p in REAL if _manifest().get(p.name, {}).get("ecosystem") in ECOSYSTEM_FILES]
 
 
-@pytest.mark.parametrize("path", REAL_APPS, ids=[p.name for p in REAL_APPS])
+@pytest.mark.shared_corpus
+@pytest.mark.parametrize("path", shared_params(REAL_APPS))
 def test_real_file_with_a_synthesized_context(tmp_path, path):
     """With a plausible context, every real python/node/go/rust file either splits into a file
     that parses (ours and BuildKit's), keeps every comment, names its stages, reruns as a no-op
@@ -373,6 +419,7 @@ def test_real_file_with_a_synthesized_context(tmp_path, path):
     assert again.output == result.output and not again.edits
 
 
+@pytest.mark.shared_corpus
 def test_real_corpus_split_rate():
     """How many of the real single-stage app Dockerfiles split with a plausible context (the
     rest skip with a reason): recorded so a regression shows."""
@@ -412,4 +459,43 @@ def test_binary_found_through_the_toolchain_path_lands_on_the_runner_path():
 def test_alpine_runner_gets_alpine_package_names():
     out = read_text_exact(CORPUS / "python-alpine-psycopg" / "Dockerfile.after").split("AS runner", 1)[1]
     assert "RUN apk add --no-cache libpq\n" in out and "libpq5" not in out and "gcc" not in out
-    assert "adduser -S -D -u 10001" in out
+    assert "adduser -S -u 10001 -G app app" in out and "USER 10001:10001" in out
+
+
+def test_tools_the_container_runs_stay_in_the_runner():
+    """HEALTHCHECK, shell-form commands and entrypoint scripts: their programs reach the runner
+    (installed with the family's package manager); shell builtins (`exit`) are not programs."""
+    hc = read_text_exact(CORPUS / "healthcheck-curl" / "Dockerfile.after").split("AS runner", 1)[1]
+    assert "        curl \\\n" in hc and "exit" not in hc.split("HEALTHCHECK", 1)[0]
+    ep = read_text_exact(CORPUS / "entrypoint-script-tool" / "Dockerfile.after").split("AS runner", 1)[1]
+    assert "procps" in ep  # docker-entrypoint.sh runs `ps` inside $(...)
+    assert "COPY --from=builder /usr/local/bin/docker-entrypoint.sh" in ep  # copied to a system folder
+    assert "COPY --from=builder /usr/share/motd/quote.txt" in ep
+
+
+def test_files_written_outside_the_app_folder_reach_the_runner():
+    out = read_text_exact(CORPUS / "writes-outside-app" / "Dockerfile.after").split("AS runner", 1)[1]
+    assert "COPY --from=builder --chown=app:app /etc/greeter /etc/greeter\n" in out
+    assert "COPY --from=builder /usr/share/greeter-banner.txt /usr/share/greeter-banner.txt\n" in out
+    assert "RUN ln -sf /app/greet.py /usr/local/bin/greet\n" in out
+    assert out.index("ln -sf") < out.index("USER 10001:10001")
+
+
+def test_runner_user_comes_from_the_knowledge_layer():
+    from refactor.knowledge.users import new_user
+
+    for case, family in (("python-pip", "debian"), ("python-alpine-psycopg", "alpine")):
+        out = read_text_exact(CORPUS / case / "Dockerfile.after").split("AS runner", 1)[1]
+        nu = new_user(family)
+        assert all(c in out for c in nu.create) and f"USER {nu.user}" in out
+    node = read_text_exact(CORPUS / "node-yarn" / "Dockerfile.after").split("AS runner", 1)[1]
+    assert "USER 1000:1000" in node and "useradd" not in node
+
+
+def test_named_user_of_the_base_becomes_numeric(tmp_path):
+    files = {"package.json": '{"scripts": {"build": "tsc"}, "devDependencies": {"typescript": "5"}}',
+             "tsconfig.json": '{"compilerOptions": {"outDir": "dist"}}', "package-lock.json": "{}"}
+    text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nUSER node\nCMD [\"node\", \"dist/main.js\"]\n"
+    result = run(write_context(tmp_path, files, text))
+    runner = result.output.split("AS runner", 1)[1]
+    assert "USER 1000:1000" in runner and "USER node" not in runner

@@ -177,3 +177,43 @@ def is_dev_package(pkg: str) -> bool:
 def is_build_only_package(pkg: str) -> bool:
     base = pkg.split("=", 1)[0]
     return base in BUILD_ONLY_PACKAGES or base.startswith(("linux-headers", "gcc-", "g++-", "clang-", "llvm-", "golang-1"))
+
+
+# Alpine package names for the commands of TOOL_PACKAGES where they differ (or exist): what an
+# alpine runner installs with `apk add` for a tool the start command uses.
+ALPINE_TOOL_PACKAGES: dict[str, str] = {
+    "curl": "curl", "wget": "wget", "nc": "netcat-openbsd", "netcat": "netcat-openbsd",
+    "pg_isready": "postgresql-client", "psql": "postgresql-client", "pg_dump": "postgresql-client",
+    "mysql": "mariadb-client", "mysqladmin": "mariadb-client", "redis-cli": "redis", "git": "git",
+    "tini": "tini", "dumb-init": "dumb-init", "su-exec": "su-exec", "jq": "jq", "envsubst": "gettext",
+    "bash": "bash", "openssl": "openssl", "ssh": "openssh-client", "rsync": "rsync", "file": "file",
+    "make": "make", "xz": "xz", "unzip": "unzip", "bzip2": "bzip2", "dig": "bind-tools",
+    "nslookup": "bind-tools", "ip": "iproute2", "ps": "procps",
+}
+
+
+# Commands busybox (alpine's /bin/sh and coreutils) already has.
+BUSYBOX_HAS = frozenset(
+    """sh ash cat cp mv rm ln ls mkdir rmdir chmod chown chgrp touch echo printf test [ true false
+    env sleep date id whoami hostname grep egrep fgrep sed awk find xargs sort uniq head tail cut tr
+    wc tee basename dirname readlink realpath pwd kill nohup timeout stat du df tar gzip gunzip zcat
+    mktemp su mount umount uname yes seq expr getent adduser addgroup deluser delgroup nice tty
+    stty sync base64 sha256sum md5sum od dd wget nc ps pkill pgrep ping nslookup ip unzip xz bzip2
+    vi less netstat traceroute
+    """.split()
+)
+
+
+# Shell builtins and keywords: never a program the runner must have.
+SHELL_BUILTINS = frozenset(
+    """: . [ alias bg break builtin cd command continue declare echo eval exec exit export false fg
+    getopts hash jobs kill let local printf pwd read readonly return set shift source test times
+    trap true type typeset ulimit umask unalias unset wait if then else elif fi for while until do
+    done case esac in function select time {
+    """.split()
+)
+
+
+# Web servers that start as root and drop privileges from their own configuration (pid file,
+# temp folders, port 80): a runner that runs them as a plain user is not a proven change.
+SYSTEM_WEB_SERVERS = frozenset({"nginx", "apache2", "apache2ctl", "httpd", "lighttpd", "caddy", "openresty", "haproxy"})

@@ -14,9 +14,7 @@ from refactor.codemods.multi_stage.model import (
     _argv_of,
     _cmd_text,
     _Decline,
-    _opaque_command_names,
     _rel,
-    _shell_commands,
     _under,
     _unquote,
 )
@@ -27,21 +25,23 @@ from refactor.knowledge.baseimages import (
     image_family,
 )
 from refactor.knowledge.ecosystems import MANIFESTS
+from refactor.knowledge.users import Accounts, new_user
 from refactor.knowledge.project_files import SYSTEM_DIRS
 from refactor.knowledge.runner_images import runner_kind
 from refactor.knowledge.system_packages import (
     DEBIAN_TO_ALPINE,
     FETCHERS,
-    SLIM_HAS,
-    TOOL_PACKAGES,
     is_build_only_package,
     is_dev_package,
     runtime_packages_for_dev,
 )
-from refactor.shell.parse import Opaque, SimpleCommand
 from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.edit import keyword_case, new_instruction, with_body
 from refactor.syntax.nodes import BlankLine, Comment, Dockerfile, Instruction
+
+
+_KIND_FAMILY = {"debian": Family.DEBIAN, "alpine": Family.ALPINE, "distroless": Family.DISTROLESS,
+                "scratch": Family.SCRATCH}
 
 
 class Emitter:
@@ -101,6 +101,7 @@ class Emitter:
 
     def apt_install(self, packages: list[str], kind: str) -> Instruction | None:
         pk = sorted(dict.fromkeys(packages))
+        self.runner_packages = pk
         if not pk:
             return None
         if kind == "alpine":
@@ -142,6 +143,8 @@ class Emitter:
         if ep and cmd and ep[:2] == ["/bin/sh", "-c"]:
             main = ep  # shell-form ENTRYPOINT ignores CMD
         self.main_argv = main
+        # the CMD an entrypoint script hands over to (`exec "$@"`)
+        self.handover_argv = cmd if ep and cmd and main is not ep else None
         out.append(main)
         for s in self.steps:
             if s.inst.cmd == "HEALTHCHECK":
@@ -150,37 +153,6 @@ class Emitter:
                     rest = list(v[1:])
                     out.append(rest if s.inst.is_json or len(rest) > 1 else ["/bin/sh", "-c", rest[0] if rest else ""])
         return out
-
-
-    def scripts_run(self, argvs: list[list[str]]) -> list[tuple[str, str]]:
-        """(context path, text) of the shell scripts the start commands run."""
-        out = []
-        for argv in argvs:
-            for a in argv:
-                if not a or a.startswith("-"):
-                    continue
-                for word in ([a] if not a.count(" ") else re.findall(r"[\w./-]+\.sh\b", a)):
-                    if not (word.endswith(".sh") or "/" in word):
-                        continue
-                    path = word if word.startswith("/") else _abspath(word, self.final_workdir)
-                    rel = self.ctx_path(path)
-                    if rel and self.bc.is_file(rel):
-                        text = self.bc.read_text(rel)
-                        if text is not None and (text.startswith("#!") and re.match(r"#!\s*/\S*(sh|bash|dash)\b|#!\s*/usr/bin/env\s+(sh|bash)\b", text) or rel.endswith(".sh")):
-                            out.append((rel, text))
-        return out
-
-
-    def command_names(self, argvs: list[list[str]], scripts: list[tuple[str, str]]) -> list[str]:
-        names = []
-        texts = [_cmd_text(a) for a in argvs if a] + [t for _, t in scripts]
-        for t in texts:
-            for u in _shell_commands(t):
-                if isinstance(u, SimpleCommand) and u.name:
-                    names.append(u.name.rsplit("/", 1)[-1])
-                elif isinstance(u, Opaque):
-                    names.extend(_opaque_command_names(u.raw))
-        return names
 
 
     def check_dev(self, patterns, texts: list[str]) -> None:
@@ -192,30 +164,27 @@ class Emitter:
 
 
     def runtime_packages(self, tools_needed: list[str], extra_runtime: list[str], provided: set[str]) -> tuple[list[str], list[str]]:
-        """Packages the runner installs, and the apt packages that stay behind (with why)."""
+        """Packages the runner installs, and the apt packages that stay behind (with why).
+        `tools_needed`: programs the container runs (runtime_tools), `provided`: those the app
+        or the language image brings."""
         installed = []
         for s in self.steps:
             if s.run is not None:
                 for c in s.run.cmds:
                     if c.name in ("apt-get", "apt", "aptitude", "apk"):
-                        installed.extend(c.apt)
+                        installed.extend(p.split("=", 1)[0] for p in c.apt)
         codename = "alpine" if self.base.alpine is not None else self.base.codename
+        kind = self.kind_of(self.runner_image)
+        needed_tools = [t for t in tools_needed if t not in provided]
+        tool_pkgs = self.tool_packages(needed_tools, installed, kind)
         keep: list[str] = []
         left: list[str] = []
-        needed_tools = {t for t in tools_needed if t not in SLIM_HAS and t not in provided}
-        for p in dict.fromkeys(installed):
-            bare = p.split("=", 1)[0]
-            if bare in FETCHERS:
-                if bare in needed_tools:
+        for bare in dict.fromkeys(installed):
+            if bare in FETCHERS or is_build_only_package(bare):
+                if bare in tool_pkgs:
                     keep.append(bare)
                 else:
-                    left.append(f"{bare} (no run-time use found)")
-                continue
-            if is_build_only_package(bare):
-                if bare in needed_tools:
-                    keep.append(bare)
-                else:
-                    left.append(f"{bare} (build tool)")
+                    left.append(f"{bare} (no run-time use found)" if bare in FETCHERS else f"{bare} (build tool)")
                 continue
             if is_dev_package(bare):
                 rt = runtime_packages_for_dev(bare, codename)
@@ -226,14 +195,13 @@ class Emitter:
                 keep.extend(rt)
                 continue
             keep.append(bare)
-        for t in sorted(needed_tools):
-            pkg = TOOL_PACKAGES.get(t)
-            if pkg is not None and pkg not in keep:
+        for pkg in tool_pkgs:
+            if pkg not in keep:
                 keep.append(pkg)
-        if self.kind_of(self.runner_image) == "alpine":
+        if kind == "alpine":
             extra_runtime = [DEBIAN_TO_ALPINE[p] for p in extra_runtime if p in DEBIAN_TO_ALPINE]
         keep.extend(extra_runtime)
-        if self.kind_of(self.runner_image) in ("distroless",):
+        if kind in ("distroless",):
             keep = [p for p in keep if p not in ("ca-certificates", "tzdata", "netbase")]
         if left:
             self.gain = True
@@ -250,39 +218,49 @@ class Emitter:
 
 
     def runner_user(self, kind: str, base_user: str | None) -> tuple[list[Instruction], str, str]:
-        """(instructions creating the user, USER value, chown value) for the runner."""
+        """(instructions creating the user, USER value, chown value) for the runner. The user
+        comes from the knowledge non-root uses (refactor.knowledge.users): the runner image's
+        own user, else `app` created with the family's tools; USER is numeric `uid:gid`
+        whenever the ids are known."""
         u = self.final_user
+        fam = _KIND_FAMILY.get(kind)
         if u not in ("root", "0", "0:0", "root:root", ""):
             name = u.split(":", 1)[0]
             if kind in ("distroless", "scratch"):
                 if not re.fullmatch(r"\d+(:\d+)?", u):
                     raise _Decline(f"the original runs as {u}, a name {self.runner_image} has no entry for")
                 return [], u, u if ":" in u else f"{u}:{u}"
-            if name == base_user or re.fullmatch(r"\d+(:\d+)?", u):
-                chown = u if ":" in u else f"{u}:{u}" if re.fullmatch(r"\d+", u) else f"{u}:{u}"
-                return [], u, chown
+            if re.fullmatch(r"\d+(:\d+)?", u):
+                return [], u, u if ":" in u else f"{u}:{u}"
+            known = existing_user(self.runner_image)
+            if known is not None and name == known.name and ":" not in u and known.numeric:
+                return [], known.numeric, f"{known.name}:{known.group_name}"
+            if name == base_user:
+                return [], u, f"{u}:{u}"
             # created by the original: do the same in the runner
             for s in self.steps:
                 if s.run is not None and s.run.cmds and all(c.kind in ("user", "neutral") or c.name in ("mkdir", "chown") for c in s.run.cmds) \
                         and any(c.kind == "user" for c in s.run.cmds) and name in s.inst.args:
+                    self.repeated_user_step = s
+                    acc = Accounts(fam if fam is not None else Family.DEBIAN)
+                    for c in s.run.cmds:
+                        if c.kind == "user" and c.cmd is not None and all(v is not None for v in c.cmd.argv):
+                            acc.feed(list(c.cmd.argv[len(c.cmd.wrappers):]))
+                    made = acc.users.get(name)
                     text = s.inst.code_without_leading.lstrip().rstrip("\r\n")
+                    if made is not None and made.uid is not None and made.gid is not None and ":" not in u:
+                        return [self.new(text)], made.numeric, f"{name}:{made.group_name}"
                     return [self.new(text)], u, u if ":" in u else f"{name}:{name}"
             raise _Decline(f"the original runs as {u}, created in a RUN I cannot repeat in the runner")
-        if kind == "distroless":
-            return [], "65532:65532", "65532:65532"
-        if kind == "scratch":
-            return [], "10001:10001", "10001:10001"
-        # USER lines we write are numeric, so a runtime can verify them (runAsNonRoot, DL3066)
-        if base_user:
-            known = existing_user(self.runner_image)
-            if known is not None and known.numeric:
-                return [], known.numeric, f"{base_user}:{base_user}"
-            return [], base_user, f"{base_user}:{base_user}"
-        if kind == "alpine":
-            return [self.new(f"{self.kw('RUN')} addgroup -S -g 10001 app && adduser -S -D -u 10001 -G app app")], "10001:10001", "app:app"
-        if kind == "debian":
-            return [self.new(f"{self.kw('RUN')} useradd --create-home --uid 10001 --user-group app")], "10001:10001", "app:app"
-        raise _Decline(f"I do not know how to add a user to {self.runner_image}")
+        if fam is None:
+            raise _Decline(f"I do not know how to add a user to {self.runner_image}")
+        nu = new_user(fam, self.runner_image)
+        if nu is None:
+            raise _Decline(f"I do not know how to add a user to {self.runner_image}")
+        if not nu.create:
+            return [], nu.user, nu.chown
+        text = " \\\n    && ".join(nu.create)
+        return [self.new(f"{self.kw('RUN')} {text}")], nu.user, nu.chown
 
 
     def user_label(self, user: str, chown: str) -> str:

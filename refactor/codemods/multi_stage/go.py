@@ -44,8 +44,8 @@ class GoStrategy:
         static = (env_cgo == "0" or inline_cgo == {"0"}) or (not cgo and env_cgo != "1" and "1" not in inline_cgo)
         shell_needed = self.main_argv[:2] == ["/bin/sh", "-c"] or any(a[:2] == ["/bin/sh", "-c"] for a in argvs[1:])
         scripts = self.scripts_run(argvs)
-        names = self.command_names(argvs, scripts)
-        tools = [n for n in names if n not in SLIM_HAS and posixpath.basename(binary) != n]
+        tools = self.runtime_tools(argvs, scripts, {posixpath.basename(binary)})
+        tools = [n for n in tools if n not in SLIM_HAS]
         cmd_rewrite: list[tuple[Instruction, Instruction]] = []
         if static:
             derived = distroless_static(base)
@@ -91,6 +91,7 @@ class GoStrategy:
         files = self._runtime_files(binary, [".go"])
         runner.append(self.binary_copy(binary))
         runner.extend(self.copy_paths("builder", files, chown))
+        runner.extend(self.outside_copies(runner, chown, app_copied=False))
         runner.append(self.user_text(user))
         cfg = self.runner_config(config)
         for old, new in cmd_rewrite:
@@ -205,9 +206,19 @@ class GoStrategy:
 
 
     def _match_binary(self, outputs: list[str]) -> str:
-        main = self.main_argv
-        if not main:
+        if not self.main_argv:
             raise _Decline("no start command")
+        first = None
+        for main in (self.main_argv, self.handover_argv):
+            if not main:
+                continue
+            try:
+                return self._match_one(main, outputs)
+            except _Decline as e:
+                first = first or e
+        raise first
+
+    def _match_one(self, main: list[str], outputs: list[str]) -> str:
         exe = main[0]
         if exe == "/bin/sh" and len(main) >= 3:
             words = shlex.split(main[2]) if main[2] else []

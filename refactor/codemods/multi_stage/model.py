@@ -96,6 +96,7 @@ class CmdInfo:
     prod_only: bool = False  # a node install that skips devDependencies
     writes: tuple[str, ...] = ()  # paths it visibly writes (relative or absolute)
     cmd: SimpleCommand | None = None
+    raw: str = ""  # the text of a loop/conditional the shell parser keeps opaque
 
 
 @dataclass
@@ -133,6 +134,7 @@ class Step:
     user: str
     run: RunInfo | None = None
     entries: list[CopyEntry] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # variables set before the instruction
 
 
 @dataclass

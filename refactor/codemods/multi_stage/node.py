@@ -190,8 +190,13 @@ class NodeStrategy:
             self.gain = True
             self.leaves.append("devDependencies (" + ", ".join(sorted(dev_deps)[:6]) + (", ..." if len(dev_deps) > 6 else "") + ")")
         # the runner
-        names = self.command_names(argvs, [])
-        packages, left = self.runtime_packages(names, [], set(LANGUAGE_TOOLS["node"]) | used_bins)
+        scripts_run = self.scripts_run(argvs)
+        from_modules = {b for b in used_bins if NODE_BIN_PACKAGE.get(b, b) in deps_ or self._global_tool(b)}
+        if any(re.search(r"\bpnpm\b", t) for t in start_texts):
+            from_modules.add("pnpm")
+        names = self.runtime_tools(argvs + [["/bin/sh", "-c", t] for t in start_texts], scripts_run,
+                                   set(LANGUAGE_TOOLS["node"]) | from_modules)
+        packages, left = self.runtime_packages(names, [], set())
         self.leaves.extend(left)
         base_user = "node" if kind == "debian" or kind == "alpine" else None
         user_insts, user, chown = self.runner_user(kind, base_user)
@@ -232,6 +237,7 @@ class NodeStrategy:
                 paths = [p for p in paths if p != nm]
             runner.extend(self.copy_paths("builder", paths, chown))
             self.keeps.insert(0, "production node_modules")
+        runner.extend(self.outside_copies(runner, chown, app_copied=True))
         runner.append(self.user_text(user))
         cfg = self.runner_config(config)
         if cmd_rewrite is not None:

@@ -26,6 +26,7 @@ from refactor.codemods.multi_stage.model import (
 )
 from refactor.codemods.multi_stage.node import NodeStrategy
 from refactor.codemods.multi_stage.python import PythonStrategy
+from refactor.codemods.multi_stage.runtime import RuntimeNeeds
 from refactor.codemods.multi_stage.rust import RustStrategy
 from refactor.knowledge.baseimages import expand_from, global_args
 from refactor.knowledge.ecosystems import CONTEXT_MARKERS, FAMILIES, MANIFESTS
@@ -35,7 +36,7 @@ from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.nodes import Dockerfile, Instruction
 
 
-class _Planner(Emitter, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy):
+class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy):
     """Reads the single stage, decides the plan (one strategy per ecosystem) and emits it."""
 
     def __init__(self, df: Dockerfile, ctx: Context) -> None:
@@ -91,6 +92,7 @@ class _Planner(Emitter, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy):
         self.instructions = list(stage.instructions[1:])
         self._walk()
         self._check_context()
+        self.check_stage_references()
         if self.eco == "node":
             return self._plan_node()
         if self.eco == "python":
@@ -123,7 +125,7 @@ class _Planner(Emitter, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy):
         self.image_map: list[CopyEntry] = []
         for idx, inst in enumerate(self.instructions):
             cmd = inst.cmd
-            step = Step(inst, idx, "", workdir, user)
+            step = Step(inst, idx, "", workdir, user, env=dict(env))
             if cmd == "ARG":
                 step.kind = "arg"
                 for word in inst.value:
@@ -323,7 +325,7 @@ class _Planner(Emitter, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy):
             body = " ".join(h.content for h in inst.heredocs)
             if re.search(r"\b(apt-get|apt|apk|pip3?|npm|yarn|pnpm|poetry|uv)\b", body):
                 raise _Decline("a RUN heredoc installs packages: not understood", inst)
-            return RunInfo("build", [], opaque=True)
+            return RunInfo("build", [CmdInfo("other", "<heredoc>", raw=body)], opaque=True)
         if inst.is_json:
             text = " ".join(shlex.quote(v) for v in inst.value)
         else:
@@ -335,7 +337,7 @@ class _Planner(Emitter, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy):
         for unit in script.units():
             if isinstance(unit, Opaque):
                 opaque = True
-                infos.append(CmdInfo("other", "<" + unit.reason + ">"))
+                infos.append(CmdInfo("other", "<" + unit.reason + ">", raw=unit.raw))
                 continue
             info = self._classify_cmd(unit, cwd, env, inst)
             if info.name == "cd":

@@ -228,12 +228,12 @@ class PythonStrategy:
         deps, builder, config = self.build_stages(venv_lines)
         # runner
         provided = set(LANGUAGE_TOOLS["python"])
-        names = self.command_names(argvs, scripts)
         reqs = self._python_requirements()
         extra = [lib for r in reqs for lib in PY_NATIVE_RUNTIME.get(r, ())]
         for r in reqs:
             provided.add(r)
-        packages, left = self.runtime_packages(names, extra, provided | self._console_scripts(reqs))
+        names = self.runtime_tools(argvs, scripts, provided | self._console_scripts(reqs))
+        packages, left = self.runtime_packages(names, extra, set())
         self.leaves.extend(left)
         base_user = None
         user_insts, user, chown = self.runner_user(kind, base_user)
@@ -249,6 +249,7 @@ class PythonStrategy:
         runner.append(self.copy_line("builder", VENV, VENV, None))
         app_paths = self._app_roots()
         runner.extend(self.copy_paths("builder", app_paths, chown))
+        runner.extend(self.outside_copies(runner, chown, app_copied=True))
         runner.append(self.user_text(user))
         runner.extend(self.runner_config(config))
         self.leaves.append("pip/poetry/uv caches and the installers")

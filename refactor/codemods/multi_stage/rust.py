@@ -41,8 +41,7 @@ class RustStrategy:
         if not any(s.run and any(c.kind == "deps" for c in s.run.cmds) for s in self.steps):
             deps = self._add_cargo_fetch(deps)
         scripts = self.scripts_run(argvs)
-        names = self.command_names(argvs, scripts)
-        tools = [n for n in names if posixpath.basename(binary) != n]
+        tools = self.runtime_tools(argvs, scripts, {posixpath.basename(binary)})
         extra = [lib for cr in crates for lib in RUST_NATIVE_RUNTIME.get(cr, ())]
         packages, left = self.runtime_packages(tools, extra, set())
         self.leaves.extend(left)
@@ -58,6 +57,7 @@ class RustStrategy:
         files = self._runtime_files(binary, [".rs"])
         runner.append(self.binary_copy(binary))
         runner.extend(self.copy_paths("builder", files, chown))
+        runner.extend(self.outside_copies(runner, chown, app_copied=False))
         runner.append(self.user_text(user))
         runner.extend(self.runner_config(config))
         self.keeps.insert(0, f"the binary {binary}")
