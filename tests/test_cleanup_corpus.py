@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import read_text_exact, real_corpus
+from conftest import read_text_exact, real_corpus, require_shared_corpus
 from oracle import oracle_commands
 from refactor import parse_dockerfile
 from refactor.engine.runner import make_selection, refactor_text
@@ -23,9 +23,8 @@ RULES = ("DL3009", "DL3014", "DL3015", "DL3019", "DL3042", "DL3060")
 
 @pytest.fixture(scope="module")
 def results():
+    require_shared_corpus()
     files = real_corpus()
-    if not files:
-        pytest.skip("shared corpus missing")
     sel = make_selection(CLEANUP)
     # An empty context: these codemods never read it, and the real contexts are unknown.
     return [(p, refactor_text(read_text_exact(p), p, Path("/nonexistent-context"), sel)) for p in files]

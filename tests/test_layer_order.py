@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, read_text_exact, real_corpus
+from conftest import ROOT, read_text_exact, real_corpus, require_shared_corpus
 from refactor.codemods.layer_order import CODEMOD
 from refactor.engine.runner import make_selection, refactor_text, refactor_tree
 from refactor.knowledge.ecosystems import install_steps
@@ -225,9 +225,8 @@ def test_install_steps_api(tmp_path: Path) -> None:
 
 
 def test_real_corpus_unchanged_without_context(tmp_path: Path) -> None:
+    require_shared_corpus()
     files = real_corpus()
-    if not files:
-        pytest.skip("shared corpus not found")
     empty = tmp_path / "empty"
     empty.mkdir()
     changed = []

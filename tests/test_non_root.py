@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import read_text_exact, real_corpus
+from conftest import read_text_exact, real_corpus, require_shared_corpus
 from oracle import oracle_commands
 from refactor.knowledge import baseimages as bi
 from refactor import parse_dockerfile
@@ -56,10 +56,11 @@ def test_fixture(before: Path):
         assert all(e.codemod == "non-root" and e.safety is Safety.UNSAFE for e in result.edits)
         assert parse_dockerfile(result.output).code == result.output
         assert not isinstance(oracle_commands(result.output), tuple), "BuildKit cannot parse the output"
-        # the final stage ends as a non-root, numeric-or-named user
+        # the final stage ends as a non-root user, written as numbers (DL3066, runAsNonRoot)
         final = parse_dockerfile(result.output).stages[-1]
         users = [i.value[0] for i in final.instructions if i.cmd == "USER"]
         assert users and not bi.is_root_user(users[-1])
+        assert re.fullmatch(r"\d+:\d+", users[-1]), users[-1]
     else:
         assert not result.edits
     again = _run(result.output, before, FIXTURES)
@@ -102,6 +103,83 @@ def test_skips_say_why():
         r = _run(read_text_exact(p), p, FIXTURES)
         assert not r.changed, name
         assert any(words in s.reason for s in r.skips if s.codemod == "non-root"), (name, r.skips)
+
+
+# Issue 11: base, shell and interpreter images, processes that need root, unproven uids.
+DECLINES = {
+    'shell-cmd-bash': 'starts a shell (`bash`)',
+    'shell-bash-login': 'starts a shell (`/bin/bash -l`)',
+    'shell-pwsh': 'starts a shell (`pwsh`)',
+    'shell-form-sh': 'starts a shell (`sh`)',
+    'bare-node': 'a bare interpreter (`node`)',
+    'bare-python': 'a bare interpreter (`python3`)',
+    'bare-irb': 'a bare interpreter (`irb`)',
+    'php-interactive': 'a bare interpreter (`php -a`)',
+    'jshell': 'a bare interpreter (`jshell`)',
+    'official-entrypoint-interpreter': 'a bare interpreter (`python3`)',
+    'no-cmd-through-parent-stage': 'no CMD or ENTRYPOINT',
+    'interpreter-through-parent-stage': 'a bare interpreter (`node`)',
+    'empty-entrypoint': '`ENTRYPOINT [""]` and no CMD',
+    'named-app-base': 'is named as a base image',
+    'docker-socket-volume': "Docker daemon's socket",
+    'docker-cli-installed': 'installs `docker-cli`',
+    'docker-cli-copied': 'copies in the Docker CLI',
+    'openvpn': 'installs `openvpn`',
+    'wireguard': 'installs `wireguard-tools`',
+    'tcpdump': 'packet capture needs root',
+    'suricata': 'installs `suricata`',
+    'ids-start-script': 'packet capture needs root',
+    'ip-route-entrypoint': '`ip route add` changes the network',
+    'squid': '`squid`: the daemon starts as root and switches',
+    'mariadb-wrapper': '`user=mysql` in my.cnf',
+    'config-switches-user': '`uid = www-data` in uwsgi.ini',
+    'host-monitor': 'monitors the host',
+    'privileged-note': 'run it privileged',
+    'crond': '`crond` needs root',
+    'sshd': '`sshd` needs root',
+    'systemd-init': 'init',
+    'supervisord': '`supervisord` needs root',
+    'nginx-master-from-packages': '`nginx` needs root',
+    'cargo-test': 'cargo',
+    'go-test': '(`go`) where a RUN step already built it as root',
+    'entrypoint-chmod': '`chmod` writes /etc/ssl/private',
+    'entrypoint-apt-get': '`apt-get` needs root',
+    'scratch-passwd-no-user': 'copies /etc/passwd from `builder`',
+    'useradd-without-uid': 'creates `appuser` without a fixed uid',
+    'user-name-unknown': 'USER nobody: the uid of `nobody` is not known',
+    'useradd-gid-unknown': 'gid is not fixed',
+}
+
+
+@pytest.mark.parametrize("name", sorted(DECLINES))
+def test_issue_11_declines_say_why(name):
+    """Each class issue 11 lists (base/shell/interpreter images, processes that need root, uids
+    that cannot be proven) has a no-op fixture, declined with its reason."""
+    p = FIXTURES / f"{name}.before.Dockerfile"
+    assert not (FIXTURES / f"{name}.after.Dockerfile").exists()
+    r = _run(read_text_exact(p), p, FIXTURES)
+    assert not r.changed, name
+    reasons = [s.reason for s in r.skips if s.codemod == "non-root"]
+    assert any(DECLINES[name] in s for s in reasons), (name, reasons)
+
+
+def test_issue_11_numeric_users_from_the_file():
+    """uid/gid come from the account commands' flags, or from the stage whose root filesystem
+    or /etc/passwd a scratch image copies."""
+    want = {
+        "useradd-uid": "1500:1500",
+        "adduser-debian-ingroup": "2000:2000",
+        "adduser-alpine-flags": "1001:1001",
+        "useradd-but-no-user": "999:999",
+        "scratch-passwd-user": "10001:10001",
+        "scratch-rootfs": "10001:10001",
+        "switched-back-to-root": "1000:1000",
+    }
+    for name, user in want.items():
+        text = read_text_exact(FIXTURES / f"{name}.after.Dockerfile")
+        assert f"\nUSER {user}\n" in text, name
+    # the scratch image holding alpine's root filesystem creates its user with alpine's tools
+    assert "adduser -S -u 10001" in read_text_exact(FIXTURES / "scratch-rootfs.after.Dockerfile")
 
 
 def test_registered_as_unsafe():
@@ -318,9 +396,8 @@ def test_expand_from():
 
 @pytest.fixture(scope="module")
 def results():
+    require_shared_corpus()
     files = real_corpus()
-    if not files:
-        pytest.skip("shared corpus missing")
     # An empty context: the real build contexts are unknown (start scripts cannot be read).
     return [(p, refactor_text(read_text_exact(p), p, Path("/nonexistent-context"), SEL)) for p in files]
 
@@ -416,9 +493,9 @@ def test_corpus_hadolint_dl3002_gone_and_nothing_new(results, tmp_path):
         assert a["DL3002"] <= b["DL3002"], p.name
         if r.changed:
             assert a["DL3002"] == 0, p.name
-            # the new lines bring no new rule, except hadolint's informational ones about
-            # consecutive RUNs (DL3059) and a USER by name (DL3066, when the uid is unknown)
-            assert set(a) - set(b) <= {"DL3059", "DL3066"}, (p.name, set(a) - set(b))
+            # the new lines bring no new rule, except hadolint's informational one about
+            # consecutive RUNs (DL3059); never a USER by name (DL3066)
+            assert set(a) - set(b) <= {"DL3059"}, (p.name, set(a) - set(b))
     total_before = sum(c["DL3002"] for c in before.values())
     total_after = sum(c["DL3002"] for c in after.values())
     assert total_after < total_before, (total_before, total_after)

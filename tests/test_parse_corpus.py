@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import read_text_exact, real_corpus
+from conftest import read_text_exact, real_corpus, shared_params
 from oracle import oracle_commands
 from refactor import parse_dockerfile
 from refactor.syntax.commands import buildkit_commands
@@ -11,11 +11,13 @@ from refactor.syntax.commands import buildkit_commands
 FILES = real_corpus()
 
 
+@pytest.mark.shared_corpus
 def test_shared_corpus_is_present():
     assert len(FILES) == 298
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+@pytest.mark.shared_corpus
+@pytest.mark.parametrize("path", shared_params(FILES))
 def test_real_file_round_trips_and_matches_buildkit(path):
     text = read_text_exact(path)
     df = parse_dockerfile(text)
@@ -23,7 +25,8 @@ def test_real_file_round_trips_and_matches_buildkit(path):
     assert buildkit_commands(df) == oracle_commands(text)
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+@pytest.mark.shared_corpus
+@pytest.mark.parametrize("path", shared_params(FILES))
 def test_internal_reparse_equals_the_lalr_parse(path):
     # The engine re-parses its own output with `reparse_generated`; it must build the very
     # tree the LALR parser builds.
