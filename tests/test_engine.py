@@ -222,3 +222,24 @@ def test_parse_error_is_reported_not_raised():
 def test_selection_rejects_unknown_ids():
     with pytest.raises(ValueError, match="unknown codemod"):
         make_selection(["no-such-codemod"])
+
+
+def test_every_codemod_reaches_its_own_fixed_point_on_loops_it_cannot_follow():
+    # `done done` is valid shell the parser keeps opaque: appending the list cleanup after it
+    # would be read as part of the loop, and added again on every run.
+    src = ("FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates"
+           " && for a in 1; do for b in 2; do echo; done done\n")
+    r = refactor_text(src, Path("Dockerfile"), None, make_selection())
+    assert r.error is None and not r.changed
+    [skip] = [s for s in r.skips if s.codemod == "apt-cleanup"]
+    assert "does not follow" in skip.reason and skip.line == 2
+    loops = (Path(__file__).resolve().parent.parent / "corpus" / "samples" / "apt-nested-loops" / "Dockerfile").read_text()
+    r = refactor_text(loops, Path("Dockerfile"), None, make_selection(["apt-cleanup"]))
+    assert r.error is None and r.output.count("rm -rf /var/lib/apt/lists/*") == 1
+
+
+def test_no_reported_line_is_zero():
+    src = "FROM python:3.12\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+    r = refactor_text(src, Path("Dockerfile"), None, make_selection())
+    assert r.skips and all(s.line > 0 for s in r.skips)
+    assert all(e.line > 0 for e in r.edits)

@@ -143,8 +143,9 @@ class AptCleanup(Codemod):
                 else:
                     notes.append(("added --no-install-recommends", Safety.UNSAFE))
 
-        # 3. Lists removed in the same layer.
-        if not any(_removes_lists(c) for c in script.commands()):
+        # 3. Lists removed in the same layer (a removal inside shell code the parser keeps opaque,
+        # a loop or an `if`, counts too: appending another would never reach a fixed point).
+        if not any(_removes_lists(c) for c in script.commands()) and not _opaque_removes_lists(script):
             reason = _cleanup_blocker(df, run)
             if reason:
                 ctx.skip(self, reason, inst)
@@ -157,8 +158,16 @@ class AptCleanup(Codemod):
                     touched.append(nxt)
                     notes.append(("merged the cleanup RUN below into this one, so the lists never reach a layer", Safety.SAFE))
                 else:
-                    script = script.append_command(CLEANUP)
-                    notes.append(("removes /var/lib/apt/lists/* in the same layer (saves the package lists, ~20-40 MB)", Safety.SAFE))
+                    cleaned = script.append_command(CLEANUP)
+                    if any(_removes_lists(c) for c in cleaned.reparse().commands()):
+                        script = cleaned
+                        notes.append(("removes /var/lib/apt/lists/* in the same layer (saves the package lists, ~20-40 MB)", Safety.SAFE))
+                    else:
+                        # The RUN ends in shell code the parser does not follow (e.g. `done done`):
+                        # the appended command would read as part of it.
+                        last = script.units()[-1]
+                        ctx.skip(self, f"the RUN ends in shell code this analysis does not follow (`{last.raw.strip()[:40]}`): "
+                                 "the list cleanup is not appended", inst)
 
         if not notes:
             return df
@@ -173,6 +182,10 @@ class AptCleanup(Codemod):
         for summary, safety in notes:
             ctx.edit(self, inst, summary, safety=safety, touched=tuple(touched))
         return df
+
+
+def _opaque_removes_lists(script: ShellScript) -> bool:
+    return any(LISTS in u.raw and "rm " in u.raw for u in script.opaque())
 
 
 def _next_word_text(last, inst: Instruction, word: str) -> str:

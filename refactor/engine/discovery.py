@@ -1,4 +1,16 @@
-"""Finding Dockerfiles under the paths a user names."""
+"""Finding Dockerfiles under the paths a user names.
+
+Names, as BuildKit and people use them: `Dockerfile` and BuildKit's lower-case fallback
+`dockerfile`, `Dockerfile.*` and `Dockerfile-*` (`Dockerfile.dev`, `Dockerfile-prod`, in either
+case), `*.Dockerfile`/`*.dockerfile`, `Containerfile*` and `*.containerfile`; not the files that
+only share the name: `.dockerignore` files (`Dockerfile.dockerignore`), templates
+(`Dockerfile.j2`, `.tmpl`, `.template`, `.in`), documents and scripts (`.md`, `.txt`, `.sh`...).
+
+Symbolic links: every file is processed once, under the first path that reaches it. A linked
+folder whose target lies inside a named folder is not entered (its files are found at their real
+place: `tests -> src/tests`); one that leads outside is followed once; one that points at one of
+its own ancestors is a loop, reported and skipped. A linked Dockerfile is taken at its target.
+"""
 from __future__ import annotations
 
 import fnmatch
@@ -9,16 +21,30 @@ SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
     ".pytest_cache", "vendor", "dist", "build", "target", ".next",
 })
+_PREFIXES = ("dockerfile.", "dockerfile-", "containerfile")
+_SUFFIXES = (".dockerfile", ".containerfile")
+# Files named like Dockerfiles that are something else: ignore files, templates, docs, scripts.
+_NOT_DOCKERFILE = (
+    ".dockerignore", ".containerignore", ".md", ".markdown", ".rst", ".txt", ".html", ".json", ".yml",
+    ".yaml", ".toml", ".ini", ".cfg", ".xml", ".py", ".sh", ".bash", ".ps1", ".bat", ".j2", ".jinja",
+    ".jinja2", ".tmpl", ".tpl", ".template", ".in", ".m4", ".erb", ".mustache", ".hbs", ".gotmpl",
+    ".bak", ".orig", ".rej", ".swp", ".patch", ".diff", ".log", ".lock",
+)
 
 
 def is_dockerfile_name(name: str) -> bool:
     low = name.lower()
+    if low.endswith(_NOT_DOCKERFILE):
+        return False
     return (
-        name == "Dockerfile"
-        or name.startswith("Dockerfile.")
-        or low.endswith(".dockerfile")
-        or name.startswith("Containerfile")
+        name in ("Dockerfile", "dockerfile")
+        or low.startswith(_PREFIXES)
+        or low.endswith(_SUFFIXES)
     )
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def discover(paths: list[Path], exclude: list[str] = (), base: Path | None = None) -> tuple[list[Path], list[str]]:
@@ -26,8 +52,10 @@ def discover(paths: list[Path], exclude: list[str] = (), base: Path | None = Non
     problems met on the way (unreadable folders, symlink loops), each a user-facing message."""
     found: list[Path] = []
     problems: list[str] = []
-    seen_dirs: set[tuple[int, int]] = set()
+    seen_dirs: set[str] = set()  # real paths of the folders walked
+    seen_files: set[str] = set()  # real paths of the files found
     base = (base or Path.cwd()).resolve()
+    roots = [os.path.realpath(p) for p in paths if p.is_dir()]
 
     def excluded(p: Path) -> bool:
         if not exclude:
@@ -41,24 +69,45 @@ def discover(paths: list[Path], exclude: list[str] = (), base: Path | None = Non
     def on_error(err: OSError) -> None:
         problems.append(f"{err.filename}:0:0: cannot read directory: {err.strerror}")
 
+    def in_a_root(real: str) -> bool:
+        return any(_inside(real, r) for r in roots)
+
     for path in paths:
         if not path.is_dir():
             found.append(path)
+            seen_files.add(os.path.realpath(path))
             continue
         for dirpath, dirnames, filenames in os.walk(path, onerror=on_error, followlinks=True):
-            try:
-                st = os.stat(dirpath)
-            except OSError:
+            real = os.path.realpath(dirpath)
+            if real in seen_dirs:
+                dirnames[:] = []  # reached again through another link: its files are already found
                 continue
-            key = (st.st_dev, st.st_ino)
-            if key in seen_dirs:
-                problems.append(f"{dirpath}:0:0: directory loop (symlink back to a parent); skipped")
-                dirnames[:] = []
-                continue
-            seen_dirs.add(key)
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not excluded(Path(dirpath) / d))
+            seen_dirs.add(real)
+            keep = []
+            for d in sorted(dirnames):
+                if d in SKIP_DIRS or excluded(Path(dirpath) / d):
+                    continue
+                full = os.path.join(dirpath, d)
+                if os.path.islink(full):
+                    target = os.path.realpath(full)
+                    if _inside(real, target):
+                        problems.append(f"{full}:0:0: directory loop (a symlink to its own ancestor {target}); skipped")
+                        continue
+                    if in_a_root(target):
+                        continue  # found at its real place
+                keep.append(d)
+            dirnames[:] = keep
             for f in sorted(filenames):
                 p = Path(dirpath) / f
-                if is_dockerfile_name(f) and not excluded(p):
-                    found.append(p)
+                if not is_dockerfile_name(f) or excluded(p):
+                    continue
+                target = os.path.realpath(p)
+                if target in seen_files:
+                    continue
+                if p.is_symlink():
+                    if is_dockerfile_name(os.path.basename(target)) and in_a_root(target):
+                        continue  # found at its real place
+                    p = Path(target)  # write the file the link points at, never replace the link
+                seen_files.add(target)
+                found.append(p)
     return found, problems

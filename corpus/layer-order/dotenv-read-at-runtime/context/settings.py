@@ -1,0 +1,6 @@
+import os
+
+from dotenv import load_dotenv
+
+load_dotenv()
+SECRET = os.environ["APP_SECRET"]
