@@ -206,3 +206,12 @@ def test_layer_order_declines_on_a_broken_input(tmp_path):
     assert "stage graph is broken" in skip.reason and skip.line in (1, 2)
     fixed = text.replace("COPY --from=app /x /x\n", "")
     assert refactor_text(fixed, tmp_path / "Dockerfile", tmp_path, make_selection(["layer-order"])).changed
+
+
+def test_new_problems_names_an_index_that_now_means_another_stage():
+    before = parse_dockerfile("FROM golang AS b\nRUN x\nFROM alpine\nCOPY --from=0 /x /y\n")
+    after = parse_dockerfile("FROM debian AS deps\nFROM golang AS b\nRUN x\nFROM alpine\nCOPY --from=0 /x /y\n")
+    [p] = new_problems(before, after)
+    assert p.kind == "shifted-index" and p.line == 5
+    same = parse_dockerfile("FROM golang AS b\nRUN y\nFROM alpine\nCOPY --from=0 /x /y\n")
+    assert new_problems(before, same) == []

@@ -65,6 +65,7 @@ class Problem:
 @dataclass(frozen=True)
 class StageGraph:
     names: tuple[str | None, ...]  # lower-cased stage names, by index
+    bases: tuple[str, ...]  # each stage's FROM image as written
     references: tuple[Reference, ...]
     problems: tuple[Problem, ...]
 
@@ -246,7 +247,8 @@ def _analyze(df: Dockerfile) -> StageGraph:
     for n in range(len(stages)):
         if state.get(n) is None:
             visit(n, [])
-    return StageGraph(tuple(names), tuple(refs), tuple(problems))
+    bases = tuple((s.from_instruction.value or ("",))[0] for s in stages)
+    return StageGraph(tuple(names), bases, tuple(refs), tuple(problems))
 
 
 def stage_graph_problems(df: Dockerfile) -> list[str]:
@@ -263,6 +265,15 @@ def new_problems(before: Dockerfile, after: Dockerfile) -> list[Problem]:
     resolved = {r.name.lower() for r in g0.references if r.target is not None and not _INDEX.match(r.name)}
     unresolved_before = {r.name.lower() for r in g0.references if r.target is None}
     seen = set()
+    # `--from=1` must still mean the stage it meant: a stage added or removed before it shifts it.
+    meant = {r.name: (g0.names[r.target], g0.bases[r.target]) for r in g0.references
+             if r.target is not None and _INDEX.match(r.name)}
+    for r in g1.references:
+        if r.target is not None and r.name in meant and (g1.names[r.target], g1.bases[r.target]) != meant[r.name]:
+            if ("index", r.name) not in seen:
+                seen.add(("index", r.name))
+                out.append(Problem("shifted-index", r.name, r.line,
+                                   f"`{r.kind}={r.name}` now names another stage than in the input"))
     for r in g1.references:
         key = r.name.lower()
         if r.target is None and key in resolved and key not in unresolved_before and key not in seen:
