@@ -145,4 +145,7 @@ def is_config(path: str) -> bool:
 def user_directive(text: str) -> str | None:
     """The directive of a config file that makes its daemon switch user (`user=mysql`), or None."""
     m = _USER_DIRECTIVE.search(text)
-    return m.group(0).strip() if m else None
+    if m is None:
+        return None
+    end = text.find("\n", m.start())
+    return text[m.start(): end if end >= 0 else len(text)].strip()

@@ -1,0 +1,3 @@
+FROM ruby:3.3-slim
+RUN gem install pry
+CMD ["irb"]

@@ -1,0 +1,3 @@
+#!/bin/sh
+chmod 600 /etc/ssl/private/server.key
+exec "$@"

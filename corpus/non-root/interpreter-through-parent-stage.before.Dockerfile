@@ -1,0 +1,7 @@
+FROM node:20 AS base
+WORKDIR /opt/tools
+CMD ["node"]
+
+FROM base AS final
+RUN npm install -g pnpm
+COPY . /opt/tools

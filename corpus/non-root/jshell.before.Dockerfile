@@ -1,0 +1,3 @@
+FROM eclipse-temurin:21-jdk
+WORKDIR /work
+CMD ["jshell"]
