@@ -1,7 +1,8 @@
 """pip-no-cache: `pip install --no-cache-dir`.
 
 What it does
-    Adds `--no-cache-dir` to `pip install` (also `pip3`, `python -m pip`) in shell-form RUNs.
+    Adds `--no-cache-dir` to `pip install` (also `pip3`, `python -m pip`) in shell-form RUNs,
+    including those inside `if`, loops, `case`, groups and subshells.
 
 Why
     pip keeps every wheel it downloads or builds in ~/.cache/pip, often tens to hundreds of MB
@@ -45,7 +46,8 @@ class PipNoCache(Codemod):
 
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         for run in list(stage_runs(df, "pip")):
-            wanted = [c for c in run.script.commands() if _install_word(c) is not None and not c.has_flag("--no-cache-dir")]
+            # every pip install, inside `if`/`for`/`case` bodies too: the flag is safe on any path
+            wanted = [c for c in run.script.all_commands() if _install_word(c) is not None and not c.has_flag("--no-cache-dir")]
             if not wanted:
                 continue
             if env_in_stage(run.stage, "PIP_NO_CACHE_DIR"):
@@ -56,8 +58,8 @@ class PipNoCache(Codemod):
                 continue
             script = run.script
             count = 0
-            for i in range(len(script.commands())):
-                cmd = script.commands()[i]
+            for i in range(len(script.all_commands())):
+                cmd = script.all_commands()[i]
                 word = _install_word(cmd)
                 if word is not None and not cmd.has_flag("--no-cache-dir"):
                     script = script.insert_after(word, "--no-cache-dir")

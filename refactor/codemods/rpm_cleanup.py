@@ -15,7 +15,9 @@ Example
 
 Safety
     Safe: the same packages end up installed; later installs fetch metadata again. Declines
-    where a cache mount serves /var/cache/yum or /var/cache/dnf.
+    where a cache mount serves /var/cache/yum or /var/cache/dnf. Inside `if`, loops and `case`
+    it adds `-y`, but no `clean all` when the tool runs only there (the clean would also run on
+    paths where the tool is missing, e.g. `if command -v yum; then …; fi`).
 """
 from __future__ import annotations
 
@@ -30,6 +32,11 @@ def _cleans(cmd, tool: str) -> bool:
     return cmd.name == tool and subcommand(cmd) == "clean"
 
 
+def _only_nested(script, tool: str) -> bool:
+    """Whether every `tool` command of the script sits inside a compound command."""
+    return not any(c.name == tool for c in script.commands()) and any(c.name == tool for c in script.all_commands())
+
+
 class RpmCleanup(Codemod):
     id = "rpm-cleanup"
     summary = "yum/dnf/microdnf install -y and clean all in the same RUN"
@@ -41,7 +48,7 @@ class RpmCleanup(Codemod):
         for inst in heredoc_runs_using(df, "yum ", "dnf "):
             ctx.skip(self, "yum/dnf in a heredoc body: left as written", inst)
         for run in list(stage_runs(df, "yum", "dnf")):
-            cmds = run.script.commands()
+            cmds = run.script.all_commands()  # inside `if`/loops/`case` too
             tools = [t for t in TOOLS if any(c.name == t and subcommand(c) in ("install", "groupinstall", "update", "upgrade") for c in cmds)]
             if not tools:
                 continue
@@ -50,13 +57,18 @@ class RpmCleanup(Codemod):
                 continue
             script = run.script
             notes = []
-            for i in range(len(script.commands())):
-                cmd = script.commands()[i]
+            for i in range(len(script.all_commands())):
+                cmd = script.all_commands()[i]
                 if cmd.name in ("yum", "dnf") and subcommand(cmd) in ("install", "groupinstall", "update", "upgrade"):
                     if not cmd.has_flag("-y", "--assumeyes"):
                         script = script.insert_after(cmd.subcommand(), "-y")
                         notes.append(f"added -y to {cmd.name} {subcommand(cmd)}")
             for tool in tools:
+                if not any(_cleans(c, tool) for c in script.commands()) and _only_nested(script, tool):
+                    # `yum install` only in a branch (`if command -v yum; then …`): a clean at the
+                    # end would run on paths where the tool is missing, and fail the build
+                    ctx.skip(self, f"{tool} runs only inside if/for/case here: `{tool} clean all` after it could run where {tool} is missing; not added", run.inst)
+                    continue
                 if not any(_cleans(c, tool) for c in script.commands()):
                     script = script.append_command(f"{tool} clean all")
                     notes.append(f"ends the RUN with `{tool} clean all` (the metadata and package cache stay out of the layer)")
