@@ -1,5 +1,9 @@
 """non-root: run the final image as an unprivileged user that fits its base image.
 
+The package: steps.py (the chain read instruction by instruction), image_kind.py (base, shell
+and interpreter images), needs_root.py and root_signs.py (what needs root), scripts.py (start
+scripts), user.py (who, numerically), edits.py (where the lines go), analysis.py (the state).
+
 What it does
     When the final stage has no `USER`, or ends as root (`USER root`, `0`, `0:0`), it makes the
     image run as a non-root user:
@@ -10,7 +14,13 @@ What it does
       Ubuntu, UBI, CentOS, Fedora, Rocky, Alma: `groupadd --system --gid 10001 app && useradd
       --system --uid 10001 --gid app --no-log-init --create-home app`; Alpine, BusyBox:
       `addgroup -S -g 10001 app && adduser -S -u 10001 -G app app`; `scratch`, which has no
-      /etc/passwd, gets a numeric `USER 65532:65532` and no user at all;
+      /etc/passwd, gets a numeric `USER 65532:65532` and no user at all (but a scratch stage
+      holding another stage's root filesystem, `COPY --from=x / /`, is that stage's family,
+      and one holding its /etc/passwd gets that stage's user). That knowledge is
+      refactor/knowledge/users.py, which multi-stage's runner shares;
+    - the USER line is always numeric: the uid/gid come from the flags of the account
+      commands that create the user (`useradd -u 1500`, `addgroup -g`, `adduser --ingroup`) or
+      from the base image's known users, and the codemod declines when they are not proven;
     - the COPY/ADD instructions of the final stage that write into the app folder (the final
       WORKDIR) get `--chown=<user>:<group>`; the app folder itself becomes the user's
       (`mkdir -p DIR && chown user:group DIR`, in the RUN that creates the user), and so do the
@@ -51,16 +61,23 @@ Example
 Safety
     Unsafe: the process runs with another identity, so whatever it writes outside its folders
     and its home, any port below 1024 and anything its start command does as root stop
-    working. The codemod declines (and says why) where that is known or likely: images whose
+    working. The codemod declines (and says why) where that is known or likely: base, shell
+    and interpreter images (a start command that is `bash`, `sh`, `pwsh` or a bare `node`,
+    `python3`, `irb`, `php -a`..., also behind a `docker-entrypoint.sh`; no CMD/ENTRYPOINT in
+    the chain; `ENTRYPOINT [""]`; ONBUILD; a file named as a base), whose users' RUN steps
+    would run as the new user (image_kind.py); processes that need root (root_signs.py): the
+    Docker socket or CLI, VPN and tunnel tools, packet capture and IDS, daemons that switch
+    user themselves (squid, mysqld, a copied config with `user=`), host monitors and
+    `--privileged` notes; images whose
     entrypoint drops privileges itself (nginx, httpd, postgres, redis, mysql, mariadb, mongo,
     rabbitmq, elasticsearch, php's -fpm/-apache, linuxserver.io...), an EXPOSE below 1024 or a
     start command binding such a port, a start command that needs root (package managers,
     `service`, `chown`, `sysctl`, gosu/su-exec, cron, sshd, supervisord, FUSE mounts, writes
     under /etc...), a start script it cannot read, a start command that builds the app
-    (cargo/gradle/mvn/dotnet run), state under /root (`pip install --user`, WORKDIR /root,
+    (cargo/go/gradle/mvn/dotnet run or test) over a root RUN's output, state under /root (`pip install --user`, WORKDIR /root,
     poetry's default virtualenv), a VOLUME it cannot give to the user, ONBUILD triggers,
-    development containers, images without CMD/ENTRYPOINT (base and tool images), and any
-    base whose family it does not know (`FROM $BASE` included).
+    development containers, a user whose uid/gid cannot be proven, and any base whose family
+    it does not know (`FROM $BASE` included).
     ubi-minimal, ubi-micro, amazonlinux and azurelinux ship without shadow-utils (no useradd):
     the codemod creates a user there only when a RUN step installs shadow-utils, and otherwise
     declines rather than add a package the image did not ask for.
