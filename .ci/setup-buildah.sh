@@ -15,6 +15,7 @@
 #        rust:1.63 (+bookworm, latest ...), rust:1.63-slim (+slim ...)          Debian rustc 1.63 + cargo
 #        gcr.io/distroless/static-debian12, base-debian12 (+:nonroot)           files from Debian packages
 #        alpine:3.19 (+3, latest)                                               busybox only: no apk
+#        nginx:1.25 (+stable, latest, nginx)                                    Debian nginx, official layout
 #      An image whose primary tag already exists is skipped (only missing alias tags are added).
 #
 # Usage:  .ci/setup-buildah.sh [--force] [--with-modern] [--no-images]
@@ -399,6 +400,52 @@ make_alpine() {
   rm -rf "$R"
 }
 
+# Debian's nginx package (1.22) laid out like the official nginx image: user nginx (101:101),
+# /etc/nginx/nginx.conf including conf.d/*.conf, default.conf serving /usr/share/nginx/html on
+# port 80, logs to stdout/stderr, pid in /var/run, /docker-entrypoint.sh + /docker-entrypoint.d.
+# Debian's own site (sites-enabled/default) is removed: the official image has none.
+make_nginx() {
+  local c=$WORK/ctx-nginx; mkdir -p "$c"
+  cat > "$c/Dockerfile" <<'EOF'
+FROM debian:bookworm-slim
+RUN set -eux; \
+    groupadd --system --gid 101 nginx; \
+    useradd --system --gid nginx --no-create-home --home /nonexistent --comment "nginx user" \
+        --shell /bin/false --uid 101 nginx; \
+    apt-get update; apt-get install -y --no-install-recommends nginx; \
+    rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled /etc/nginx/sites-available /var/www; \
+    mkdir -p /usr/share/nginx/html /etc/nginx/conf.d /docker-entrypoint.d /var/cache/nginx; \
+    printf '%s\n' \
+      'user  nginx;' 'worker_processes  auto;' '' \
+      'error_log  /var/log/nginx/error.log notice;' 'pid        /var/run/nginx.pid;' '' \
+      'events {' '    worker_connections  1024;' '}' '' \
+      'http {' '    include       /etc/nginx/mime.types;' '    default_type  application/octet-stream;' \
+      '    access_log  /var/log/nginx/access.log;' '    sendfile        on;' '    keepalive_timeout  65;' \
+      '    include /etc/nginx/conf.d/*.conf;' '}' > /etc/nginx/nginx.conf; \
+    printf '%s\n' \
+      'server {' '    listen       80;' '    server_name  localhost;' '' \
+      '    location / {' '        root   /usr/share/nginx/html;' '        index  index.html index.htm;' '    }' '' \
+      '    error_page   500 502 503 504  /50x.html;' '    location = /50x.html {' \
+      '        root   /usr/share/nginx/html;' '    }' '}' > /etc/nginx/conf.d/default.conf; \
+    printf '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head>\n<body><h1>Welcome to nginx!</h1></body></html>\n' \
+      > /usr/share/nginx/html/index.html; \
+    printf '<!DOCTYPE html>\n<html><body><h1>An error occurred.</h1></body></html>\n' > /usr/share/nginx/html/50x.html; \
+    ln -sf /dev/stdout /var/log/nginx/access.log; ln -sf /dev/stderr /var/log/nginx/error.log; \
+    printf '%s\n' '#!/bin/sh' 'set -e' \
+      'if [ "$1" = "nginx" ] || [ "$1" = "nginx-debug" ]; then' \
+      '    for f in /docker-entrypoint.d/*.sh; do [ -x "$f" ] && "$f"; done' 'fi' 'exec "$@"' \
+      > /docker-entrypoint.sh; \
+    chmod 755 /docker-entrypoint.sh; \
+    nginx -t
+ENV NGINX_VERSION=1.25.5
+ENTRYPOINT ["/docker-entrypoint.sh"]
+EXPOSE 80
+STOPSIGNAL SIGQUIT
+CMD ["nginx", "-g", "daemon off;"]
+EOF
+  bud "$D/nginx:1.25" "$c"; rm -rf "$c"
+}
+
 # Optional: trixie's buildah 1.39 (heredocs) in a private rootfs; the host's libc is too old to
 # install it directly. It shares the host image store, so host podman sees what it builds.
 make_modern() {
@@ -473,6 +520,8 @@ if [ "$IMAGES" = 1 ]; then
   ensure gcr.io/distroless/base-debian12:nonroot make_distroless base
   ensure $D/alpine:3.19 make_alpine
   alias_tags $D/alpine:3.19 $D/alpine:3 $D/alpine:latest
+  ensure $D/nginx:1.25 make_nginx
+  alias_tags $D/nginx:1.25 $D/nginx:stable $D/nginx:latest
 fi
 [ "$WITH_MODERN" = 1 ] && timed "buildah-modern (trixie)" make_modern
 

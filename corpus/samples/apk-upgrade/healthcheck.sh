@@ -1,0 +1,2 @@
+#!/bin/sh
+curl -fsS "${TARGET_URL:-http://localhost/}" | jq -r .status

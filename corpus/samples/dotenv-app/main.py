@@ -1,0 +1,3 @@
+import settings
+
+print(f"{settings.APP_NAME}: {settings.GREETING}")

@@ -1,0 +1,3 @@
+module example.com/haiku
+
+go 1.19

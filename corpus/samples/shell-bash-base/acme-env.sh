@@ -1,0 +1,2 @@
+# sourced by login shells
+export ACME_ENV=${ACME_ENV:-dev}

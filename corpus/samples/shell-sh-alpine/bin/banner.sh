@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "ci-tools v${CI_TOOLS_VERSION}"
