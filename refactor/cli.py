@@ -50,6 +50,7 @@ def main() -> None:
     dockwright --diff PATH…      show the changes as a unified diff
     dockwright --apply PATH…     rewrite files in place
     dockwright --check PATH…     exit 1 when something would change
+    dockwright lint PATH…        BuildKit's build checks no codemod fixes
     dockwright parse [--json] FILE
     """
 
@@ -273,6 +274,59 @@ def colorize(diff: str) -> str:
     from refactor.engine.diffing import colorize as _c
 
     return _c(diff)
+
+
+@main.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--all", "include_fixable", is_flag=True, help="Also the checks a codemod fixes (naming the codemod).")
+@click.option("--experimental", is_flag=True, help="Also BuildKit's experimental checks (InvalidDefinitionDescription).")
+@click.option("--context", "context_dir", type=click.Path(file_okay=False, exists=True, path_type=str),
+              help="Build context folder, for .dockerignore (default: each Dockerfile's folder).")
+def lint_command(paths, fmt, include_fixable, experimental, context_dir) -> None:
+    """Report BuildKit's build checks for the Dockerfiles in PATHS, as `path:line:col: Rule message`.
+    Exit 1 when there is a finding, 2 when a file cannot be read or parsed."""
+    from refactor.checks.findings import lint_dockerfile
+    from refactor.checks.output import as_json, as_sarif, as_text
+    from refactor.engine.config import ConfigError, find_config
+    from refactor.engine.discovery import discover
+    from refactor.knowledge.context import BuildContext
+    from refactor.syntax.parser import parse_dockerfile
+
+    if not paths:
+        raise click.UsageError("no PATHS given (a Dockerfile or a folder)")
+    try:
+        config = find_config(Path.cwd())
+    except ConfigError as e:
+        click.echo(f"{e}", err=True)
+        sys.exit(PARSE_ERROR)
+    base = config.source.parent if config.source else Path.cwd()
+    files, errors = discover([Path(p) for p in paths], config.exclude, base)
+    results = []
+    for path in files:
+        try:
+            df = parse_dockerfile(read_source(path))
+        except UnreadableFile as e:
+            errors.append(str(e))
+            continue
+        except ParseError as e:
+            errors.append(e.format(str(path)))
+            continue
+        root = Path(context_dir) if context_dir else path.parent
+        context = BuildContext(root, path) if root.is_dir() else None
+        results.append((path.as_posix(), lint_dockerfile(df, context, include_fixable=include_fixable,
+                                                         experimental=experimental)))
+    for e in errors:
+        click.echo(e, err=True)
+    if fmt == "json":
+        click.echo(json.dumps(as_json(results, errors), indent=2))
+    elif fmt == "sarif":
+        click.echo(json.dumps(as_sarif(results), indent=2))
+    else:
+        click.echo(as_text(results), nl=False)
+    if errors:
+        sys.exit(PARSE_ERROR)
+    sys.exit(1 if any(fs for _, fs in results) else 0)
 
 
 @main.command("codemods")
