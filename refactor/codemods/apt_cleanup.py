@@ -7,6 +7,8 @@ What it does
     - adds `--no-install-recommends`, and adds `ca-certificates` back when `curl`, `wget` or
       `git` are installed (they get it only as a recommendation, and fail on HTTPS without it);
     - ends the RUN with `rm -rf /var/lib/apt/lists/*`, merging a later RUN that only cleans up.
+    Installs inside `if`, loops, `case`, groups and subshells get the same flags; the cleanup goes
+    at the end of the RUN, where it runs on every path.
 
 Why
     Lists fetched by `apt-get update` (~20-40 MB) stay in the image unless removed in the same
@@ -92,7 +94,7 @@ class AptCleanup(Codemod):
         return df
 
     def _wants(self, run: Run) -> bool:
-        return any(_is_apt(c, "install") for c in run.script.commands())
+        return any(_is_apt(c, "install") for c in run.script.all_commands())
 
     def _fix(self, df: Dockerfile, run: Run, ctx: Context) -> Dockerfile:
         inst, script = run.inst, run.script
@@ -103,7 +105,7 @@ class AptCleanup(Codemod):
         notes: list[tuple[str, Safety]] = []
 
         # 1. An `apt-get update` alone in the RUN just before: merge it in.
-        has_update = any(_is_apt(c, "update") for c in script.commands())
+        has_update = any(_is_apt(c, "update") for c in script.all_commands())
         prev = _previous(df, run)
         if not has_update and prev is not None and _only_update(prev) and not prev.flags:
             prev_script = _script_of(prev)
@@ -111,16 +113,16 @@ class AptCleanup(Codemod):
             touched.append(prev)
             notes.append(("merged the `apt-get update` RUN above into this one", Safety.SAFE))
 
-        # 2. Flags on every install.
+        # 2. Flags on every install, inside `if`/loops/`case` bodies too.
         allow_unsafe = bool(ctx.options.get("allow_unsafe", True))
-        for index in range(len(script.commands())):
-            cmd = script.commands()[index]
+        for index in range(len(script.all_commands())):
+            cmd = script.all_commands()[index]
             if not _is_apt(cmd, "install"):
                 continue
             sub = cmd.subcommand()
             if not cmd.has_flag(*YES_FLAGS):
                 script = script.insert_after(sub, "-y")
-                cmd = script.commands()[index]
+                cmd = script.all_commands()[index]
                 sub = cmd.subcommand()
                 notes.append(("added -y so the install cannot stop at a prompt", Safety.SAFE))
             if not cmd.has_flag("--no-install-recommends") and "Install-Recommends" not in cmd.code:
@@ -129,7 +131,7 @@ class AptCleanup(Codemod):
                     continue
                 after = next((w for w in cmd.flags() if (w.text or "") in YES_FLAGS), sub)
                 script = script.insert_after(after, "--no-install-recommends")
-                cmd = script.commands()[index]
+                cmd = script.all_commands()[index]
                 packages = _package_words(cmd)
                 names = {_package_name(w) for w in packages}
                 needs = sorted(n for n in names if n in NEEDS_CA)
@@ -145,7 +147,7 @@ class AptCleanup(Codemod):
 
         # 3. Lists removed in the same layer (a removal inside shell code the parser keeps opaque,
         # a loop or an `if`, counts too: appending another would never reach a fixed point).
-        if not any(_removes_lists(c) for c in script.commands()) and not _opaque_removes_lists(script):
+        if not _lists_removed(script):
             reason = _cleanup_blocker(df, run)
             if reason:
                 ctx.skip(self, reason, inst)
@@ -185,7 +187,32 @@ class AptCleanup(Codemod):
 
 
 def _opaque_removes_lists(script: ShellScript) -> bool:
-    return any(LISTS in u.raw and "rm " in u.raw for u in script.opaque())
+    return any(LISTS in u.raw and "rm " in u.raw for u in script.unmodelled())
+
+
+def _lists_removed(script: ShellScript) -> bool:
+    """Whether the RUN already removes the lists it fetches: a removal at the top level, or one
+    after each `apt-get update` in the same body, a body around it or one inside it (an update
+    in an `if` branch cleaned in that branch). A new removal goes at the top level, where it
+    runs on every path; `rm -rf` of lists that were never fetched does nothing."""
+    if any(_removes_lists(c) for c in script.commands()) or _opaque_removes_lists(script):
+        return True
+    updates = [c for c in script.all_commands() if _is_apt(c, "update")]
+    removals = [c for c in script.all_commands() if _removes_lists(c)]
+    if not updates or not removals:
+        return False
+
+    def covered(update) -> bool:
+        around = script.bodies_around(update)
+        for rm in removals:
+            rm_around = script.bodies_around(rm)
+            # after the update, in its body, one around it, or one inside it (the author's own
+            # cleanup in a loop or branch after the update counts: adding ours would be noise)
+            if rm.span[0] >= update.span[1] and all(a is b for a, b in zip(rm_around, around)):
+                return True
+        return False
+
+    return all(covered(u) for u in updates)
 
 
 def _next_word_text(last, inst: Instruction, word: str) -> str:
@@ -242,7 +269,7 @@ def _cleanup_blocker(df: Dockerfile, run: Run) -> str | None:
                 continue
         elif other.stage.base_image.lower() not in stage_names:
             continue
-        cmds = other.script.commands()
+        cmds = other.script.all_commands()
         installs = [c for c in cmds if _is_apt(c, "install")]
         updates = [c for c in cmds if _is_apt(c, "update")]
         if installs and not updates:

@@ -96,6 +96,26 @@ class ShellScript(Node):
                 return tuple(out)
             items = body.items
 
+    def bodies_around(self, node: Node) -> tuple["ShellScript", ...]:
+        """The bodies of compound commands that contain `node`, outermost first (the `then`
+        list of an `if`, a loop's `do` list, a `case` item…): `node` runs when the innermost
+        one runs. Empty at the top level."""
+        span = getattr(node, "span", None)
+        out: list[ShellScript] = []
+        script: ShellScript = self
+        while span is not None:
+            inner = next((u for u in script.items if type(u) is Compound and u is not node
+                          and u.span[0] <= span[0] and span[1] <= u.span[1]), None)
+            if inner is None:
+                break
+            body = next((b for b in inner.bodies if b.items and b.items[0].span[0] <= span[0]
+                         and span[1] <= b.items[-1].span[1]), None)
+            if body is None:
+                break
+            out.append(body)
+            script = body
+        return tuple(out)
+
     def commands_named(self, name: str) -> tuple[SimpleCommand, ...]:
         return tuple(c for c in self.commands() if c.name == name)
 

@@ -1,0 +1,7 @@
+FROM debian:bookworm-slim
+ARG TARGETARCH
+RUN apt-get update && \
+    case "$TARGETARCH" in \
+      amd64) apt-get install -y libc6-dev-i386 ;; \
+      *) echo "nothing for $TARGETARCH" ;; \
+    esac
