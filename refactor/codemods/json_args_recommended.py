@@ -18,7 +18,9 @@ Example
 Safety
     Unsafe: the process becomes PID 1 and receives signals itself; the image must contain the
     program (no shell is started to find it, the image's PATH still applies). Arguments given to
-    `docker run` are appended to an exec-form ENTRYPOINT, where the shell form ignored them.
+    `docker run` are appended to an exec-form ENTRYPOINT, where the shell form ignored them; a
+    base image's ENTRYPOINT script (the node and php images have one) receives the program's
+    words instead of `/bin/sh -c ...` (those scripts exec their arguments either way).
     Declines where the stage (or a stage it builds on) sets SHELL (BuildKit does not report
     those), a CMD where the stage chain sets an ENTRYPOINT (the CMD's words are its arguments),
     an ENTRYPOINT where it sets a CMD, and where a comment sits inside the instruction.
