@@ -246,6 +246,14 @@ SKIPS = {
         {"requirements.txt": "six\n", "a.py": ""},
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENTRYPOINT [\"./start.sh\"]\nCMD [\"python\", \"a.py\"]\n",
         "not in the build context"),
+    "gosu-entrypoint": (
+        {"requirements.txt": "six\n", "a.py": "", "entrypoint.sh": "#!/bin/sh\nchown -R app /data\nexec gosu app \"$@\"\n"},
+        "FROM python:3.11\nRUN apt-get update && apt-get install -y gosu\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENTRYPOINT [\"./entrypoint.sh\"]\nCMD [\"python\", \"a.py\"]\n",
+        "to switch users itself"),
+    "project-console-script": (
+        {"pyproject.toml": "[project]\nname = 'x'\n[project.scripts]\nserve-x = 'x:main'\n", "x.py": ""},
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install .\nHEALTHCHECK CMD serve-x --ping && nosuchtool\nCMD [\"serve-x\"]\n",
+        "nosuchtool"),
     "copy-from-numbered-stage": (
         {"requirements.txt": "six\n", "a.py": ""},
         "FROM python:3.11\nWORKDIR /app\nCOPY --from=0 /x /x\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",

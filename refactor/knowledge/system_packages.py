@@ -217,3 +217,7 @@ SHELL_BUILTINS = frozenset(
 # Web servers that start as root and drop privileges from their own configuration (pid file,
 # temp folders, port 80): a runner that runs them as a plain user is not a proven change.
 SYSTEM_WEB_SERVERS = frozenset({"nginx", "apache2", "apache2ctl", "httpd", "lighttpd", "caddy", "openresty", "haproxy"})
+
+
+# Programs that switch to another user themselves: the process that runs them must be root.
+USER_SWITCHERS = frozenset({"gosu", "su-exec", "su", "setpriv", "chpst", "runuser", "sudo", "s6-setuidgid", "chroot"})

@@ -237,7 +237,7 @@ class NodeStrategy:
                 paths = [p for p in paths if p != nm]
             runner.extend(self.copy_paths("builder", paths, chown))
             self.keeps.insert(0, "production node_modules")
-        runner.extend(self.outside_copies(runner, chown, app_copied=True))
+        runner.extend(self.outside_copies(runner, chown, app_copied=False))
         runner.append(self.user_text(user))
         cfg = self.runner_config(config)
         if cmd_rewrite is not None:

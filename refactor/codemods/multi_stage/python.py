@@ -18,7 +18,7 @@ from refactor.codemods.multi_stage.model import (
 )
 from refactor.knowledge.baseimages import expand_from
 from refactor.knowledge.ecosystems import LANGUAGE_TOOLS
-from refactor.knowledge.ecosystems.python import DEV_PY_PATTERNS, PY_NATIVE_RUNTIME
+from refactor.knowledge.ecosystems.python import DEV_PY_PATTERNS, PY_CONSOLE_SCRIPTS, PY_NATIVE_RUNTIME
 from refactor.knowledge.project_files import SYSTEM_DIRS
 from refactor.knowledge.runner_images import image_name, slim_tag
 from refactor.shell.parse import SimpleCommand
@@ -305,8 +305,22 @@ class PythonStrategy:
 
 
     def _console_scripts(self, reqs: set[str]) -> set[str]:
-        """Commands the virtualenv provides: a requirement's name is (nearly always) its script's."""
-        return set(reqs) | ({"django-admin"} if "django" in reqs else set())
+        """Commands the virtualenv provides: a requirement's name is (nearly always) its
+        script's; the known exceptions; and the project's own scripts (pyproject.toml
+        `[project.scripts]` / `[tool.poetry.scripts]`, setup.py/setup.cfg console_scripts)."""
+        out = set(reqs)
+        for r in reqs:
+            out.update(PY_CONSOLE_SCRIPTS.get(r, ()))
+        for e in self.image_map:
+            for name in ("pyproject.toml", "setup.py", "setup.cfg"):
+                rel = (posixpath.join(e.src, name) if e.src else name) if e.is_dir else (e.src if posixpath.basename(e.src) == name else None)
+                text = self.bc.read_text(rel) if rel and self.bc.is_file(rel) else None
+                if not text:
+                    continue
+                for sec in re.findall(r"^\[(?:project\.scripts|tool\.poetry\.scripts|options\.entry_points)\]\s*(.*?)(?=^\[|\Z)", text, re.M | re.S):
+                    out.update(re.findall(r"^\s*([\w.-]+)\s*=", sec, re.M))
+                out.update(re.findall(r"[\"']([\w.-]+)\s*=\s*[\w.]+:[\w.]+[\"']", text))
+        return out
 
 
     def _app_roots(self) -> list[str]:

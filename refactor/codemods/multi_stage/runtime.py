@@ -28,6 +28,7 @@ from refactor.knowledge.system_packages import (
     SLIM_HAS,
     SYSTEM_WEB_SERVERS,
     TOOL_PACKAGES,
+    USER_SWITCHERS,
 )
 from refactor.shell.parse import Opaque, SimpleCommand
 from refactor.syntax.nodes import Instruction
@@ -89,6 +90,13 @@ class RuntimeNeeds:
         out = []
         for argv in argvs:
             words = []
+            if argv and argv[0].rsplit("/", 1)[-1] in ("tini", "dumb-init", "catatonit"):
+                rest = argv[1:]
+                while rest and rest[0].startswith("-"):
+                    rest = rest[1:]
+                argv = rest  # an init that runs the rest
+            if argv and argv[0].rsplit("/", 1)[-1] in ("sh", "bash", "dash") and argv[1:2] == ["-c"]:
+                argv = ["/bin/sh", "-c", " ".join(argv[2:3])]
             if argv[:2] == ["/bin/sh", "-c"] and len(argv) > 2:
                 for u in _shell_commands(argv[2]):
                     if isinstance(u, SimpleCommand) and u.name:
@@ -150,7 +158,7 @@ class RuntimeNeeds:
         for t in texts:
             for u in _shell_commands(t):
                 if isinstance(u, SimpleCommand):
-                    cands = [u.name] if u.name else []
+                    cands = [u.name] if u.name else _first_program(u)
                 elif isinstance(u, Opaque):
                     cands = _opaque_command_names(u.raw)
                 else:
@@ -168,6 +176,10 @@ class RuntimeNeeds:
                         continue
                     names.append(n)
         names = list(dict.fromkeys(names))
+        switch = [n for n in names if n in USER_SWITCHERS]
+        if switch and self.final_user in ("root", "0", "0:0", "root:root", ""):
+            raise _Decline(f"the container runs {switch[0]} to switch users itself: it must start as root, and "
+                           "the runner runs as a non-root user")
         servers = [n for n in names if n in SYSTEM_WEB_SERVERS]
         if servers:
             raise _Decline(f"the container runs {servers[0]}, a web server that starts as root and needs its own "
@@ -357,6 +369,21 @@ class RuntimeNeeds:
             out.append(self.new(f"{self.kw('RUN')} {text}"))
             self.keeps.append("the symbolic links the build made (" + ", ".join(p for _, p in link_cmds) + ")")
         return out
+
+
+_PREFIXES = frozenset({"exec", "command", "nohup", "env", "time", "nice", "ionice", "stdbuf", "timeout"})
+
+
+def _first_program(cmd: SimpleCommand) -> list[str]:
+    """The program a command runs when the parser cannot name it (`exec gosu app "$@"`):
+    the first literal word after the prefixes, options and assignments."""
+    for v in cmd.argv:
+        if v is None:
+            return []
+        if v in _PREFIXES or v.startswith("-") or re.fullmatch(r"[A-Za-z_]\w*=.*", v) or re.fullmatch(r"\d+[smhd]?", v):
+            continue
+        return [v]
+    return []
 
 
 def opaque_outside_paths_text(raw: str) -> list[str]:

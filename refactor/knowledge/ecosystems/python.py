@@ -315,6 +315,20 @@ PY_NATIVE_RUNTIME: dict[str, tuple[str, ...]] = {
 }
 
 
+# Console scripts whose name is not the distribution's (the rest are named after it): what a
+# start command may run from the virtualenv.
+PY_CONSOLE_SCRIPTS: dict[str, tuple[str, ...]] = {
+    "django": ("django-admin",), "awscli": ("aws",), "httpie": ("http", "https"),
+    "python-dotenv": ("dotenv",), "jupyter": ("jupyter-notebook", "jupyter-lab"),
+    "jupyterlab": ("jupyter-lab",), "uvicorn": ("uvicorn",), "gunicorn": ("gunicorn",),
+    "scrapy": ("scrapy",), "sentry-sdk": (), "streamlit": ("streamlit",), "mkdocs": ("mkdocs",),
+    "apache-airflow": ("airflow",), "dagster": ("dagster", "dagster-daemon"), "prefect": ("prefect",),
+    "ansible-core": ("ansible", "ansible-playbook"), "ansible": ("ansible", "ansible-playbook"),
+    "supervisor": ("supervisord", "supervisorctl"), "daphne": ("daphne",), "hypercorn": ("hypercorn",),
+    "waitress": ("waitress-serve",), "fastapi": ("fastapi",), "fastapi-cli": ("fastapi",),
+    "huey": ("huey_consumer",), "rq": ("rq",), "dramatiq": ("dramatiq",), "locust": ("locust",),
+}
+
 NAME = "python"
 IMAGES = ("python",)
 MANIFESTS = (
