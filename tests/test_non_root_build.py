@@ -140,3 +140,47 @@ def test_scratch_binary_runs_as_numeric_user(tmp_path):
     ))
     assert "USER 65532:65532" in text
     _check(builder, tag, text, "65532:65532", "65532", "hello from scratch")
+
+
+def test_user_created_with_a_fixed_uid_runs_numerically(tmp_path):
+    """`useradd -u 1500 svc` and no USER: the codemod writes USER 1500:1500 (numeric, from the
+    flags), never `USER svc`."""
+    builder = _need("docker.io/library/python:3.11-slim")
+    ctx = tmp_path / "uid"
+    ctx.mkdir()
+    (ctx / "app.py").write_text(
+        "import os\nopen('state.txt', 'w').write('ok')\n"
+        "print(f'svc up as uid={os.getuid()} gid={os.getgid()}', flush=True)\n"
+    )
+    tag, text = _refactor_and_build(builder, ctx, (
+        "FROM python:3.11-slim\n"
+        "RUN useradd --create-home --uid 1500 svc\n"
+        "WORKDIR /srv/svc\n"
+        "COPY app.py .\n"
+        'CMD ["python", "app.py"]\n'
+    ))
+    assert "USER 1500:1500" in text and "USER svc" not in text
+    _check(builder, tag, text, "1500:1500", "1500", "svc up")
+
+
+def test_scratch_holding_a_root_filesystem_gets_its_family_user(tmp_path):
+    """`FROM scratch` + `COPY --from=rootfs / /` is not an empty scratch image: the user is
+    created with the copied Debian filesystem's own tools, and the app runs as it."""
+    builder = _need("docker.io/library/python:3.11-slim")
+    ctx = tmp_path / "rootfs"
+    ctx.mkdir()
+    (ctx / "app.py").write_text(
+        "import os\nopen('state.txt', 'w').write('ok')\n"
+        "print(f'rootfs app as uid={os.getuid()}', flush=True)\n"
+    )
+    tag, text = _refactor_and_build(builder, ctx, (
+        "FROM python:3.11-slim AS rootfs\n"
+        "FROM scratch\n"
+        "COPY --from=rootfs / /\n"
+        "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+        "WORKDIR /app\n"
+        "COPY app.py .\n"
+        'CMD ["python", "app.py"]\n'
+    ))
+    assert "useradd --system --uid 10001" in text
+    _check(builder, tag, text, "10001:10001", "10001", "rootfs app")

@@ -130,4 +130,7 @@ class ChooseUser:
                     f"`{self.ref.familiar}` ships without shadow-utils (no useradd): install it in a RUN "
                     "step, or set a numeric USER yourself")
             raise Decline(f"no known way to create a user in a {fam.value} image")
+        path = self.end.env.get("PATH")
+        if chosen.create and path is not None and "sbin" not in path:
+            raise Decline(f"ENV PATH={path} leaves out the sbin folders, where the user tools are")
         return Plan(chosen.user, chosen.chown, chosen.chown if shell else None, chosen.create, chosen.desc)
