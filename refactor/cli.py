@@ -213,7 +213,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
                 continue
             if r.changed and show_diff:
                 if not quiet:
-                    click.echo(explanation(r, verbose), nl=False)
+                    click.echo(explanation(r, verbose) + _lint_comments(r, context_dir), nl=False)
                 d = file_diff(r)
                 click.echo(colorize(d) if color else d, nl=False)
             elif r.changed:
@@ -224,6 +224,24 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
             verb = "would change" if mode_check else "to change"
             click.echo(report.summary(verb), err=True)
     sys.exit(report.return_code)
+
+
+def _lint_comments(result, context_dir: str | None) -> str:
+    """BuildKit's build checks no codemod fixes, on the refactored text, as `#` lines for the
+    explanation block (`patch` skips them)."""
+    from refactor.checks.findings import lint_dockerfile
+    from refactor.knowledge.context import BuildContext
+    from refactor.syntax.parser import parse_dockerfile
+
+    if result.path == Path("<stdin>"):
+        root = Path(context_dir) if context_dir else Path.cwd()
+    else:
+        root = Path(context_dir) if context_dir else result.path.parent
+    try:
+        findings = lint_dockerfile(parse_dockerfile(result.output), BuildContext(root, result.path) if root.is_dir() else None)
+    except ParseError:
+        return ""
+    return "".join(f"#   lint: {f.text(result.path.as_posix())}\n" for f in findings)
 
 
 def _with_progress(iterator, total: int, show: bool) -> list:

@@ -127,3 +127,14 @@ def test_lint_command_formats_and_exit_codes(tmp_path):
     broken.parent.mkdir()
     broken.write_text("# escape=x\nFROM a\n")
     assert runner.invoke(main, ["lint", str(broken)]).exit_code == 2
+
+
+def test_diff_explanation_lists_the_findings_left(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text("FROM alpine\nWORKDIR app\nMAINTAINER me\n")
+    r = CliRunner().invoke(main, ["--diff", "--select", "maintainer-deprecated", str(f)])
+    lines = r.output.splitlines()
+    lint = [l for l in lines if l.startswith("#   lint: ")]
+    assert lint == [f"#   lint: {f.as_posix()}:2:1: WorkdirRelativePath Relative workdir \"app\" can have "
+                    "unexpected results if the base image changes [hadolint DL3000]"]
+    assert lines.index(lint[0]) < next(i for i, l in enumerate(lines) if l.startswith("--- "))
