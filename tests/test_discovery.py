@@ -22,6 +22,7 @@ DOCKERFILES = [
 OTHERS = [
     "Dockerfile.dockerignore", "Dockerfile.j2", "Dockerfile.template", "Dockerfile.tmpl", "Dockerfile.in",
     "Dockerfile.md", "dockerfile.sh", "README.md", "docker-compose.yml", "Dockerfiles", "MyDockerfile",
+    "dockerfile.go", "dockerfile.js", "Dockerfile.orig", "Dockerfile.bak",
 ]
 
 

@@ -29,6 +29,11 @@ _NOT_DOCKERFILE = (
     ".yaml", ".toml", ".ini", ".cfg", ".xml", ".py", ".sh", ".bash", ".ps1", ".bat", ".j2", ".jinja",
     ".jinja2", ".tmpl", ".tpl", ".template", ".in", ".m4", ".erb", ".mustache", ".hbs", ".gotmpl",
     ".bak", ".orig", ".rej", ".swp", ".patch", ".diff", ".log", ".lock",
+    # source code about Dockerfiles (`dockerfile.go`, `dockerfile.js`), and assets
+    ".go", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".rb", ".php", ".java", ".kt", ".rs", ".c",
+    ".h", ".cc", ".cpp", ".hpp", ".cs", ".swift", ".scala", ".lua", ".pl", ".ex", ".exs", ".vim",
+    ".el", ".css", ".scss", ".svg", ".png", ".jpg", ".gif", ".ico", ".pdf", ".zip", ".gz", ".tgz",
+    ".tar", ".csv", ".snap",
 )
 
 
