@@ -124,6 +124,7 @@ DECLINES = {
     'docker-socket-volume': "Docker daemon's socket",
     'docker-cli-installed': 'installs `docker-cli`',
     'docker-cli-copied': 'copies in the Docker CLI',
+    'docker-cli-downloaded': 'downloads the Docker CLI',
     'openvpn': 'installs `openvpn`',
     'wireguard': 'installs `wireguard-tools`',
     'tcpdump': 'packet capture needs root',

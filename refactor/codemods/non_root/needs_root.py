@@ -319,6 +319,9 @@ class NeedsRoot:
         for s in self.build_steps:
             inst = s.inst
             if inst.cmd == "RUN":
+                if root_signs.DOCKER_DOWNLOAD.search(" ".join(inst.value) + " ".join(h.content for h in inst.heredoc_info)):
+                    raise Decline("the process needs root: it downloads the Docker CLI, which talks to the "
+                                  "Docker daemon's socket (root's)", inst)
                 for c in self.commands(inst)[0]:
                     for pkg in root_signs.installed_packages(c):
                         why = root_signs.package_needs_root(pkg)

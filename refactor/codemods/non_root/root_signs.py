@@ -61,6 +61,8 @@ ROOT_TOOLS = {
     "docker-compose": "docker compose talks to the Docker daemon's socket, which is root's",
     "mknod": "creating device nodes needs root",
 }
+# A RUN that downloads the Docker CLI itself (the static binaries, the convenience script).
+DOCKER_DOWNLOAD = re.compile(r"download\.docker\.com/linux/static|get\.docker\.com|docker/docker\b.*-C\s+/usr/(?:local/)?bin")
 # `ip` subcommands that change the network (`ip route add`, `ip link set`): NET_ADMIN.
 _IP_OBJECTS = frozenset("route r link l addr address a rule ru tuntap tunnel tun netns neigh xfrm".split())
 _IP_CHANGES = frozenset("add set del delete change replace flush append".split())
