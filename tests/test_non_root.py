@@ -149,6 +149,9 @@ DECLINES = {
     'useradd-without-uid': 'creates `appuser` without a fixed uid',
     'user-name-unknown': 'USER nobody: the uid of `nobody` is not known',
     'useradd-gid-unknown': 'gid is not fixed',
+    'explicit-user-root': 'sets `USER root` itself, while already root',
+    'user-zero': 'sets `USER 0:0` itself, while already root',
+    'template-from': 'not an image reference docker accepts',
 }
 
 

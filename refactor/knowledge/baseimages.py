@@ -34,6 +34,7 @@ __all__ = [
     "parse_image",
     "family",
     "image_family",
+    "valid_reference",
     "package_manager_family",
     "existing_user",
     "default_user",
@@ -233,6 +234,8 @@ _DEBIAN_BY_DEFAULT = frozenset(
     """.split()
 )
 
+# What docker accepts as a reference (variables substituted first): no braces, quotes, blanks.
+_VALID_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:@+-]*")
 _ALPINE_TAG = re.compile(r"(?:^|[-_.])alpine", re.I)
 _WINDOWS_TAG = re.compile(r"windowsservercore|nanoserver|ltsc20|servercore|windows", re.I)
 _UBI_MINIMAL_TAG = re.compile(r"ubi\d*-minimal|ubi\d*-micro|oraclelinux\d*-slim|-slim-oraclelinux", re.I)
@@ -244,6 +247,12 @@ _DEBIAN_TAG = re.compile(
 )
 
 
+def valid_reference(ref: str | ImageRef) -> bool:
+    """Whether docker could accept the reference once its variables are substituted (a template
+    such as `php:{{ version }}-alpine` cannot)."""
+    return bool(_VALID_REF.fullmatch(_VAR.sub("x", _as_ref(ref).raw)))
+
+
 def image_family(ref: str | ImageRef) -> Family:
     """The family of an image from its reference alone (no stage context, no RUN steps).
     UNKNOWN when the name is not in the tables, when the name is templated (`$BASE`), or when
@@ -251,8 +260,8 @@ def image_family(ref: str | ImageRef) -> Family:
     r = _as_ref(ref)
     if r.is_scratch:
         return Family.SCRATCH
-    if r.name_has_variables or not r.path:
-        return Family.UNKNOWN
+    if r.name_has_variables or not r.path or not _VALID_REF.fullmatch(_VAR.sub("x", r.raw)):
+        return Family.UNKNOWN  # a template (`php:{{ version }}`) or no image reference at all
     name = r.familiar.lower()
     tag = (r.tag or "").lower()
     # the literal part of a templated tag still says something (`3.2-slim-${DISTRO}`)

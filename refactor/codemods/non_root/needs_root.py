@@ -156,6 +156,17 @@ class NeedsRoot:
                 raise Decline("an inline `# dockwright: ignore` asks to leave the runtime user alone", inst)
         if ".devcontainer" in str(self.ctx.path or "") or ref.familiar.lower().startswith("mcr.microsoft.com/devcontainers/"):
             raise Decline("development container: the devcontainer tooling chooses the user (remoteUser)")
+        for st in self.chain:
+            words = st.from_instruction.value
+            if len(words) not in (1, 3) or not bi.valid_reference(st.base_image):
+                raise Decline(f"`FROM {' '.join(words)}` is not an image reference docker accepts (a template?)",
+                              st.from_instruction)
+        users = [s for s in self.all_steps if s.inst.cmd == "USER" and s.inst.value]
+        if users and bi.is_root_user(users[-1].inst.value[0]) and bi.is_root_user(users[-1].user):
+            # not a switch back after installs (the user before it was root already): the
+            # author states root on purpose (a bind-mounted work folder, a tool that needs it)
+            raise Decline(f"the file sets `USER {users[-1].inst.value[0]}` itself, while already root: it runs "
+                          "as root on purpose", users[-1].inst)
         if fam is Family.WINDOWS:
             raise Decline(f"Windows base image `{ref}`: not handled")
         if fam is Family.UNKNOWN:

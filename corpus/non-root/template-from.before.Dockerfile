@@ -1,0 +1,4 @@
+FROM php:{{ version }}-cli-alpine
+WORKDIR /home/app
+COPY . /home/app
+ENTRYPOINT ["php", "bin/app"]
