@@ -182,6 +182,9 @@ def test_issue_11_numeric_users_from_the_file():
     for name, user in want.items():
         text = read_text_exact(FIXTURES / f"{name}.after.Dockerfile")
         assert f"\nUSER {user}\n" in text, name
+    # a folder a RUN already makes is given to the user in that RUN, not made twice
+    text = read_text_exact(FIXTURES / "app-folder-made-by-run.after.Dockerfile")
+    assert "RUN mkdir -p /usr/src/app && chown node:node /usr/src/app\n" in text and text.count("mkdir") == 1
     # the scratch image holding alpine's root filesystem creates its user with alpine's tools
     assert "adduser -S -u 10001" in read_text_exact(FIXTURES / "scratch-rootfs.after.Dockerfile")
 

@@ -16,7 +16,7 @@ from refactor.codemods.non_root.user import Plan
 from refactor.knowledge import baseimages as bi
 from refactor.knowledge.users import APP_USER
 from refactor.syntax.edit import (
-    continuation_indent, insert_after, insert_before, keyword_case, new_instruction,
+    body_text, continuation_indent, insert_after, insert_before, keyword_case, new_instruction,
     replace_instruction, with_body, with_flag,
 )
 from refactor.syntax.nodes import Continuation, Dockerfile, HeredocBody, Instruction, Piece
@@ -235,12 +235,27 @@ class Edits:
             prep.append(late)
             late = None
 
+        # the app folder made by a RUN of the final stage already (`RUN mkdir -p /usr/src/app`):
+        # chown it there instead of making it twice (no duplicate instructions, no extra layer)
+        append_to: Step | None = None
+        folder_line = f"mkdir -p {shlex.quote(self.app_dir)} && chown {plan.owner} {shlex.quote(self.app_dir)}" if self.app_dir else None
+        if prep and folder_line in prep:
+            maker = self._app_dir_maker(after=exists_after, before=prep_at)
+            if maker is not None:
+                prep[prep.index(folder_line)] = f"chown {plan.owner} {shlex.quote(self.app_dir)}"
+                if len(prep) == 1 and self._appendable(maker.inst):
+                    append_to, prep = maker, []
+
         # -- edits (anchors are original instructions; None: the end of the file) --
         def at(i: int) -> Instruction | None:
             return insts[i] if i < n else None
 
         kw_run, kw_user = keyword_case(df, "RUN"), keyword_case(df, "USER")
         out = df
+        if append_to is not None:
+            inst = append_to.inst
+            out = replace_instruction(out, inst, with_body(inst, body_text(inst).rstrip() + f" && chown {plan.owner} {shlex.quote(self.app_dir)}"))
+            ctx.edit(codemod, inst, f"give the app folder {self.app_dir} to {plan.owner} where the RUN makes it")
         if prep:
             what = f"create {plan.desc}" if plan.create else f"give the app folder {self.app_dir} to {plan.owner}"
             out = self._insert(out, self._run_text(kw_run, prep), at(prep_at), codemod, what)
@@ -257,6 +272,27 @@ class Edits:
         else:
             out = self._insert(out, f"{kw_user} {plan.user_line}", at(user_at), codemod, summary)
         return out
+
+    def _app_dir_maker(self, after: int, before: int) -> Step | None:
+        """The final-stage RUN (as root, between the two indexes) that makes the app folder
+        with `mkdir`."""
+        for s in self.steps:
+            if s.inst.cmd != "RUN" or not (after < s.index < before) or not bi.is_root_user(s.user):
+                continue
+            for c in self.commands(s.inst)[0]:
+                if base(c.name) == "mkdir" and any(resolve(w.value, s.cwd, s.env) == self.app_dir
+                                                   for w in c.args_without_flags(MKDIR_VALUE_FLAGS)):
+                    return s
+        return None
+
+    def _appendable(self, inst: Instruction) -> bool:
+        """A RUN whose shell text `&& chown ...` can safely be appended to: one line of plain
+        commands (no heredoc, JSON form, comment, `if`/`for` or trailing `&`/`;`)."""
+        if inst.is_json or inst.heredocs or inst.flags:
+            return False
+        body = body_text(inst).rstrip()
+        cmds, opaque = self.commands(inst)
+        return bool(cmds) and not opaque and "#" not in body and not body.endswith(("&", ";", "\\", "|"))
 
     def _owned_home(self, plan: Plan) -> bool:
         """The app folder is the user's home, which it owns already."""
