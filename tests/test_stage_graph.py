@@ -62,6 +62,7 @@ def test_a_sound_graph_has_no_problem():
     ("FROM alpine AS builder\nFROM Builder\n", "from-case"),
     ("FROM app\nFROM alpine AS app\n", "from-later"),
     ("ARG BASE=\nFROM ${BASE}\n", "blank-base"),
+    ("FROM golang\nFROM alpine\nRUN --mount=from=0,target=/go true\n", "mount-index"),
 ])
 def test_problems(text, kind):
     assert kind in kinds(text)

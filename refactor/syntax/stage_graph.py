@@ -10,8 +10,8 @@ Stages are the FROM instructions in order (index 0, 1, ...); a stage's name is t
 - `COPY --from=<x>`: a number is a stage index; otherwise the name is looked up case-insensitively
   among all stages (BuildKit's toCommand, after every stage is registered); not found: an image.
   Variables are not expanded in `--from` (BuildKit refuses them).
-- `RUN --mount=...,from=<x>` (not tmpfs): looked up by name only (detectRunMount); not found: an
-  image.
+- `RUN --mount=...,from=<x>` (not tmpfs): looked up by name only (detectRunMount), so
+  `from=0` is an image name, not stage 0; not found: an image.
 
 A problem is something BuildKit refuses or that makes the build mean something else than it says:
 an invalid or duplicate stage name, `FROM` naming a later stage or an earlier one in another case,
@@ -211,6 +211,10 @@ def _analyze(df: Dockerfile) -> StageGraph:
                         target = k
                 else:
                     target = final_index.get(f.lower())
+                    if target is None and kind == "RUN --mount from" and _INDEX.match(f):
+                        # detectRunMount looks mounts up by name only: a number is an image name.
+                        problem("mount-index", f"{here}:{f}", inst,
+                                f"`--mount=from={f}`: BuildKit finds mount sources by stage name, not index")
                 if target is not None and target == i:
                     problem("self-reference", f"{here}:{f.lower()}", inst,
                             f"`{kind}={f}` refers to its own stage (a circular dependency)")
