@@ -152,6 +152,7 @@ DECLINES = {
     'explicit-user-root': 'sets `USER root` itself, while already root',
     'user-zero': 'sets `USER 0:0` itself, while already root',
     'template-from': 'not an image reference docker accepts',
+    'app-code-run-as-root': "runs the app's own code as root in /app (`python init_db.py`)",
 }
 
 

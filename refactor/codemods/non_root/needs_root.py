@@ -8,7 +8,7 @@ import re
 
 from refactor.codemods.non_root import root_signs
 from refactor.codemods.non_root.steps import (
-    NODE_TOOLS, Decline, argv_text, base, expand, inside, node_global, script_commands, subcommand,
+    NODE_TOOLS, Decline, argv_text, base, expand, inside, node_global, resolve, script_commands, subcommand,
 )
 from refactor.knowledge import baseimages as bi
 from refactor.knowledge.baseimages import Family
@@ -104,6 +104,46 @@ def command_needs_root(cmd: SimpleCommand, app_dir: str | None) -> str | None:
     return None
 
 
+# Commands a build runs that write what the app only reads: installers, builders, file and
+# system tools. Any other command a RUN runs in the app folder after its files are copied may be
+# the app itself (its CLI, a setup script).
+KNOWN_TOOLS = frozenset(
+    """sh bash ash dash zsh env cd echo printf true false test [ set export exec source . cat ls
+    mkdir rmdir rm cp mv ln touch chmod chown chgrp install find xargs sed awk grep sort uniq tr
+    cut head tail wc tee tar gzip gunzip unzip zip bzip2 xz curl wget git patch diff make cmake
+    ninja meson gcc g++ cc c++ clang ld strip upx sleep date id whoami uname which command type
+    apt-get apt dpkg apk yum dnf microdnf rpm pip pip3 pipx uv poetry pipenv pdm conda mamba
+    micromamba npm npx yarn pnpm bun corepack composer gem bundle bundler go cargo rustup mvn
+    mvnw gradle gradlew sbt dotnet javac jar ant mix rebar3 stack cabal swift update-ca-certificates
+    useradd groupadd adduser addgroup usermod ldconfig locale-gen update-alternatives rustc tsc
+    webpack vite next nuxt ng esbuild rollup parcel prisma rm sha256sum md5sum base64 openssl
+    """.split()
+)
+_INTERPRETERS = re.compile(r"python[\d.]*|node|nodejs|ruby|php[\d.]*|perl|bun|deno|Rscript")
+_APP_CLIS = frozenset({"flask", "django-admin", "alembic", "rake", "rails", "artisan"})
+
+
+def runs_app_code(c: SimpleCommand) -> str | None:
+    """The words of a command that runs the app's own code (a script of the app, the app's CLI),
+    or None for interpreters running modules/inline code and for known tools."""
+    name = base(c.name)
+    if not name:
+        return None
+    vals = [w.value for w in c.args]
+    if any(v is None for v in vals):
+        return None
+    shown = " ".join([name, *vals])[:60]
+    if _INTERPRETERS.fullmatch(name):
+        if not vals or vals[0] in ("-m", "-c", "-e", "--eval", "-r", "-p") or vals[0].startswith("-"):
+            return None
+        return shown  # `python init_db.py`, `php artisan migrate`, `node scripts/seed.js`
+    if name in _APP_CLIS or name.endswith((".py", ".js", ".rb", ".php", ".pl")) or name == "manage.py":
+        return shown
+    if name in KNOWN_TOOLS or name in ROOT_COMMANDS or c.name.startswith("/"):
+        return None
+    return shown
+
+
 _HOST_PORT = re.compile(
     r"^(?:[a-z]+://)?(?:0\.0\.0\.0|\[::\]|::|localhost|127\.0\.0\.1|\*|\+)?:(\d{1,5})/?$", re.I
 )
@@ -185,6 +225,7 @@ class NeedsRoot:
         for inst in starts:
             self._check_commands(self.commands(inst)[0], inst, depth=0)
         self._check_runs()
+        self._check_app_runs_as_root()
         self._check_root_home()
 
     def _check_ports(self, starts: list[Instruction]) -> None:
@@ -323,6 +364,27 @@ class NeedsRoot:
                     raise Decline("`poetry install` made its virtualenv in root's home (~/.cache/pypoetry), which the new user cannot read", inst)
                 if name == "pipenv" and sub in ("install", "sync") and not c.has_flag("--system") and not pipenv_ok:
                     raise Decline("`pipenv install` made its virtualenv in root's home, which the new user cannot read", inst)
+
+    def _check_app_runs_as_root(self) -> None:
+        """A root RUN after the app's files are in its folder that runs the app's own code
+        (`python init_db.py`, `flask_backend create-db`, `php artisan ...`): what it writes there
+        (an SQLite database, caches) stays root's, and the app, now unprivileged, cannot write
+        it. Known installers, builders and file tools are fine (what they write is read)."""
+        if not self.dedicated:
+            return
+        copied = False
+        for s in self.steps:
+            inst = s.inst
+            if inst.cmd in ("COPY", "ADD") and len(inst.value) >= 2:
+                copied = copied or inside(resolve(inst.value[-1], s.cwd, s.env), self.app_dir)
+                continue
+            if inst.cmd != "RUN" or not copied or not bi.is_root_user(s.user) or not inside(s.cwd, self.app_dir):
+                continue
+            for c in self.commands(inst)[0]:
+                what = runs_app_code(c)
+                if what:
+                    raise Decline(f"a RUN step runs the app's own code as root in {self.app_dir} (`{what}`): what "
+                                  "it writes there (a database, caches) would stay root's", inst)
 
     def _check_packages(self) -> None:
         """Packages (or binaries copied in) that make the image a VPN, capture, IDS or
