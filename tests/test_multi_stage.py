@@ -254,6 +254,19 @@ SKIPS = {
         {"pyproject.toml": "[project]\nname = 'x'\n[project.scripts]\nserve-x = 'x:main'\n", "x.py": ""},
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install .\nHEALTHCHECK CMD serve-x --ping && nosuchtool\nCMD [\"serve-x\"]\n",
         "nosuchtool"),
+    "pip-by-path": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN /usr/local/bin/pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",
+        "system site-packages"),
+    "go-build-missing-package": (
+        {"go.mod": "module x\n\ngo 1.22\n", "cmd/webapp/main.go": "package main\nfunc main() {}\n"},
+        "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o ./bin/server ./cmd/ghostbin/main.go\nENTRYPOINT [\"/app/bin/server\"]\n",
+        "not in the build context"),
+    "go-creates-dirs-at-run-time": (
+        {"go.mod": "module x\n\ngo 1.22\n", "main.go": 'package main\nimport _ "github.com/joho/godotenv/autoload"\nfunc main() {}\n',
+         ".env": "LOG_FILE=./logs/app.log\n"},
+        "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\nCMD [\"/app/server\"]\n",
+        "creates at run time"),
     "copy-from-numbered-stage": (
         {"requirements.txt": "six\n", "a.py": ""},
         "FROM python:3.11\nWORKDIR /app\nCOPY --from=0 /x /x\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",
@@ -507,3 +520,16 @@ def test_named_user_of_the_base_becomes_numeric(tmp_path):
     result = run(write_context(tmp_path, files, text))
     runner = result.output.split("AS runner", 1)[1]
     assert "USER 1000:1000" in runner and "USER node" not in runner
+
+
+def test_go_runner_gets_the_env_file_and_the_paths_it_names(tmp_path):
+    """The program loads `.env` (godotenv) and opens the paths its values name: both reach the
+    runner (real-run finding M1)."""
+    files = {"go.mod": "module x\n\ngo 1.22\n", ".env": "INDEX_FILE=./public/index.html\n", "public/index.html": "hi",
+             "cmd/webapp/main.go": 'package main\nimport (\n_ "github.com/joho/godotenv/autoload"\n"os"\n)\n'
+                                   'func main() { os.ReadFile(os.Getenv("INDEX_FILE")) }\n'}
+    text = ("FROM golang:1.22\nWORKDIR /app\nCOPY go.mod ./\nRUN go mod download\nCOPY . .\n"
+            "RUN CGO_ENABLED=0 go build -o ./bin/server ./cmd/webapp/main.go\nENTRYPOINT [\"/app/bin/server\"]\n")
+    result = run(write_context(tmp_path, files, text))
+    runner = result.output.split("AS runner", 1)[1]
+    assert "/app/.env ./" in runner and "/app/public ./public/" in runner

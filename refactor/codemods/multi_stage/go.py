@@ -175,6 +175,13 @@ class GoStrategy:
                 cwd = _abspath(prev.cmd.args[0].value or ".", cwd)
         if any(p is None for p in pkgs):
             raise _Decline("`go build` with packages from variables: not understood")
+        for p in pkgs:
+            # a local package or file the build names must be in the context: else the input is broken
+            if p.startswith(("./", "../")) and "..." not in p:
+                rel = self.ctx_path(_abspath(p, cwd))
+                if rel is None or not self.bc.exists(rel):
+                    raise _Decline(f"`go {sub}` builds {p}, which is not in the build context: the input itself "
+                                   "would not build", s.inst)
         name = None
         if len(pkgs) <= 1:
             p = pkgs[0] if pkgs else "."
@@ -313,6 +320,7 @@ class GoStrategy:
                 literals.add(m.group(1))
             for m in re.finditer(r"`((?:\./)?[A-Za-z0-9_][\w.-]*(?:/[\w.*-]+)*/?)`", text):
                 literals.add(m.group(1))
+        literals |= self._dotenv_paths(srcs)
         for lit in literals:
             clean = lit[2:] if lit.startswith("./") else lit
             first = clean.split("/", 1)[0]
@@ -330,6 +338,30 @@ class GoStrategy:
                 found.append(p)
         return sorted(dict.fromkeys(found))
 
+
+    def _dotenv_paths(self, srcs: list[str]) -> set[str]:
+        """Paths the program reads through its configuration: `.env` when the code loads one
+        (godotenv, dotenvy, dotenv), and the relative paths the `.env` file and the ENV
+        instructions give as values (`INDEX_FILE=./public/index.html`)."""
+        out: set[str] = set()
+        loads = any(re.search(r"godotenv|dotenvy|\bdotenv\b|\"\.env\"", self.bc.read_text(f) or "") for f in srcs[:3000])
+        values = list(self.env.values())
+        rel = self.ctx_path(posixpath.join(self.final_workdir, ".env"))
+        if loads and rel is not None and self.bc.is_file(rel) and self.bc.sent(rel):
+            out.add(".env")
+            for line in (self.bc.read_text(rel) or "").splitlines():
+                k, eq, v = line.partition("=")
+                if eq and not k.strip().startswith("#"):
+                    values.append(v.strip().strip("\"'"))
+        for v in values:
+            if re.fullmatch(r"(?:\./)?[A-Za-z0-9_][\w.-]*(?:/[\w.-]+)*/?", v or "") and "/" in v:
+                out.add(v)
+                first = (v[2:] if v.startswith("./") else v).split("/", 1)[0]
+                if self.ctx_path(posixpath.join(self.final_workdir, first)) is None:
+                    # a folder the program creates at run time, in a runner folder root owns
+                    raise _Decline(f"the program's configuration names {v}, which it creates at run time in "
+                                   f"{self.final_workdir}: the runner's non-root user could not write there")
+        return out
 
     def _dir_has_non_source(self, rel: str, exts: list[str]) -> bool:
         for f in self.bc.files:

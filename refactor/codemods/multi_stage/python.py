@@ -48,6 +48,10 @@ class PythonStrategy:
         full = c.name or ""
         if "/" in full and not full.startswith(("/usr/local/bin/", "/usr/bin/")) :
             raise _Decline(f"{full}: a Python outside the image's default one", inst)
+        if "/" in full and tool in ("pip", "poetry", "uv", "pipenv") and any(a == "install" or a == "sync" for a in rest[:1]):
+            # by path, the install bypasses the virtualenv: it lands in the system site-packages
+            raise _Decline(f"`{full} {' '.join(rest[:1])}` installs into the system site-packages, which the runner "
+                           "would not have (the virtualenv is first on PATH, not at that path)", inst)
         if tool == "venv":
             raise _Decline("the Dockerfile makes its own virtualenv: not understood", inst)
         if tool == "pip":
