@@ -20,7 +20,7 @@ DOCKERFILES = [
     "build.containerfile",
 ]
 OTHERS = [
-    "Dockerfile.dockerignore", "Dockerfile.j2", "Dockerfile.template", "Dockerfile.tmpl", "Dockerfile.in",
+    "Dockerfile.dockerignore", "Dockerfile.j2", "Dockerfile.twig", "Dockerfile.template", "Dockerfile.tmpl", "Dockerfile.in",
     "Dockerfile.md", "dockerfile.sh", "README.md", "docker-compose.yml", "Dockerfiles", "MyDockerfile",
     "dockerfile.go", "dockerfile.js", "Dockerfile.orig", "Dockerfile.bak",
 ]

@@ -27,7 +27,7 @@ _SUFFIXES = (".dockerfile", ".containerfile")
 _NOT_DOCKERFILE = (
     ".dockerignore", ".containerignore", ".md", ".markdown", ".rst", ".txt", ".html", ".json", ".yml",
     ".yaml", ".toml", ".ini", ".cfg", ".xml", ".py", ".sh", ".bash", ".ps1", ".bat", ".j2", ".jinja",
-    ".jinja2", ".tmpl", ".tpl", ".template", ".in", ".m4", ".erb", ".mustache", ".hbs", ".gotmpl",
+    ".jinja2", ".tmpl", ".tpl", ".template", ".in", ".m4", ".erb", ".mustache", ".hbs", ".gotmpl", ".twig",
     ".bak", ".orig", ".rej", ".swp", ".patch", ".diff", ".log", ".lock",
     # source code about Dockerfiles (`dockerfile.go`, `dockerfile.js`), and assets
     ".go", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".rb", ".php", ".java", ".kt", ".rs", ".c",
