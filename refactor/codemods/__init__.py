@@ -29,6 +29,8 @@ ORDER = (
     "expose_proto_casing",
     "multiple_instructions_disallowed",
     "json_args_recommended",
+    # Pins after every stage exists (multi-stage's runner included), before the user is chosen.
+    "pin_base",
     "non_root",
 )
 

@@ -1,0 +1,2 @@
+FROM node:18-alpine
+FROM python:3.11

@@ -1,0 +1,2 @@
+FROM golang:alpine AS build
+FROM gcr.io/distroless/static-debian12

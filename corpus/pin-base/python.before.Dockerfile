@@ -1,0 +1,2 @@
+FROM python:3-slim
+CMD ["python", "-m", "app"]

@@ -1,0 +1,2 @@
+FROM rust:slim-bookworm
+RUN cargo build --release

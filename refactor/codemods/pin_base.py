@@ -1,0 +1,100 @@
+"""pin-base: a floating base image tag becomes the version the project declares.
+
+What it does
+    For the official node, python, golang, rust and ruby images, a tag that floats (`node`,
+    `node:latest`, `node:lts-alpine`, `python:3`, `python:slim`, `golang:alpine`) becomes the
+    version the project's own files declare, keeping the variant: `.nvmrc` / `.node-version` /
+    `engines.node`, `.python-version` / `requires-python`, go.mod's `toolchain` or `go` line,
+    `rust-toolchain(.toml)`, `.ruby-version` (refactor.knowledge.declared_versions).
+
+Why
+    A floating tag builds against whatever the registry serves that day: a new major release
+    breaks the build or, worse, the app at run time, and two builds of the same commit differ.
+    hadolint reports untagged and `latest` bases (DL3006, DL3007). The project already says which
+    runtime it is written for; the image should say the same.
+
+Example
+    FROM node:lts-alpine    (.nvmrc: 20.11.1)   →   FROM node:20.11.1-alpine
+    FROM python:3-slim      (.python-version: 3.12)   →   FROM python:3.12-slim
+
+Safety
+    Unsafe: the build now uses the declared version, which may differ from what the floating tag
+    served. Skips, with the reason, when the project declares no version (or only a range that
+    allows several), when the tag already names another version than the declared one (a
+    conflict for a person to settle), when the reference has a digest or a variable, and without
+    a build context to read. Digests (`@sha256:`) are not added: that needs the image.
+"""
+from __future__ import annotations
+
+import re
+
+from refactor.codemods._checks import replace_arg_word
+from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
+from refactor.knowledge.baseimages import parse_image
+from refactor.knowledge.declared_versions import declared_version
+from refactor.syntax.edit import replace_instruction
+from refactor.syntax.nodes import Dockerfile
+
+FAMILIES = ("node", "python", "golang", "rust", "ruby")
+FLOATING = ("", "latest", "lts", "current", "stable")
+_NUMERIC = re.compile(r"^\d+(?:\.\d+)*$")
+
+
+def split_tag(tag: str) -> tuple[str, tuple[str, ...]]:
+    """(version, variants): `20-alpine` -> ("20", ("alpine",)); `slim-bookworm` -> ("", ...)."""
+    parts = tag.split("-")
+    if _NUMERIC.match(parts[0]) or parts[0].lower() in FLOATING:
+        return parts[0].lower(), tuple(parts[1:])
+    return "", tuple(parts)
+
+
+class PinBase(Codemod):
+    id = "pin-base"
+    summary = "floating base image tags pinned to the version the project declares"
+    rationale = rationale_from_doc(__doc__)
+    safety = Safety.UNSAFE
+    hadolint = ("DL3006", "DL3007")
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        stage_names = {s.name.lower() for s in df.stages if s.name}
+        for stage in df.stages:
+            inst = stage.from_instruction
+            image = stage.base_image
+            if not image or image.lower() in stage_names or "$" in image:
+                continue
+            ref = parse_image(image)
+            if ref.registry not in (None, "docker.io", "index.docker.io") or ref.repository not in FAMILIES:
+                continue
+            if ref.digest:
+                continue  # pinned already
+            version, variants = split_tag(ref.tag or "latest")
+            if version not in FLOATING and not _NUMERIC.match(version):
+                continue
+            if ctx.build_context is None:
+                ctx.skip(self, "no build context to read the project's declared version from", inst)
+                continue
+            declared = declared_version(ctx.build_context, ref.repository)
+            if declared.version is None:
+                ctx.skip(self, f"{image}: {declared.problem}", inst)
+                continue
+            want = declared.version
+            if version not in FLOATING:
+                if version == want or version.startswith(want + "."):
+                    continue  # as specific as the project's own declaration, or more
+                if not want.startswith(version + "."):
+                    ctx.skip(self, f"{image} names {version}, the project declares {want} ({declared.source}): "
+                                   "left for a person to settle", inst)
+                    continue
+            tag = "-".join((want, *variants))
+            prefix = (ref.registry + "/") if ref.registry else ""
+            new_image = f"{prefix}{ref.path}:{tag}"
+            new = replace_arg_word(inst, 0, new_image)
+            if new is None or new.value[0] != new_image:
+                ctx.skip(self, "the image name is broken by a line continuation: left as written", inst)
+                continue
+            df = replace_instruction(df, inst, new)
+            ctx.edit(self, new, f"{image} → {new_image} (the version {declared.source} declares)", touched=(inst,))
+        return df
+
+
+CODEMOD = PinBase()
