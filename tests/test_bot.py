@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from buildenv import builder_for, builders_under_test, exclusive, new_since, store_state
 from fake_github import FakeGitHub
 from refactor.bot import run as bot_mod, gitops, pr_body
-from refactor.bot.run import BotOptions, Change, plan_commits, run_bot, split_by_codemod
+from refactor.bot.commits import Change, plan_commits, split_by_codemod
+from refactor.bot.run import BotOptions, run_bot
 from refactor.bot.github_api import GitHubClient
 from refactor.codemods.base import Edit, Safety
 from refactor.engine.results import FileResult
@@ -562,6 +564,36 @@ def test_verify_sizes_go_into_the_body_and_failures_leave_the_file_out(ws, githu
     assert "124.0 MB → 98.5 MB (-20.6%)" in body
     assert "`services/api/Dockerfile`: left out: `--verify` failed: build failed" in body
     assert ws.show("dockwright/refactor", "services/api/Dockerfile") == API_DOCKERFILE
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("builder_name", builders_under_test())
+def test_verify_builds_for_real_on_each_builder(ws, github, builder_name):
+    """`bot --verify` with real builds (refactor.verify.verify_sizes) on buildah and on docker:
+    the pinned root Dockerfile builds before and after and its sizes go into the body; the one
+    whose base image is not on this machine is judged by nothing and says so; nothing stays in
+    the builder's store."""
+    from refactor.verify.session import verify_sizes
+
+    builder = builder_for(builder_name, ("docker.io/library/debian:latest", "docker.io/library/debian:12"))
+    ws.push_to_main({"Dockerfile": "FROM debian:latest\nRUN echo built > /built\nCMD [\"cat\", \"/built\"]\n"},
+                    "a Dockerfile that builds offline")
+    with exclusive(builder):
+        before = store_state(builder)
+        outcome = run_bot(BotOptions(repo=ws.work, github_api=github.url, verify=True), refactor_repo=fake_refactor,
+                          verify_fn=lambda p, o, r: verify_sizes(p, o, r, timeout=300, builder=builder),
+                          environ=dict(os.environ, GITHUB_TOKEN=TOKEN))
+        left = new_since(builder, before)
+    assert outcome.code == 0
+    body = github.repos[("acme", "app")].pulls[0]["body"]
+    root_row = next(ln for ln in body.splitlines() if ln.startswith("| `Dockerfile`"))
+    assert re.search(r"\d+\.\d MB → \d+\.\d MB \([+-]?\d+\.\d%\)", root_row), root_row
+    api_row = next(ln for ln in body.splitlines() if ln.startswith("| `services/api/Dockerfile`"))
+    assert "verify did not build it" in api_row  # python:3.12-slim is no stand-in here
+    if builder_name == "docker":  # the daemon is the suite's alone (exclusive): nothing may stay
+        assert left == {}, left
+    else:
+        assert not any("dockwright-verify" in c for c in left.get("containers", ())), left
 
 
 # --- https remote: the token reaches git through the environment only ---------------------------
