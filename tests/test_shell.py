@@ -21,7 +21,7 @@ from refactor.shell.parse import (
     parse_shell,
     quote,
 )
-from refactor.shell.lexer import logical_text
+from refactor.shell.continuations import logical_text
 
 MULTI = (
     "apt-get update \\\n"

@@ -1,96 +1,18 @@
-"""Lexer for shell-form RUN bodies: the Dockerfile layer, then the shell layer.
+"""Lexer for shell-form RUN bodies, the shell layer: it reads the *logical* text that
+refactor.shell.continuations leaves once the Dockerfile layer (continuations, and the comment
+and blank lines BuildKit drops inside them) is removed.
 
-Two layers, as BuildKit and /bin/sh see the text:
-
-1. The Dockerfile layer (`logical_text`): an escape character followed by optional blanks and a
-   newline is a line continuation; inside a continuation, whole comment lines (`   # ...`) and
-   blank lines are dropped.  BuildKit removes all of these before the shell sees the text,
-   whatever the shell quoting, so they are removed first, everywhere (even inside quotes).  What
-   is left is the *logical* text; `OffsetMap` maps logical offsets back to the raw text.
-
-2. The shell layer (`lex`): splits the logical text into tokens for grammar/shell.lark.  Blanks,
-   shell comments and continuations are not tokens: they are trivia, recovered later as the raw
-   text between tokens.  Compound commands, subshells, groups, functions and here-documents are
-   measured (so their extent is exact) and emitted as one OPAQUE token.
+`lex` splits the logical text into tokens for grammar/shell.lark.  Blanks, shell comments and
+continuations are not tokens: they are trivia, recovered later as the raw text between tokens.
+Compound commands, subshells, groups, functions and here-documents are measured (so their
+extent is exact) and emitted as one OPAQUE token; refactor.shell.compound cuts the compound
+ones into their bodies afterwards.
 
 Nothing here raises on any input: unterminated constructs become OPAQUE up to the end.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-
-# ---------------------------------------------------------------------------------------------
-# The Dockerfile layer
-
-# Lines BuildKit drops inside a continuation: blank lines and comment lines.
-_DROPPED_LINES = re.compile(r"(?:[ \t\f\v\r]*(?:#[^\n]*)?\n)*(?:[ \t\f\v\r]*#[^\n]*\Z)?")
-_CONT_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def continuation_re(escape: str) -> re.Pattern[str]:
-    """escape + blanks + newline (or end of text): a Dockerfile line continuation."""
-    pat = _CONT_CACHE.get(escape)
-    if pat is None:
-        pat = _CONT_CACHE[escape] = re.compile(re.escape(escape) + r"[ \t]*(?:\r?\n|\r?\Z)")
-    return pat
-
-
-class OffsetMap:
-    """Maps offsets in the logical text back to offsets in the raw text."""
-
-    __slots__ = ("lstarts", "rstarts", "identity")
-
-    def __init__(self, lstarts: list[int], rstarts: list[int]):
-        self.lstarts = lstarts
-        self.rstarts = rstarts
-        self.identity = lstarts == [0] and rstarts == [0]
-
-    def start(self, lpos: int) -> int:
-        """Raw offset of the logical character at `lpos` (a start boundary)."""
-        if self.identity:
-            return lpos
-        k = bisect_right(self.lstarts, lpos) - 1
-        return self.rstarts[k] + lpos - self.lstarts[k]
-
-    def end(self, lpos: int) -> int:
-        """Raw offset just after the logical character at `lpos - 1` (an end boundary)."""
-        if self.identity or lpos == 0:
-            return lpos
-        k = bisect_left(self.lstarts, lpos) - 1
-        return self.rstarts[k] + lpos - self.lstarts[k]
-
-
-def logical_text(text: str, escape: str = "\\") -> tuple[str, OffsetMap]:
-    """Remove Dockerfile continuations (and the comment/blank lines they carry)."""
-    cont = continuation_re(escape)
-    m = cont.search(text)
-    if m is None:
-        return text, OffsetMap([0], [0])
-    chunks: list[str] = []
-    lstarts: list[int] = []
-    rstarts: list[int] = []
-    pos = 0
-    lpos = 0
-    n = len(text)
-    while m is not None:
-        if m.start() > pos:
-            chunks.append(text[pos : m.start()])
-            lstarts.append(lpos)
-            rstarts.append(pos)
-            lpos += m.start() - pos
-        pos = _DROPPED_LINES.match(text, m.end()).end()
-        if pos >= n:
-            break
-        m = cont.search(text, pos)
-    if pos < n:
-        chunks.append(text[pos:])
-        lstarts.append(lpos)
-        rstarts.append(pos)
-    if not lstarts:
-        lstarts, rstarts = [0], [n]
-    return "".join(chunks), OffsetMap(lstarts, rstarts)
-
 
 # ---------------------------------------------------------------------------------------------
 # Word scanning (the shell layer)

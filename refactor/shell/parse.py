@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Optional
 
 from refactor.shell.compound import segments
-from refactor.shell.lexer import DQ, OffsetMap, lex, logical_text, _ASSIGNMENT as _ASSIGNMENT_RE
+from refactor.shell.continuations import OffsetMap, logical_text
+from refactor.shell.lexer import DQ, lex, _ASSIGNMENT as _ASSIGNMENT_RE
 from refactor.shell.nodes import (
     EXPANSION_KINDS,
     VALUE_FLAGS,

@@ -16,9 +16,7 @@ from refactor.shell.commands import (
     SimpleCommand,
     Unit,
 )
-from refactor.shell.lexer import (
-    continuation_re,
-)
+from refactor.shell.continuations import continuation_re
 from refactor.shell.words import Node, Span
 
 
@@ -367,7 +365,7 @@ class ShellScript(Node):
     def _continuation_indent(self, offset: int, conts: list) -> str:
         """Indentation of the last continuation line starting before `offset` (else of the
         first continuation line)."""
-        from refactor.shell.lexer import _DROPPED_LINES
+        from refactor.shell.continuations import _DROPPED_LINES
 
         code = self.code
         best = None
