@@ -139,16 +139,24 @@ def find_reads(
     found: dict[str, Read] = {}
 
     def check(label: str, text: str, numbered: bool) -> None:
+        loaders: dict[re.Pattern[str], tuple[int, str] | None] = {}  # one search per file and loader
+
+        def loader(pattern: re.Pattern[str], needles: tuple[str, ...]) -> tuple[int, str] | None:
+            if pattern not in loaders:
+                low = text.lower()
+                loaders[pattern] = _first(pattern, text) if any(n in low for n in needles) else None
+            return loaders[pattern]
+
         for name in names:
             if name in found:
                 continue
-            hits = [_first(patterns[name], text)]
+            # A cheap substring test first: most files name none of these.
+            hit = _first(patterns[name], text) if name.rstrip("/") in text else None
             base = name.rsplit("/", 1)[-1]
-            if base == ".env" or base.startswith(".env."):
-                hits.append(_first(_DOTENV, text))
-            elif base == ".git":
-                hits.append(_first(_GIT, text))
-            hit = next((h for h in hits if h is not None), None)
+            if hit is None and (base == ".env" or base.startswith(".env.")):
+                hit = loader(_DOTENV, ("env",))
+            elif hit is None and base == ".git":
+                hit = loader(_GIT, ("scm", "vcs", "versioneer", "git", "dunamai"))
             if hit is not None:
                 found[name] = Read(name, f"{label}:{hit[0]}" if numbered else label, hit[1])
 
