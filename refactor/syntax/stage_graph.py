@@ -147,7 +147,7 @@ def _analyze(df: Dockerfile) -> StageGraph:
         name = v[2].lower() if len(v) >= 3 and v[1].lower() == "as" else None
         names.append(name)
         if len(v) not in (1, 3) or len(v) == 3 and v[1].lower() != "as":
-            problem("from-arguments", stage.from_instruction.logical.strip(), stage.from_instruction,
+            problem("from-arguments", " ".join(v).lower(), stage.from_instruction,
                     f"`{stage.from_instruction.logical.strip()}`: FROM takes an image and optionally `AS name`")
         if name is not None and not _VALID_NAME.match(name):
             problem("invalid-name", name, stage.from_instruction,
@@ -162,7 +162,10 @@ def _analyze(df: Dockerfile) -> StageGraph:
         final_index[name] = i
 
     refs: list[Reference] = []
+    earlier: dict[str, int] = {}  # the stages before stage i by name (the last one of a name)
     for i, stage in enumerate(stages):
+        if i > 0 and names[i - 1] is not None:
+            earlier[names[i - 1]] = i - 1
         inst = stage.from_instruction
         v = inst.value
         raw = v[0] if v else ""
@@ -176,7 +179,6 @@ def _analyze(df: Dockerfile) -> StageGraph:
         if base is not None:
             if base == "" and raw != "":
                 problem("blank-base", raw, inst, f"the base image `{raw}` expands to nothing")
-            earlier = {n: k for k, n in enumerate(names[:i]) if n is not None}
             if base in earlier:
                 target = earlier[base]
             elif base.lower() in earlier:
