@@ -183,6 +183,10 @@ def test_issue_11_numeric_users_from_the_file():
     for name, user in want.items():
         text = read_text_exact(FIXTURES / f"{name}.after.Dockerfile")
         assert f"\nUSER {user}\n" in text, name
+    # a `--link` copy cannot resolve names (no /etc/passwd on its layer): numeric owner
+    assert "COPY --link --chown=1654:1654 . .\n" in read_text_exact(FIXTURES / "copy-link-numeric-chown.after.Dockerfile")
+    # folders root RUNs made, with what they wrote inside (a key), are given recursively
+    assert "RUN chown -R app:app /work/ssh\n" in read_text_exact(FIXTURES / "generated-files-in-data-dir.after.Dockerfile")
     # a folder a RUN already makes is given to the user in that RUN, not made twice
     text = read_text_exact(FIXTURES / "app-folder-made-by-run.after.Dockerfile")
     assert "RUN mkdir -p /usr/src/app && chown node:node /usr/src/app\n" in text and text.count("mkdir") == 1
@@ -243,7 +247,7 @@ def test_user_after_user_root_that_follows_a_non_root_user():
     out = r.output.splitlines()
     # the chown of the folder RUN made runs as root, then the user is switched
     i = out.index("RUN mkdir -p /home/node/app/cache")
-    assert out[i + 1].startswith("RUN chown node ") and out[i + 2] == "USER 1000:1000"  # numeric (DL3066)
+    assert out[i + 1].startswith("RUN chown -R node ") and out[i + 2] == "USER 1000:1000"  # numeric (DL3066)
 
 
 def test_cmd_that_writes_under_etc_is_declined():

@@ -5,7 +5,7 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 COPY --chown=app:app . .
 RUN mkdir -p /data/uploads
-RUN chown app:app /data /data/uploads
+RUN chown -R app:app /data
 VOLUME /data
 USER 10001:10001
 CMD ["python", "app.py"]

@@ -7,7 +7,7 @@ COPY --chown=app:app Gemfile Gemfile.lock ./
 RUN bundle install
 COPY --chown=app:app . .
 RUN mkdir -p tmp/pids log
-RUN chown app:app /rails/log /rails/tmp /rails/tmp/pids
+RUN chown -R app:app /rails/log /rails/tmp
 EXPOSE 3000
 USER 10001:10001
 CMD ["bin/rails", "server", "-b", "0.0.0.0"]

@@ -219,7 +219,9 @@ class Edits:
         # the last RUN that makes one (before any VOLUME over them)
         data, made_at = self.data_dirs(user_at) if plan.owner else ([], 0)
         self.check_volumes(data)
-        late = f"chown {plan.owner} " + " ".join(shlex.quote(d) for d in data) if data else None
+        # recursive: what those RUNs wrote inside (`ssh-keygen -f ssh/id_rsa`) is the app's too
+        tops = [d for d in data if not any(o != d and inside(d, o) for o in data)]
+        late = f"chown -R {plan.owner} " + " ".join(shlex.quote(d) for d in tops) if data else None
         late_at = max(made_at + 1, (prep_at if prep else 0), exists_after + 1)
         if root_line is not None and root_line.index in ((prep_at,) if prep else ()) + ((late_at,) if late else ()):
             if not root_at(root_line.index):
@@ -260,8 +262,11 @@ class Edits:
             what = f"create {plan.desc}" if plan.create else f"give the app folder {self.app_dir} to {plan.owner}"
             out = self._insert(out, self._run_text(kw_run, prep), at(prep_at), codemod, what)
         for inst in chowns:
-            out = replace_instruction(out, inst, with_flag(inst, f"--chown={plan.chown}"))
-            ctx.edit(codemod, inst, f"copy into {self.app_dir} as {plan.chown}")
+            # a `--link` copy runs on an empty layer without /etc/passwd: names cannot resolve
+            # there (moby/buildkit#2987), so its owner is numeric
+            owner = plan.user_line if inst.flag_value("link") not in (None, "false") else plan.chown
+            out = replace_instruction(out, inst, with_flag(inst, f"--chown={owner}"))
+            ctx.edit(codemod, inst, f"copy into {self.app_dir} as {owner}")
         if late:
             out = self._insert(out, self._run_text(kw_run, [late]), at(late_at), codemod,
                                f"give {', '.join(data)} (created by RUN steps as root) to {plan.owner}")

@@ -117,7 +117,7 @@ KNOWN_TOOLS = frozenset(
     mvnw gradle gradlew sbt dotnet javac jar ant mix rebar3 stack cabal swift update-ca-certificates
     useradd groupadd adduser addgroup usermod ldconfig locale-gen update-alternatives rustc tsc
     webpack vite next nuxt ng esbuild rollup parcel prisma rm sha256sum md5sum base64 openssl
-    """.split()
+    ssh-keygen keytool certutil mkcert""".split()
 )
 _INTERPRETERS = re.compile(r"python[\d.]*|node|nodejs|ruby|php[\d.]*|perl|bun|deno|Rscript")
 _APP_CLIS = frozenset({"flask", "django-admin", "alembic", "rake", "rails", "artisan"})
@@ -383,8 +383,8 @@ class NeedsRoot:
             for c in self.commands(inst)[0]:
                 what = runs_app_code(c)
                 if what:
-                    raise Decline(f"a RUN step runs the app's own code as root in {self.app_dir} (`{what}`): what "
-                                  "it writes there (a database, caches) would stay root's", inst)
+                    raise Decline(f"a RUN step runs the app's own code as root in {self.app_dir} (`{what}`) after "
+                                  "its files are there: what it writes (a database, generated files) would stay root's", inst)
 
     def _check_packages(self) -> None:
         """Packages (or binaries copied in) that make the image a VPN, capture, IDS or
