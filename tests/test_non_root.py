@@ -151,6 +151,7 @@ DECLINES = {
     'useradd-gid-unknown': 'gid is not fixed',
     'explicit-user-root': 'sets `USER root` itself, while already root',
     'user-zero': 'sets `USER 0:0` itself, while already root',
+    'interpreter-demo-cmd': 'an interpreter with a demo command (`/bin/deno eval',
     'template-from': 'template',  # the engine's own skip, or non-root's (`FROM php:{{ v }}`)
     'app-code-run-as-root': "runs the app's own code as root in /app (`python init_db.py`)",
 }

@@ -24,6 +24,8 @@ _REPL = re.compile(
 _PROGRAM_FLAGS = frozenset(
     "-c -m -e -r -p -x -E --eval --print --run --command --module -jar --jar --exec -f --file".split()
 )
+# What a runtime image's default command gives its interpreter instead of a program.
+_DEMO_ARGS = frozenset({"eval", "repl", "--version", "-v", "-V", "version", "--help", "-h", "help"})
 # A console started as a command: `rails console`, `bin/rails c`, `bundle exec irb`.
 _CONSOLES = {"rails": {"console", "c"}, "iex": set(), "flask": {"shell"}}
 _SCRIPTISH = re.compile(r"(?:\.sh|\.bash)$|entrypoint|docker-[a-z]+-entrypoint", re.I)
@@ -60,6 +62,10 @@ def interactive(argv: list[str]) -> str | None:
     if name in _CONSOLES and positional[:1] and positional[0] in _CONSOLES[name]:
         return f"a console (`{' '.join(words)}`)"
     if _REPL.fullmatch(name):
+        first = rest[0] if rest else None
+        if first in _DEMO_ARGS or (first in ("-e", "-p", "--eval", "--print") and name in ("node", "nodejs", "deno", "bun")):
+            # `deno eval "console.log('Welcome')"`, `node --version`: a runtime image's demo
+            return f"an interpreter with a demo command (`{' '.join(words)[:60]}`)"
         if flags & _PROGRAM_FLAGS or positional:
             return None
         return f"a bare interpreter (`{' '.join(words)}`)"
