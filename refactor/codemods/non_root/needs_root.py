@@ -64,7 +64,11 @@ PORT_FLAGS = frozenset({"--port", "-p", "-P", "--http-port", "--listen-port", "-
 BIND_FLAGS = frozenset({"--bind", "-b", "--listen", "-l", "--address", "--urls", "--url"})
 
 
-def command_needs_root(cmd: SimpleCommand, app_dir: str | None) -> str | None:
+# Where a process may write whoever it runs as.
+_ANYONE_WRITES = ("/tmp", "/var/tmp", "/dev", "/proc")
+
+
+def command_needs_root(cmd: SimpleCommand, app_dir: str | None, writable: tuple[str, ...] = ()) -> str | None:
     """Why this start-time command needs root, or None."""
     for w in cmd.wrappers:
         if base(w.value) in DROPPERS:
@@ -86,6 +90,9 @@ def command_needs_root(cmd: SimpleCommand, app_dir: str | None) -> str | None:
         target = r.target.value
         if r.operator in (">", ">>", ">|", "&>", "&>>") and target and WRITES_SYSTEM.match(target):
             return f"it writes {target} at start-up"
+        if r.operator in (">", ">>", ">|", "&>", "&>>") and target and target.startswith("/") \
+                and not any(inside(target, d) for d in (app_dir, *writable, *_ANYONE_WRITES)):
+            return f"it writes {target}, outside the folders the new user would own, at start-up"
     writers = {"sed", "tee", "cp", "mv", "ln", "rm", "touch", "mkdir", "install", "chmod"}
     if name in writers:
         args = cmd.args_without_flags()
@@ -96,6 +103,8 @@ def command_needs_root(cmd: SimpleCommand, app_dir: str | None) -> str | None:
             v = w.value
             if v and WRITES_SYSTEM.match(v) and not inside(v, app_dir):
                 return f"`{name}` writes {v} at start-up"
+            if v and v.startswith("/") and not any(inside(v, d) for d in (app_dir, *writable, *_ANYONE_WRITES)):
+                return f"`{name}` writes {v}, outside the folders the new user would own, at start-up"
     if name == "chmod":
         for w in cmd.args_without_flags()[1:]:
             v = w.value
@@ -260,7 +269,7 @@ class NeedsRoot:
 
     def _check_commands(self, cmds: list[SimpleCommand], inst: Instruction, depth: int) -> None:
         for c in cmds:
-            why = command_needs_root(c, self.app_dir) or root_signs.tool_needs_root(c)
+            why = command_needs_root(c, self.app_dir, self._writable()) or root_signs.tool_needs_root(c)
             if why:
                 raise Decline(f"the start command needs root: {why}", inst)
             name = base(c.name)
@@ -281,8 +290,10 @@ class NeedsRoot:
                     "and node_modules was installed as root", inst)
             if depth >= 2:
                 continue
-            for script in self._scripts(c):
+            for script, required in self._scripts(c):
                 text = self._script_text(script)
+                if not required and (text is None or not re.match(r"#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|da|a|z|k)?sh\b", text)):
+                    continue  # a binary, or a script in another language
                 if text is None:
                     shipped = BASE_ENTRYPOINTS.get(self.ref.repository.lower(), frozenset())
                     if script in shipped and self._source_for(script) is None:
@@ -339,6 +350,13 @@ class NeedsRoot:
                         raise Decline("installs gosu/su-exec: the entrypoint steps down from root itself", inst)
                 if name in ("pip", "pip3") and subcommand(c) == "install" and c.has_flag("--user"):
                     raise Decline("`pip install --user` put packages in root's home, which the new user cannot read", inst)
+            for c in self.commands(inst)[0]:
+                if base(c.name) == "chmod":
+                    args = [w.value or "" for w in c.args_without_flags()]
+                    mode, paths = (args[0], args[1:]) if args else ("", [])
+                    if re.search(r"g[+=][rwxX]*w|g=u", mode) and any(WRITES_SYSTEM.match(p) for p in paths):
+                        raise Decline(f"`chmod {mode}` makes {' '.join(paths)} group-writable: the image is made to "
+                                      "run as an arbitrary uid in group root (OpenShift), not as a new user", inst)
             text = " ".join(inst.value) + " ".join(h.content for h in inst.heredoc_info)
             if re.search(r"/(?:gosu|su-exec)\b", text):
                 raise Decline("installs gosu/su-exec: the entrypoint steps down from root itself", inst)
@@ -364,6 +382,23 @@ class NeedsRoot:
                     raise Decline("`poetry install` made its virtualenv in root's home (~/.cache/pypoetry), which the new user cannot read", inst)
                 if name == "pipenv" and sub in ("install", "sync") and not c.has_flag("--system") and not pipenv_ok:
                     raise Decline("`pipenv install` made its virtualenv in root's home, which the new user cannot read", inst)
+
+    def _writable(self) -> tuple[str, ...]:
+        """Folders the new user will own besides the app folder: those RUN steps `mkdir` (which
+        the codemod gives it) and the homes under /home."""
+        if getattr(self, "_writable_memo", None) is None:
+            out = ["/home"]
+            for s in self.all_steps:
+                if s.inst.cmd != "RUN":
+                    continue
+                for c in self.commands(s.inst)[0]:
+                    if base(c.name) == "mkdir":
+                        for w in c.args_without_flags(("-m", "--mode")):
+                            p = resolve(w.value, s.cwd, s.env)
+                            if p and p != "/" and not WRITES_SYSTEM.match(p):
+                                out.append(p)
+            self._writable_memo = tuple(out)
+        return self._writable_memo
 
     def _check_app_runs_as_root(self) -> None:
         """A root RUN after the app's files are in its folder that runs the app's own code

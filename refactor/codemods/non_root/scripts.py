@@ -11,16 +11,20 @@ from refactor.shell.parse import SimpleCommand
 class Scripts:
     """The script-reading part of `Analysis` (see analysis.py)."""
 
-    def _scripts(self, c: SimpleCommand) -> list[str]:
-        """Script files a start command runs (`./start.sh`, `sh run.sh`, `/docker-entrypoint`)."""
+    def _scripts(self, c: SimpleCommand) -> list[tuple[str, bool]]:
+        """Script files a start command runs (`./start.sh`, `sh run.sh`, `/docker-entrypoint`),
+        each with whether it must be read (False: an executable the build context holds, which is
+        read when it is a script, `/etc/confluent/docker/run`, and passed over when a binary)."""
         name = c.name or ""
         if base(name) in SHELLS:
             if c.has_flag("-c"):
                 return []
             rest = c.args_without_flags(())
-            return [rest[0].value] if rest and rest[0].value else []
+            return [(rest[0].value, True)] if rest and rest[0].value else []
         if name.endswith((".sh", ".bash")) or "entrypoint" in base(name).lower():
-            return [name]
+            return [(name, True)]
+        if "/" in name and self._source_for(name) is not None:
+            return [(name, False)]
         return []
 
     def _source_for(self, script: str) -> str | None:

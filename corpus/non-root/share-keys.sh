@@ -1,0 +1,3 @@
+#!/bin/sh
+cp -r * /shared
+exec sleep infinity
