@@ -152,7 +152,7 @@ DECLINES = {
     'explicit-user-root': 'sets `USER root` itself, while already root',
     'user-zero': 'sets `USER 0:0` itself, while already root',
     'interpreter-demo-cmd': 'an interpreter with a demo command (`/bin/deno eval',
-    'group-writable-etc': '`chmod -R g+w` makes /etc/myapp group-writable',
+    'group-writable-etc': '`chmod g+w` makes /etc/myapp group-writable',
     'start-executable-writes-etc': 'writes /etc/myapp/app.properties at start-up',
     'entrypoint-writes-volume': '`cp` writes /shared, outside the folders the new user would own',
     'template-from': 'template',  # the engine's own skip, or non-root's (`FROM php:{{ v }}`)
