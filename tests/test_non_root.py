@@ -155,6 +155,8 @@ DECLINES = {
     'group-writable-etc': '`chmod g+w` makes /etc/myapp group-writable',
     'start-executable-writes-etc': 'writes /etc/myapp/app.properties at start-up',
     'entrypoint-writes-volume': '`cp` writes /shared, outside the folders the new user would own',
+    'pidfile-in-var-run': '`--pidfile /var/run/collector.pid` makes it write outside',
+    'scratch-rootfs-generated-script': 'the start command `report` is a file a RUN step writes',
     'template-from': 'template',  # the engine's own skip, or non-root's (`FROM php:{{ v }}`)
     'app-code-run-as-root': "runs the app's own code as root in /app (`python init_db.py`)",
 }

@@ -64,6 +64,8 @@ PORT_FLAGS = frozenset({"--port", "-p", "-P", "--http-port", "--listen-port", "-
 BIND_FLAGS = frozenset({"--bind", "-b", "--listen", "-l", "--address", "--urls", "--url"})
 
 
+# Flags that name a file or folder the process writes.
+_WRITTEN_FLAG = re.compile(r"pid|log|out|socket|sock$|lock|state|cache|data|spool|db$|database|tmp|work", re.I)
 # Where a process may write whoever it runs as.
 _ANYONE_WRITES = ("/tmp", "/var/tmp", "/dev", "/proc")
 
@@ -105,6 +107,16 @@ def command_needs_root(cmd: SimpleCommand, app_dir: str | None, writable: tuple[
                 return f"`{name}` writes {v} at start-up"
             if v and v.startswith("/") and not any(inside(v, d) for d in (app_dir, *writable, *_ANYONE_WRITES)):
                 return f"`{name}` writes {v}, outside the folders the new user would own, at start-up"
+    # paths the command is told to write: `--pidfile /var/run/x.pid`, `--log-file=/var/log/x`
+    vals = [w.value for w in cmd.args]
+    for i, v in enumerate(vals):
+        if not v or not v.startswith("-"):
+            continue
+        flag, eq, val = v.partition("=")
+        val = val if eq else (vals[i + 1] if i + 1 < len(vals) else None)
+        if val and val.startswith("/") and _WRITTEN_FLAG.search(flag.lstrip("-")) \
+                and not any(inside(val, d) for d in (app_dir, *writable, *_ANYONE_WRITES)):
+            return f"`{flag} {val}` makes it write outside the folders the new user would own"
     if name == "chmod":
         for w in cmd.args_without_flags()[1:]:
             v = w.value
@@ -290,6 +302,10 @@ class NeedsRoot:
                     "and node_modules was installed as root", inst)
             if depth >= 2:
                 continue
+            writer = self._written_by_run(c.name)
+            if writer is not None:
+                raise Decline(f"the start command `{c.name}` is a file a RUN step writes, which cannot be read "
+                              "to check what it does", writer.inst)
             for script, required in self._scripts(c):
                 text = self._script_text(script)
                 if not required and (text is None or not re.match(r"#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|da|a|z|k)?sh\b", text)):
@@ -382,6 +398,24 @@ class NeedsRoot:
                     raise Decline("`poetry install` made its virtualenv in root's home (~/.cache/pypoetry), which the new user cannot read", inst)
                 if name == "pipenv" and sub in ("install", "sync") and not c.has_flag("--system") and not pipenv_ok:
                     raise Decline("`pipenv install` made its virtualenv in root's home, which the new user cannot read", inst)
+
+    def _written_by_run(self, name: str | None):
+        """The RUN step (of the chain or a copied root filesystem's) that writes the start
+        command's file with a redirect or `tee` (`printf '#!/bin/sh...' > /usr/local/bin/report`)."""
+        if not name:
+            return None
+        for s in self.build_steps:
+            if s.inst.cmd != "RUN":
+                continue
+            for c in self.commands(s.inst)[0]:
+                targets = [r.target.value for r in c.redirects if r.operator in (">", ">>", ">|")]
+                if base(c.name) == "tee":
+                    targets += [w.value for w in c.args_without_flags()]
+                for t in targets:
+                    if t and t.startswith("/") and (t == name or ("/" not in name and base(t) == name
+                                                                  and re.search(r"/s?bin/[^/]+$", t))):
+                        return s
+        return None
 
     def _writable(self) -> tuple[str, ...]:
         """Folders the new user will own besides the app folder: those RUN steps `mkdir` (which
