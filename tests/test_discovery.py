@@ -15,7 +15,7 @@ APT = "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
 CLEAN = "FROM debian\nCMD [\"true\"]\n"
 
 DOCKERFILES = [
-    "Dockerfile", "dockerfile", "Dockerfile.dev", "Dockerfile-prod", "dockerfile.dev", "dockerfile-ci",
+    "Dockerfile", "dockerfile", "Dockerfile.dev", "Dockerfile-prod", "Dockerfile_5_2_12", "dockerfile.dev", "dockerfile-ci",
     "app.Dockerfile", "web.dockerfile", "Containerfile", "Containerfile.arm64", "containerfile",
     "build.containerfile",
 ]

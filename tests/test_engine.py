@@ -243,3 +243,21 @@ def test_no_reported_line_is_zero():
     r = refactor_text(src, Path("Dockerfile"), None, make_selection())
     assert r.skips and all(s.line > 0 for s in r.skips)
     assert all(e.line > 0 for e in r.edits)
+
+
+@pytest.mark.parametrize("src, line", [
+    ('FROM alpine:3.20\nRUN mkdir /data && \\\n{% if base == "alpine" %}\n    apk --no-cache add curl && \\\n{% endif %}\n    echo done\n', 3),
+    ('FROM php:8.2-apache\nENTRYPOINT ["docker-entrypoint.sh"]\n{{ if env.version != "cli" then ( -}}\nCMD ["apache2-foreground"]\n{{ ) end -}}\n', 3),
+    ("FROM php:{{ nodes['phpVersion'].description }}-cli-alpine\nCMD [\"php\"]\n", 1),
+])
+def test_a_template_is_left_alone_with_the_reason(src, line):
+    r = refactor_text(src, Path("Dockerfile"), None, make_selection())
+    assert r.error is None and not r.changed and not r.edits
+    [skip] = r.skips
+    assert skip.codemod == "*" and "a template, not a Dockerfile" in skip.reason and skip.line == line
+
+
+def test_go_template_arguments_inside_an_instruction_are_no_template():
+    r = refactor_text('FROM debian\nRUN apt-get install -y curl && docker inspect --format "{{.State}}" x\n',
+                      Path("Dockerfile"), None, make_selection(["apt-cleanup"]))
+    assert r.changed

@@ -1,10 +1,11 @@
 """Finding Dockerfiles under the paths a user names.
 
 Names, as BuildKit and people use them: `Dockerfile` and BuildKit's lower-case fallback
-`dockerfile`, `Dockerfile.*` and `Dockerfile-*` (`Dockerfile.dev`, `Dockerfile-prod`, in either
-case), `*.Dockerfile`/`*.dockerfile`, `Containerfile*` and `*.containerfile`; not the files that
-only share the name: `.dockerignore` files (`Dockerfile.dockerignore`), templates
-(`Dockerfile.j2`, `.tmpl`, `.template`, `.in`), documents and scripts (`.md`, `.txt`, `.sh`...).
+`dockerfile`, `Dockerfile.*`, `Dockerfile-*` and `Dockerfile_*` (`Dockerfile.dev`,
+`Dockerfile-prod`, `Dockerfile_5_2`, in either case), `*.Dockerfile`/`*.dockerfile`,
+`Containerfile*` and `*.containerfile`; not the files that only share the name: `.dockerignore`
+files (`Dockerfile.dockerignore`), templates (`Dockerfile.j2`, `.tmpl`, `.template`, `.twig`,
+`.in`), documents, scripts and source code (`.md`, `.txt`, `.sh`, `dockerfile.go`...).
 
 Symbolic links: every file is processed once, under the first path that reaches it. A linked
 folder whose target lies inside a named folder is not entered (its files are found at their real
@@ -21,7 +22,7 @@ SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
     ".pytest_cache", "vendor", "dist", "build", "target", ".next",
 })
-_PREFIXES = ("dockerfile.", "dockerfile-", "containerfile")
+_PREFIXES = ("dockerfile.", "dockerfile-", "dockerfile_", "containerfile")
 _SUFFIXES = (".dockerfile", ".containerfile")
 # Files named like Dockerfiles that are something else: ignore files, templates, docs, scripts.
 _NOT_DOCKERFILE = (

@@ -16,6 +16,7 @@ the file's output is its input, and the result says why.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from pathlib import Path
 from refactor.codemods import REGISTRY, by_id
 from refactor.codemods.base import Codemod, Context, Safety, Skip
 from refactor.knowledge.context import BuildContext
-from refactor.syntax.edit import EditError
+from refactor.syntax.edit import EditError, LineTooLong
 from refactor.syntax.errors import ParseError
 from refactor.syntax.nodes import Comment, Continuation, Dockerfile
 from refactor.syntax.parser import parse_dockerfile, reparse_generated
@@ -32,6 +33,13 @@ from refactor.syntax.stage_graph import new_problems
 from refactor.engine.results import FileResult
 
 MAX_ROUNDS = 8
+# A line that is a template directive (Jinja, Go templates, Twig, Liquid...), or a FROM whose
+# image is filled in by one: the file is a template rendered into Dockerfiles, not one itself,
+# and what reads as its instructions (a shell line after a `{% if %}` inside a continuation) is
+# not what any rendered Dockerfile holds.
+_TEMPLATE = re.compile(
+    r"^[ \t]*(\{%.*%\}|\{\{.*\}\}|\{#.*#\})[ \t]*\\?[ \t]*\r?$|^[ \t]*FROM[ \t][^\n]*\{\{", re.M | re.I
+)
 
 
 @dataclass(frozen=True)
@@ -108,10 +116,20 @@ def _run_once(
         ctx.options["allow_unsafe"] = selection.allows_unsafe(codemod)
         try:
             new = codemod.transform(df, ctx)
-        except Exception as e:  # a codemod bug must not take the run down: drop its changes
+        except LineTooLong as e:  # the input is at BuildKit's limit already: nothing to do
             del ctx.edits[before_edits:]
             del ctx.skips[before_skips:]
             ctx.touched = before_touched
+            ctx.skip(codemod, f"{e}; change dropped")
+            settled[codemod.id] = df
+            continue
+        except Exception as e:  # a codemod bug must not take the run down: drop its changes
+            line = ctx.edits[before_edits].line if len(ctx.edits) > before_edits else 0
+            del ctx.edits[before_edits:]
+            del ctx.skips[before_skips:]
+            ctx.touched = before_touched
+            # Protect the file, and say so loudly: the result carries the error (exit 123).
+            ctx.internal_errors.append((codemod.id, line or ctx.file_line, f"{type(e).__name__}: {e}"))
             ctx.skip(codemod, f"internal error, change dropped: {type(e).__name__}: {e}")
             settled[codemod.id] = df
             continue
@@ -155,6 +173,7 @@ def _not_idempotent(new: Dockerfile, codemod: Codemod, ctx: Context) -> tuple[st
     try:
         again = codemod.transform(new, scratch)
     except Exception as e:
+        ctx.internal_errors.append((codemod.id, ctx.file_line, f"on its own output: {type(e).__name__}: {e}"))
         return f"internal error on its own output, change dropped: {type(e).__name__}: {e}", 0
     if again is new:
         return None
@@ -261,6 +280,12 @@ def refactor_text(
     name = str(path) if path is not None else "<stdin>"
     file_path = path if path is not None else Path("<stdin>")
     selection = selection or make_selection()
+    template = _TEMPLATE.search(source)
+    if template is not None:
+        line = source.count("\n", 0, template.start()) + 1
+        text = source.splitlines()[line - 1].strip()[:60]
+        reason = f"a template, not a Dockerfile (line {line}: `{text}`): left alone"
+        return FileResult(file_path, source, source, skips=(Skip("*", reason, line),))
     try:
         df = parse_dockerfile(source)
     except ParseError as e:
@@ -271,8 +296,10 @@ def refactor_text(
     build_context = BuildContext(root, path) if root is not None and root.is_dir() else None
     try:
         out, ctx = refactor_tree(df, selection, path=path, build_context=build_context, options=options)
+        internal = tuple(f"{name}:{line}:1: internal error in {cm} (a dockwright bug; its change was dropped): {msg}"
+                         for cm, line, msg in ctx.internal_errors)
         if out is df and not ctx.extra_files:
-            return FileResult(file_path, source, source, skips=tuple(ctx.skips))
+            return FileResult(file_path, source, source, skips=tuple(ctx.skips), internal_errors=internal)
         problem = _untouched_survive(df, out, ctx.touched)
         line = int(problem.split(":", 1)[0].removeprefix("line ")) if problem else 1
         if problem is None:
@@ -312,4 +339,5 @@ def refactor_text(
         edits=tuple(ctx.edits),
         skips=tuple(ctx.skips),
         extra_files=dict(ctx.extra_files),
+        internal_errors=internal,
     )
