@@ -11,7 +11,10 @@ Example
     EXPOSE 8080/TCP 53/Udp   →   EXPOSE 8080/tcp 53/udp
 
 Safety
-    Safe: the exposed ports are the same. Declines where a port is broken by a line continuation.
+    Safe: the exposed ports are the same. BuildKit records the protocol in lower case either way;
+    buildah records it as written, so there the config's `80/TCP` becomes `80/tcp`, the spelling
+    runtimes expect (tests/test_buildkit_checks_build.py builds both). Declines where a port is
+    broken by a line continuation.
 """
 from __future__ import annotations
 
