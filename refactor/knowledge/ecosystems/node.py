@@ -89,10 +89,15 @@ def _npm(cmd, args, index, cwd, ctx, resolve, generated):
     has_lock = s.maybe("package-lock.json")
     if clean and not (has_shrink or has_lock):
         s.lack("package-lock.json")
+    # npm 7+ reads a yarn.lock beside package.json to resolve versions, and `npm install` updates
+    # it: without it the install resolves everything afresh.
+    has_yarn_lock = s.maybe("yarn.lock")
     s.maybe(".npmrc", config=True)
     s.outputs.append(s.at("node_modules"))
     if not clean and (has_lock or has_shrink) and not (o.has("--no-package-lock") or o.value("--package-lock") == "false"):
         s.rewrites.append(s.at("npm-shrinkwrap.json" if has_shrink else "package-lock.json"))
+    if not clean and has_yarn_lock:
+        s.rewrites.append(s.at("yarn.lock"))
     data = read_json(s, pj) if s.sent(pj) else None
     if data is not None:
         _node_package(s, pj, data, ignore, root=True)
