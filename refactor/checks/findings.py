@@ -198,7 +198,7 @@ def _const_platform(r: Reporter, inst: Instruction, platform: str, stage_name: s
 def _definition_description(r: Reporter, kind: str, keys: list[str], inst: Instruction) -> None:
     """validateDefinitionDescription (experimental in BuildKit): the comment directly above a
     named stage or an ARG must start with the name."""
-    comments = [c for c in inst.comments if not re.match(r"^check\s*=", c, re.I)]
+    comments = inst.comments  # a `# check=` comment counts too: BuildKit keeps it in PrevComment
     if not comments or not keys:
         return
     if comments[-1].split(" ")[0] in keys:
