@@ -68,3 +68,18 @@ def test_pins_and_is_unsafe(tmp_path):
     assert {e.safety.value for e in r.edits} == {"unsafe"}
     assert not refactor_text("FROM node\n", tmp_path / "Dockerfile", tmp_path,
                              make_selection(safe_only=True)).edits
+
+
+def test_java_declarations(tmp_path):
+    (tmp_path / "build.gradle.kts").write_text("java {\n    toolchain {\n        languageVersion.set(JavaLanguageVersion.of(17))\n    }\n}\n")
+    d = declared_version(BuildContext(tmp_path), "java")
+    assert (d.version, d.source) == ("17", "build.gradle.kts toolchain")
+    (tmp_path / "build.gradle.kts").unlink()
+    (tmp_path / "build.gradle").write_text("sourceCompatibility = JavaVersion.VERSION_1_8\n")
+    assert declared_version(BuildContext(tmp_path), "java").version == "8"
+    (tmp_path / "build.gradle").unlink()
+    (tmp_path / "pom.xml").write_text("<properties><java.version>11</java.version></properties>")
+    assert declared_version(BuildContext(tmp_path), "java").version == "11"
+    r = _run(tmp_path, "FROM openjdk:jdk-slim\nFROM eclipse-temurin:17.0.9_9-jre\n")
+    assert r.output.splitlines()[0] == "FROM openjdk:11-jdk-slim"
+    assert len(r.edits) == 1 and r.skips[0].reason.startswith("eclipse-temurin:17.0.9_9-jre names 17.0.9_9")

@@ -1,11 +1,13 @@
 """pin-base: a floating base image tag becomes the version the project declares.
 
 What it does
-    For the official node, python, golang, rust and ruby images, a tag that floats (`node`,
+    For the official node, python, golang, rust and ruby images and the JDK images
+    (eclipse-temurin, openjdk, amazoncorretto), a tag that floats (`node`,
     `node:latest`, `node:lts-alpine`, `python:3`, `python:slim`, `golang:alpine`) becomes the
     version the project's own files declare, keeping the variant: `.nvmrc` / `.node-version` /
     `engines.node`, `.python-version` / `requires-python`, go.mod's `toolchain` or `go` line,
-    `rust-toolchain(.toml)`, `.ruby-version` (refactor.knowledge.declared_versions).
+    `rust-toolchain(.toml)`, `.ruby-version`, the Gradle toolchain or pom.xml's Java release
+    (refactor.knowledge.declared_versions).
 
 Why
     A floating tag builds against whatever the registry serves that day: a new major release
@@ -36,14 +38,15 @@ from refactor.syntax.edit import replace_instruction
 from refactor.syntax.nodes import Dockerfile
 
 FAMILIES = ("node", "python", "golang", "rust", "ruby")
+# JDK images whose tags are `<feature release>[-variant]`; maven/gradle tags name the tool too.
+JAVA_IMAGES = ("eclipse-temurin", "openjdk", "amazoncorretto")
 FLOATING = ("", "latest", "lts", "current", "stable")
-_NUMERIC = re.compile(r"^\d+(?:\.\d+)*$")
 
 
 def split_tag(tag: str) -> tuple[str, tuple[str, ...]]:
     """(version, variants): `20-alpine` -> ("20", ("alpine",)); `slim-bookworm` -> ("", ...)."""
     parts = tag.split("-")
-    if _NUMERIC.match(parts[0]) or parts[0].lower() in FLOATING:
+    if parts[0][:1].isdigit() or parts[0].lower() in FLOATING:  # `21.0.2_13`: a version too
         return parts[0].lower(), tuple(parts[1:])
     return "", tuple(parts)
 
@@ -63,25 +66,27 @@ class PinBase(Codemod):
             if not image or image.lower() in stage_names or "$" in image:
                 continue
             ref = parse_image(image)
-            if ref.registry not in (None, "docker.io", "index.docker.io") or ref.repository not in FAMILIES:
+            if ref.registry not in (None, "docker.io", "index.docker.io"):
+                continue
+            family = "java" if ref.repository in JAVA_IMAGES else ref.repository
+            if family not in FAMILIES and family != "java":
                 continue
             if ref.digest:
                 continue  # pinned already
             version, variants = split_tag(ref.tag or "latest")
-            if version not in FLOATING and not _NUMERIC.match(version):
-                continue
             if ctx.build_context is None:
                 ctx.skip(self, "no build context to read the project's declared version from", inst)
                 continue
-            declared = declared_version(ctx.build_context, ref.repository)
+            declared = declared_version(ctx.build_context, family)
             if declared.version is None:
                 ctx.skip(self, f"{image}: {declared.problem}", inst)
                 continue
             want = declared.version
             if version not in FLOATING:
-                if version == want or version.startswith(want + "."):
+                numeric = re.match(r"\d+(?:\.\d+)*", version).group(0)  # `21.0.2_13` -> 21.0.2
+                if numeric == want or numeric.startswith(want + "."):
                     continue  # as specific as the project's own declaration, or more
-                if not want.startswith(version + "."):
+                if numeric != version or not want.startswith(numeric + "."):
                     ctx.skip(self, f"{image} names {version}, the project declares {want} ({declared.source}): "
                                    "left for a person to settle", inst)
                     continue

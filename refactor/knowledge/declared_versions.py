@@ -5,7 +5,9 @@ context: what pin-base pins a floating base image tag to.
 
 node: `.nvmrc`, `.node-version`, then `engines.node` in package.json; python: `.python-version`,
 then `requires-python` in pyproject.toml; golang: the `toolchain` line of go.mod, else its `go`
-line; rust: `rust-toolchain.toml` (`channel`) or `rust-toolchain`; ruby: `.ruby-version`. A
+line; rust: `rust-toolchain.toml` (`channel`) or `rust-toolchain`; ruby: `.ruby-version`; java:
+the Gradle toolchain (`JavaLanguageVersion.of(21)`) or `sourceCompatibility`, else pom.xml's
+`maven.compiler.release`, `<release>`, `java.version` or `maven.compiler.source`. A
 range pins a version only when it allows one release line (`^20.1`, `~=3.12.0`, `>=3.12,<3.13`,
 `20.x`); `>=18` or `lts/*` or `stable` declare no version, and the reason says so.
 """
@@ -32,7 +34,8 @@ class Declared:
 
 
 def declared_version(ctx: BuildContext, family: str) -> Declared:
-    reader = {"node": _node, "python": _python, "golang": _go, "rust": _rust, "ruby": _ruby}.get(family)
+    reader = {"node": _node, "python": _python, "golang": _go, "rust": _rust, "ruby": _ruby,
+              "java": _java}.get(family)
     if reader is None:
         return Declared(None, "", f"dockwright does not read a declared version for {family} images")
     return reader(ctx)
@@ -172,3 +175,36 @@ def _ruby(ctx: BuildContext) -> Declared:
     if _VERSION.match(v) and v.count(".") >= 1:
         return Declared(v, ".ruby-version")
     return Declared(None, ".ruby-version", f".ruby-version says {line!r}, not a version")
+
+
+_GRADLE = (
+    re.compile(r"JavaLanguageVersion\.of\(\s*[\"']?(\d+)[\"']?\s*\)"),
+    re.compile(r"sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|[\"']?(?:1\.)?(\d+)[\"']?)"),
+)
+_MAVEN = (
+    re.compile(r"<maven\.compiler\.release>\s*(?:1\.)?(\d+)\s*<"),
+    re.compile(r"<release>\s*(?:1\.)?(\d+)\s*</release>"),
+    re.compile(r"<java\.version>\s*(?:1\.)?(\d+)\s*<"),
+    re.compile(r"<maven\.compiler\.source>\s*(?:1\.)?(\d+)\s*<"),
+)
+
+
+def _java(ctx: BuildContext) -> Declared:
+    """The Java feature release (8, 17, 21): a Gradle toolchain pins the JDK the build uses; a
+    source or release level is the oldest one the code runs on, which the project builds for."""
+    for name in ("build.gradle.kts", "build.gradle"):
+        text = ctx.read_text(name)
+        if text is None:
+            continue
+        for pattern in _GRADLE:
+            m = pattern.search(text)
+            if m:
+                return Declared(next(g for g in m.groups() if g), f"{name} {'toolchain' if pattern is _GRADLE[0] else 'sourceCompatibility'}")
+    text = ctx.read_text("pom.xml")
+    if text is not None:
+        for pattern in _MAVEN:
+            m = pattern.search(text)
+            if m:
+                return Declared(m.group(1), "pom.xml " + pattern.pattern.split(">")[0].lstrip("<").replace("\\", ""))
+    return Declared(None, "", "the project declares no Java version (Gradle toolchain or sourceCompatibility, "
+                              "pom.xml maven.compiler.release/java.version)")
