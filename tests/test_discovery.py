@@ -20,7 +20,7 @@ DOCKERFILES = [
     "build.containerfile",
 ]
 OTHERS = [
-    "Dockerfile.dockerignore", "Dockerfile.j2", "Dockerfile.twig", "Dockerfile.template", "Dockerfile.tmpl", "Dockerfile.in",
+    "Dockerfile.dockerignore", "Dockerfile.j2", "Dockerfile.twig", "Dockerfile.tt", "Dockerfile.template", "Dockerfile.tmpl", "Dockerfile.in",
     "Dockerfile.md", "dockerfile.sh", "README.md", "docker-compose.yml", "Dockerfiles", "MyDockerfile",
     "dockerfile.go", "dockerfile.js", "Dockerfile.orig", "Dockerfile.bak",
 ]
@@ -105,3 +105,16 @@ def test_check_does_not_exit_2_on_sibling_links(tmp_path):
     assert "directory loop" not in r.output
     for name in ("dockerfile", "Dockerfile-worker", "src/tests/Dockerfile", "app/Dockerfile"):
         assert name in r.output
+
+
+def test_test_data_is_skipped_unless_named(tmp_path):
+    root = _tree(tmp_path)
+    fixtures = root / "frontend" / "parser" / "testfiles" / "env"
+    fixtures.mkdir(parents=True)
+    (fixtures / "Dockerfile").write_text(APT)
+    (root / "test" / "fixtures").mkdir(parents=True)
+    (root / "test" / "fixtures" / "Dockerfile").write_text(APT)
+    files, _ = discover([root])
+    assert sorted(str(p.relative_to(root)) for p in files) == ["app/Dockerfile", "src/tests/Dockerfile"]
+    named, _ = discover([root / "test" / "fixtures"])
+    assert named == [root / "test" / "fixtures" / "Dockerfile"]

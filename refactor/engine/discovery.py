@@ -7,6 +7,9 @@ Names, as BuildKit and people use them: `Dockerfile` and BuildKit's lower-case f
 files (`Dockerfile.dockerignore`), templates (`Dockerfile.j2`, `.tmpl`, `.template`, `.twig`,
 `.in`), documents, scripts and source code (`.md`, `.txt`, `.sh`, `dockerfile.go`...).
 
+Walks skip dependency, build-output and VCS folders, and test data (`testdata`, `testfiles`,
+`fixtures`...): a folder named on the command line is walked whatever its name.
+
 Symbolic links: every file is processed once, under the first path that reaches it. A linked
 folder whose target lies inside a named folder is not entered (its files are found at their real
 place: `tests -> src/tests`); one that leads outside is followed once; one that points at one of
@@ -21,6 +24,9 @@ from pathlib import Path
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
     ".pytest_cache", "vendor", "dist", "build", "target", ".next",
+    # Test data: parser and linter fixtures are compared byte for byte with expected results, and
+    # "refactor my Dockerfiles" does not mean them. Naming such a folder processes it.
+    "testdata", "testfiles", "fixtures", "__fixtures__", "test-fixtures", "__snapshots__",
 })
 _PREFIXES = ("dockerfile.", "dockerfile-", "dockerfile_", "containerfile")
 _SUFFIXES = (".dockerfile", ".containerfile")
@@ -28,7 +34,7 @@ _SUFFIXES = (".dockerfile", ".containerfile")
 _NOT_DOCKERFILE = (
     ".dockerignore", ".containerignore", ".md", ".markdown", ".rst", ".txt", ".html", ".json", ".yml",
     ".yaml", ".toml", ".ini", ".cfg", ".xml", ".py", ".sh", ".bash", ".ps1", ".bat", ".j2", ".jinja",
-    ".jinja2", ".tmpl", ".tpl", ".template", ".in", ".m4", ".erb", ".mustache", ".hbs", ".gotmpl", ".twig",
+    ".jinja2", ".tmpl", ".tpl", ".template", ".in", ".m4", ".erb", ".mustache", ".hbs", ".gotmpl", ".twig", ".tt", ".ejs", ".njk", ".liquid",
     ".bak", ".orig", ".rej", ".swp", ".patch", ".diff", ".log", ".lock",
     # source code about Dockerfiles (`dockerfile.go`, `dockerfile.js`), and assets
     ".go", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".rb", ".php", ".java", ".kt", ".rs", ".c",
