@@ -280,7 +280,9 @@ def refactor_text(
     except ParseError as e:
         return FileResult(file_path, source, source, error=e.format(name))
     if skips_file(df):
-        return FileResult(file_path, source, source, skips=(Skip("*", "`# dockwright: skip-file`"),))
+        line = next((n for n, text in enumerate(source.splitlines(), 1)
+                     if text.lstrip().startswith("#") and "skip-file" in text), 1)
+        return FileResult(file_path, source, source, skips=(Skip("*", "`# dockwright: skip-file`", line),))
     root = context if context is not None else (path.parent if path is not None else None)
     build_context = BuildContext(root, path) if root is not None and root.is_dir() else None
     try:
