@@ -203,6 +203,8 @@ def test_pragma_is_enforced_even_if_a_codemod_forgets():
 def test_skip_file_pragma():
     r = refactor_text("# dockwright: skip-file\nFROM x\nRUN echo a\n", Path("D"), None, sel(Shout()))
     assert not r.changed and r.skips
+    r = refactor_text("FROM x\n\n# dockwright: skip-file\nRUN echo a\n", Path("D"), None, sel(Shout()))
+    assert not r.changed and [s.line for s in r.skips] == [3]
 
 
 def test_unsafe_edit_needs_consent():
