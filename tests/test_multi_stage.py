@@ -267,6 +267,19 @@ SKIPS = {
          ".env": "LOG_FILE=./logs/app.log\n"},
         "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\nCMD [\"/app/server\"]\n",
         "creates at run time"),
+    # real-repository findings (notes/real-run-findings.md M1, M3)
+    "node-modules-moved": (
+        {"package.json": '{"dependencies": {"ms": "2"}}', "package-lock.json": "{}", "server.js": ""},
+        "FROM node:18\nWORKDIR /usr/local/app\nCOPY package*.json ./\nRUN npm ci && mv /usr/local/app/node_modules /node_modules\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+        "moves or removes /usr/local/app/node_modules"),
+    "privileged-port": (
+        {"package.json": '{"dependencies": {"ms": "2"}}', "package-lock.json": "{}", "server.js": ""},
+        "FROM node:18\nWORKDIR /app\nCOPY . .\nRUN npm ci\nENV PORT=80\nEXPOSE 80\nCMD [\"node\", \"server.js\"]\n",
+        "port 80, below 1024"),
+    "go-writes-work-folder": (
+        {"go.mod": "module x\ngo 1.21\n", "main.go": 'package main\nimport "os"\nfunc main() { os.Mkdir("message", 0755) }\n'},
+        "FROM golang:1.21\nWORKDIR /app\nCOPY . .\nRUN go build -o main main.go\nCMD [\"./main\"]\n",
+        "creates message under the work folder"),
     "copy-from-numbered-stage": (
         {"requirements.txt": "six\n", "a.py": ""},
         "FROM python:3.11\nWORKDIR /app\nCOPY --from=0 /x /x\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",

@@ -64,6 +64,22 @@ tools (`npm run dev`, `nodemon`, `flask run --reload`, `go run`), no CMD/ENTRYPO
 toolchain image), a build context without the manifests it names, an unknown base image, an
 install it cannot follow. Prove each split with `dockwright verify`.
 
+What the running container needs beyond the app's files is carried, or the split is declined:
+the programs the start command, the HEALTHCHECK and the entrypoint scripts run (read from the
+build context, `$(...)` included) are installed in the runner with its family's package manager
+(`curl` for `HEALTHCHECK CMD curl ...`), or the codemod declines naming the program; files build
+RUNs write outside the app folder (`mkdir`/`printf >`/`cp` into `/etc`, `/usr/share`, downloads
+with `curl -o`) are copied, symbolic links are made again, and writes it cannot enumerate
+(`make install`, loops writing to system folders, `pip install` into a non-Python image, a chown
+outside the app, accounts other than the runner's user) make it decline. It declines for
+web servers that start as root (nginx serving a built site), for entrypoints that switch user
+(gosu), and when the input is broken: a `COPY --from` naming a stage the file does not have, a
+start script that is not in the context, a `go build` of a package that is not there. The
+runner's user comes from refactor.knowledge.users (the image's own user, else `app` 10001
+created with the family's tools: shadow's groupadd/useradd, busybox addgroup/adduser); USER is
+numeric `uid:gid` (a user the original names and creates keeps its name when its useradd fixes
+no uid).
+
 ## Options
 `runner_base` (`--runner-base IMAGE`): the runner's base image instead of the derived one.
 

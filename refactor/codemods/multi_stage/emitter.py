@@ -367,6 +367,7 @@ class Emitter:
 
     def finish(self, ecosystem: str, deps: list[Instruction], builder: list[Instruction],
                extra: list[tuple[str, list[Instruction]]], runner: list[Instruction]) -> Plan:
+        self.check_privileged_port()
         same_base = expand_from(self.runner_image, self.global_args) == expand_from(self.base_text, self.global_args)
         if same_base and not self.gain:
             raise _Decline(f"a split would leave nothing behind: the runner would use {self.runner_image} too, "

@@ -88,6 +88,7 @@ class GoStrategy:
         wd = self.workdir_inst()
         if wd is not None:
             runner.append(wd)
+        self.check_runtime_writes([".go"])
         files = self._runtime_files(binary, [".go"])
         runner.append(self.binary_copy(binary))
         runner.extend(self.copy_paths("builder", files, chown))

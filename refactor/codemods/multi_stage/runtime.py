@@ -74,6 +74,37 @@ class RuntimeNeeds:
                     raise _Decline(f"`{kind}={name}` names a stage this file does not have (BuildKit would pull "
                                    f"an image `{name}`): the input is broken, and the split would make it a circle", inst)
 
+    def check_privileged_port(self) -> None:
+        """The runner runs as a non-root user: a port below 1024 (EXPOSE, or a PORT variable)
+        that a root original could bind, it cannot (unless the runtime lowers
+        net.ipv4.ip_unprivileged_port_start, which Docker does and Kubernetes does not)."""
+        if self.final_user not in ("root", "0", "0:0", "root:root", ""):
+            return
+        ports = []
+        for s in self.steps:
+            if s.inst.cmd == "EXPOSE":
+                ports += [p.split("/", 1)[0] for p in s.inst.value]
+        ports += [v for k, v in self.env.items() if k.upper() in ("PORT", "HTTP_PORT", "LISTEN_PORT", "SERVER_PORT")]
+        low = [p for p in ports if p.isdigit() and 0 < int(p) < 1024]
+        if low:
+            raise _Decline(f"the app listens on port {low[0]}, below 1024, which a non-root runner user cannot bind "
+                           "(unless the runtime lowers ip_unprivileged_port_start; Kubernetes does not)")
+
+    def check_runtime_writes(self, source_exts: list[str]) -> None:
+        """A Go or Rust program that creates files under relative paths writes into its work
+        folder, which root owns in the runner: decline."""
+        if self.final_user not in ("root", "0", "0:0", "root:root", ""):
+            return
+        rx = re.compile(r'(?:os\.(?:Mkdir|MkdirAll|Create|WriteFile|OpenFile)|ioutil\.WriteFile|fs::(?:create_dir(?:_all)?|write)'
+                        r'|File::create)\(\s*"((?!/)[^"]+)"')
+        roots = {e.src for e in self.image_map if e.is_dir}
+        for f in self.bc.files[:5000]:
+            if any(f.endswith(x) for x in source_exts) and any(r == "" or f.startswith(r + "/") for r in roots):
+                m = rx.search(self.bc.read_text(f) or "")
+                if m:
+                    raise _Decline(f"{f} creates {m.group(1)} under the work folder at run time: the runner's "
+                                   "non-root user could not write there")
+
     # ---- what the start command runs ---------------------------------------------------------------
 
     def _made_by_build(self, path: str) -> bool:
@@ -347,6 +378,10 @@ class RuntimeNeeds:
             if inst.cmd == "COPY" and inst.flag_value("from") is not None:
                 copied.extend(v.strip("\"'") for v in inst.value[:-1])
         copied_abs = [c for c in copied if c.startswith("/")]
+        for c in copied_abs:
+            for w in self.build_writes():
+                if w.kind == "remove" and (_under(c, w.path) or c == w.path):
+                    raise _Decline(f"a build step moves or removes {w.path}, which the runner would copy")
         links = {p for _, p in self.link_cmds}
         out: list[Instruction] = []
         kept: list[str] = []

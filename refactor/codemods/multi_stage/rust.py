@@ -54,6 +54,7 @@ class RustStrategy:
         wd = self.workdir_inst()
         if wd is not None:
             runner.append(wd)
+        self.check_runtime_writes([".rs"])
         files = self._runtime_files(binary, [".rs"])
         runner.append(self.binary_copy(binary))
         runner.extend(self.copy_paths("builder", files, chown))
