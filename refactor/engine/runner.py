@@ -143,15 +143,16 @@ def _run_once(
     return df
 
 
-def _adjacent_duplicates(df: Dockerfile) -> set[str]:
-    """Instructions (as BuildKit reads them) that come twice in a row: a codemod must not make one."""
-    out = set()
+def _adjacent_duplicates(df: Dockerfile) -> dict[tuple, str]:
+    """Instructions that come twice in a row, compared as BuildKit reads them (keyword, flags,
+    arguments, heredoc bodies: `ENV a b` is `ENV a=b`): a codemod must not make one."""
+    out = {}
     prev = None
     for inst in df.instructions:
-        text = inst.logical.strip() + "".join(h.content for h in inst.heredocs)
-        if prev is not None and text == prev and inst.cmd != "FROM":
-            out.add(text)
-        prev = text
+        key = (inst.cmd, inst.flags, inst.value, tuple(h.content for h in inst.heredocs))
+        if prev is not None and key == prev and inst.cmd != "FROM":
+            out[key] = inst.logical.strip()
+        prev = key
     return out
 
 
@@ -193,9 +194,10 @@ def _check_codemod_output(
     if not selection.allows_unsafe(codemod):
         if any(e.safety is Safety.UNSAFE for e in ctx.edits[before_edits:]):
             return "made an unsafe edit while only safe edits are allowed; change dropped", 0
-    doubled = _adjacent_duplicates(new) - _adjacent_duplicates(old)
+    before = _adjacent_duplicates(old)
+    doubled = [text for key, text in _adjacent_duplicates(new).items() if key not in before]
     if doubled:
-        text = next(iter(doubled))
+        text = doubled[0]
         return f"its output repeats `{text[:60]}` right under itself; change dropped", 0
     broken = new_problems(old, new)
     if broken:
