@@ -55,7 +55,8 @@ def dockwright_command() -> list[str]:
 def normalise(reason: str) -> str:
     """Fold the specifics out of a skip reason so equal reasons count together: quoted names,
     image references, paths, numbers and line positions become placeholders."""
-    r = re.sub(r"`[^`]*`", "`…`", reason)
+    r = re.sub(r"\b(image|images) [^\s`']*[:/$.][^\s`']*", r"\1 <image>", reason)  # base image python:3.12-slim
+    r = re.sub(r"`[^`]*`", "`…`", r)
     r = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", r)
     r = re.sub(r"\b[\w.-]+(/[\w.-]+)+(:[\w.-]+)?", "<path>", r)  # a/b/c, registry/image:tag
     r = re.sub(r"\b[\w.-]+:[\w.-]*\d[\w.-]*\b", "<image>", r)  # name:tag
