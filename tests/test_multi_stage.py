@@ -546,3 +546,23 @@ def test_go_runner_gets_the_env_file_and_the_paths_it_names(tmp_path):
     result = run(write_context(tmp_path, files, text))
     runner = result.output.split("AS runner", 1)[1]
     assert "/app/.env ./" in runner and "/app/public ./public/" in runner
+
+
+def test_node_unknown_build_outputs_take_the_whole_built_folder(tmp_path):
+    """`npm run build` runs a script of the project's own: its outputs are unknown, so the runner
+    gets the whole built app folder with the production node_modules (samples-failures: node-web)."""
+    files = {"package.json": '{"scripts": {"build": "node scripts/bundle.js", "start": "node dist/server.js"}, '
+                             '"dependencies": {"ms": "2"}, "devDependencies": {"esbuild": "0.20"}}',
+             "package-lock.json": "{}", "scripts/bundle.js": "", "src/server.js": ""}
+    text = "FROM node:20\nWORKDIR /home/node/app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"npm\", \"start\"]\n"
+    runner = run(write_context(tmp_path, files, text)).output.split("AS runner", 1)[1]
+    assert "COPY --from=prod-deps --chown=node:node /home/node/app ./" in runner
+
+
+def test_node_without_dependencies_copies_no_node_modules(tmp_path):
+    """`npm ci` of a package without dependencies makes no node_modules: nothing to copy
+    (samples-failures: node-zero-deps)."""
+    files = {"package.json": '{"name": "x", "bin": "cli.js"}', "package-lock.json": "{}", "cli.js": ""}
+    text = "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"cli.js\"]\n"
+    runner = run(write_context(tmp_path, files, text)).output.split("AS runner", 1)[1]
+    assert "node_modules" not in runner and "/app/cli.js" in runner

@@ -225,8 +225,18 @@ class NodeStrategy:
             self.leaves.append("node_modules outside the standalone trace, the source and .next/cache")
             cmd_rewrite = self.new(f'{self.kw("CMD")} ["node", "server.js"]')
             self.notes.append("runs `node server.js` (the standalone server) instead of `next start`")
+        elif not is_next and not known and any(s.run and s.kind == "run-build" for s in self.builder_steps):
+            # the build's outputs are unknown: the whole built app folder, with the production
+            # node_modules (prod-deps is the builder with devDependencies pruned)
+            src = "prod-deps" if nm_stage == "prod-deps" else "builder"
+            runner.append(self.copy_line(src, app_dir, self.dest_text(app_dir, True), chown))
+            self.keeps.insert(0, f"the built app folder {app_dir} with production node_modules")
+            self.notes.append("the build's outputs are not known to me: the runner gets the whole built app folder")
         else:
-            runner.append(self.copy_line(nm_stage, nm, self.dest_text(nm, True), chown))
+            if deps_ or is_next:
+                # a package without dependencies gets no node_modules from `npm ci`
+                runner.append(self.copy_line(nm_stage, nm, self.dest_text(nm, True), chown))
+                self.keeps.insert(0, "production node_modules")
             if is_next:
                 paths = [posixpath.join(app_dir, p) for p in (".next", "public", "package.json") if p == ".next" or self._ctx_exists(app_dir, p)]
                 paths += [posixpath.join(app_dir, n) for n in self._sent_children(self.ctx_path(app_dir) or "") if n.startswith("next.config.")]
@@ -236,7 +246,6 @@ class NodeStrategy:
                 paths = self._node_runtime_paths(self.final_workdir, outputs, known, start_texts)
                 paths = [p for p in paths if p != nm]
             runner.extend(self.copy_paths("builder", paths, chown))
-            self.keeps.insert(0, "production node_modules")
         runner.extend(self.outside_copies(runner, chown, app_copied=False))
         runner.append(self.user_text(user))
         cfg = self.runner_config(config)
