@@ -280,6 +280,14 @@ SKIPS = {
         {"go.mod": "module x\ngo 1.21\n", "main.go": 'package main\nimport "os"\nfunc main() { os.Mkdir("message", 0755) }\n'},
         "FROM golang:1.21\nWORKDIR /app\nCOPY . .\nRUN go build -o main main.go\nCMD [\"./main\"]\n",
         "creates message under the work folder"),
+    "script-piped-into-shell": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nRUN curl -fsSL https://deb.nodesource.com/setup_20.x | bash -\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",
+        "piped into a shell"),
+    "build-script-writes-system": (
+        {"requirements.txt": "six\n", "a.py": "", "setup.sh": "#!/bin/sh\nmkdir -p /etc/app && cp app.ini /etc/app/\n"},
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN ./setup.sh\nCMD [\"python\", \"a.py\"]\n",
+        "mentions /etc/app"),
     "copy-from-numbered-stage": (
         {"requirements.txt": "six\n", "a.py": ""},
         "FROM python:3.11\nWORKDIR /app\nCOPY --from=0 /x /x\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",

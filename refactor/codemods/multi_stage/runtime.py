@@ -284,6 +284,7 @@ class RuntimeNeeds:
                 if self.eco != "python" and c.pm in ("pip", "pip-self", "poetry", "uv"):
                     raise _Decline(f"`{c.cmd.raw.strip()[:60]}` installs Python packages into the system "
                                    f"site-packages, which the {self.eco} runner would not have", s.inst)
+                self._check_build_script(c.cmd, cwd, s)
                 w = command_writes(c.cmd, cwd, env, known_dirs)
                 if w.unknown:
                     raise _Decline(w.unknown, s.inst)
@@ -307,6 +308,37 @@ class RuntimeNeeds:
                             x = Write(x.path, "file")  # a hard link: the runner gets a copy
                     writes.append((s, x))
         return writes
+
+    def _check_build_script(self, cmd: SimpleCommand, cwd: str, s: Step) -> None:
+        """A shell script a build RUN runs (piped into `sh`, `sh -c TEXT`, `./setup.sh`): read it
+        (from the context) and decline when it writes near system paths it does not name for us."""
+        name = cmd.name or ""
+        base = name.rsplit("/", 1)[-1]
+        args = [w.value for w in cmd.args]
+        text = None
+        if base in ("sh", "bash", "dash", "ash"):
+            if "-c" in args:
+                text = args[args.index("-c") + 1] if args.index("-c") + 1 < len(args) else ""
+            else:
+                files = [a for a in args if a and not a.startswith("-")]
+                if not files:
+                    raise _Decline(f"`{cmd.raw.strip()[:60]}` runs a script piped into a shell: I cannot tell what "
+                                   "it writes", s.inst)
+                name = files[0]
+        if text is None and (name.endswith(".sh") or base in ("sh", "bash", "dash", "ash")):
+            if name in ("sh", "bash", "dash", "ash"):
+                return
+            rel = self.ctx_path(_abspath(name, cwd))
+            text = self.bc.read_text(rel) if rel else None
+            if text is None:
+                raise _Decline(f"`{cmd.raw.strip()[:60]}` runs a script that is not in the build context: I cannot "
+                               "tell what it writes", s.inst)
+        if text is None:
+            return
+        for p in opaque_outside_paths_text(text):
+            if not self._ignorable(p) and not any(_under(p, a) for a in self.app_dirs()) and not p.startswith(_BIN_DIRS):
+                raise _Decline(f"`{cmd.raw.strip()[:60]}` runs a script that mentions {p}: I cannot tell what it "
+                               "writes outside the app folder", s.inst)
 
     def _copy_tool_writes(self, s: Step) -> list[Write]:
         words = [w.strip("\"'") for w in s.inst.value]
