@@ -155,8 +155,9 @@ class RuntimeNeeds:
                     continue
                 if path.startswith(_BIN_DIRS) and not word.endswith(".sh"):
                     continue  # a system program by path: checked with the tools
-                if self._made_by_build(path) or self.base_provides(path):
-                    continue
+                written = any(_under(path, w.path) for w in self.build_writes())
+                if written or self.base_provides(path) or (not word.endswith(".sh") and self._made_by_build(path)):
+                    continue  # a build output (a program a build step writes where it works)
                 covered = any(e.is_dir and _under(path, e.dest) for e in self.image_map)
                 where = "is not in the build context" if covered or rel is not None else "is not copied into the image"
                 raise _Decline(f"the start command runs {word}, which {where}: the input itself would not start")
