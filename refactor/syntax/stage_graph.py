@@ -15,8 +15,9 @@ Stages are the FROM instructions in order (index 0, 1, ...); a stage's name is t
 
 A problem is something BuildKit refuses or that makes the build mean something else than it says:
 an invalid or duplicate stage name, `FROM` naming a later stage or an earlier one in another case,
-a stage index out of range, a copy from the stage itself, from a later stage (BuildKit builds it
-first, the classic builder and buildah do not), a cycle, a variable used in `FROM` that no global
+a stage index out of range, a copy from the stage itself or from a later stage (BuildKit
+dispatches stages in order and refuses: "cannot copy from stage, it needs to be defined before
+current stage"), a cycle, a variable used in `FROM` that no global
 ARG declares (it expands to nothing), a base that expands to nothing. `new_problems` tells which
 problems an edited tree has that the original did not, and which stages it referred to that are
 gone: the engine refuses a codemod's output for that; codemods that restructure stages call
@@ -222,7 +223,7 @@ def _analyze(df: Dockerfile) -> StageGraph:
                             f"`{kind}={f}` refers to its own stage (a circular dependency)")
                 elif target is not None and target > i:
                     problem("later-stage", f"{here}:{f.lower()}", inst,
-                            f"`{kind}={f}` refers to a later stage (BuildKit builds it first; the classic builder and buildah refuse)")
+                            f"`{kind}={f}` refers to a later stage; a stage can only use stages defined before it")
                 refs.append(Reference(kind, i, f, target, lines.get(id(inst), 0)))
 
     # Cycles (through references to later stages); a stage on its own is reported above.
