@@ -157,6 +157,12 @@ DECLINES = {
     'entrypoint-writes-volume': '`cp` writes /shared, outside the folders the new user would own',
     'pidfile-in-var-run': '`--pidfile /var/run/collector.pid` makes it write outside',
     'scratch-rootfs-generated-script': 'the start command `report` is a file a RUN step writes',
+    'setup-entrypoint-tool-cmd': 'only sets up an environment and runs its arguments',
+    'workdir-mount-point': 'nothing is copied into or built in the working folder /src/site',
+    'tool-needs-root': '`bpftrace`: it traces or debugs',
+    'config-in-root-home': "writes configuration into root's home",
+    'notes-mount-root': 'notes mount the user',
+    'sqlservr': '`sqlservr`: SQL Server writes its data folder',
     'template-from': 'template',  # the engine's own skip, or non-root's (`FROM php:{{ v }}`)
     'app-code-run-as-root': "runs the app's own code as root in /app (`python init_db.py`)",
 }
@@ -185,6 +191,7 @@ def test_issue_11_numeric_users_from_the_file():
         "scratch-passwd-user": "10001:10001",
         "scratch-rootfs": "10001:10001",
         "switched-back-to-root": "1000:1000",
+        "author-chowned-uid": "1000:2000",  # the uid the file already gives its folders to
     }
     for name, user in want.items():
         text = read_text_exact(FIXTURES / f"{name}.after.Dockerfile")

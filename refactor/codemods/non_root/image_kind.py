@@ -9,7 +9,7 @@ import dataclasses
 import posixpath
 import re
 
-from refactor.codemods.non_root.steps import INIT_WRAPPERS, Decline, script_commands, walk
+from refactor.codemods.non_root.steps import INIT_WRAPPERS, Decline, inside, resolve, script_commands, walk
 from refactor.knowledge import baseimages as bi
 
 # Shells a container is started into for interactive use.
@@ -153,6 +153,42 @@ class ImageKind:
                 inst = starts[-1]
                 raise Decline(f"the image starts {what}: a base, shell or interpreter image, whose users' "
                               "RUN steps would run as the new user", inst)
+        self._check_setup_entrypoint()
         name = (self.ctx.path.name if self.ctx.path else "").lower()
         if re.search(r"(?:^|[-_.])base(?:[-_.]|$)", name) or (self.ctx.path and self.ctx.path.parent.name.lower() == "base"):
             raise Decline(f"`{self.ctx.path.name}` is named as a base image, whose users' RUN steps would run as the new user")
+
+    def _check_mount_point(self) -> None:
+        """A working folder nothing fills (no COPY/ADD into it, no RUN in it) is where the user
+        mounts their files (`docker run -v $PWD:/src/site`): a new user cannot write a host folder
+        owned by another uid."""
+        if not self.dedicated:
+            return
+        def near(path: str | None) -> bool:
+            """The path is the folder, inside it, or a parent (not /) whose content may make it."""
+            return path is None or inside(path, self.app_dir) or (path != "/" and inside(self.app_dir, path))
+
+        for s in self.all_steps:
+            inst = s.inst
+            if inst.cmd in ("COPY", "ADD") and len(inst.value) >= 2 and near(resolve(inst.value[-1], s.cwd, s.env)):
+                return
+            if inst.cmd == "RUN" and s.cwd is not None and near(s.cwd):  # None: no WORKDIR yet, "/"
+                return
+        workdir = next((s.inst for s in reversed(self.all_steps) if s.inst.cmd == "WORKDIR"), None)
+        raise Decline(f"nothing is copied into or built in the working folder {self.app_dir}: it is where the "
+                      "user's files are mounted, which a new user may not be able to write", workdir)
+
+    def _check_setup_entrypoint(self) -> None:
+        """An entrypoint that only sets up an environment (`source /opt/ros/setup.bash`,
+        `exec "$@"`) with a bare tool as CMD (`gzserver`) is an official-style base image: images
+        built FROM it install more (`RUN apt-get install`)."""
+        entry = next((i for i in self.start_insts() if i.cmd == "ENTRYPOINT"), None)
+        cmd = next((i for i in self.start_insts() if i.cmd == "CMD"), None)
+        if entry is None or cmd is None or not entry.is_json or not cmd.is_json:
+            return
+        if len(entry.value) != 1 or len(cmd.value) != 1:
+            return
+        text = self._script_text(entry.value[0])
+        if text and re.search(r'exec\s+"\$@"', text) and re.search(r"^\s*(?:source|\.)\s+\S*setup", text, re.M):
+            raise Decline(f"the entrypoint `{entry.value[0]}` only sets up an environment and runs its arguments, with "
+                          f"`{cmd.value[0]}` as CMD: a base image, whose users' RUN steps would run as the new user", entry)

@@ -248,6 +248,7 @@ class NeedsRoot:
         self._check_runs()
         self._check_app_runs_as_root()
         self._check_root_home()
+        self._check_mount_point()  # last: the more specific reasons first
 
     def _check_ports(self, starts: list[Instruction]) -> None:
         port = bi.privileged_port(self.ref)
@@ -386,6 +387,19 @@ class NeedsRoot:
                 texts = [inst.value[-1]]
             if any(re.search(r"(?:^|[\s:=\"'])(?:/root|~)(?:/|$|[\s:\"'])", t) for t in texts):
                 raise Decline("the app uses root's home (/root), which the new user cannot read", inst)
+        # config a RUN writes into root's home (`echo ... > /root/.aws/config`): the new user's
+        # HOME is elsewhere, and /root is not its to read
+        for st in self.all_steps:
+            if st.inst.cmd != "RUN" or not bi.is_root_user(st.user):
+                continue
+            for c in self.commands(st.inst)[0]:
+                targets = [r.target.value for r in c.redirects if r.operator in (">", ">>", ">|")]
+                if base(c.name) in ("mkdir", "touch", "tee", "cp", "mv", "install", "ln"):
+                    words = c.args_without_flags(("-m", "--mode", "-t", "--target-directory"))
+                    targets += [w.value for w in (words if base(c.name) in ("mkdir", "touch", "tee") else words[-1:])]
+                if any(t and re.match(r"(?:/root|~)(?:/|$)", t) for t in targets):
+                    raise Decline("a RUN step writes configuration into root's home (/root), which the new user "
+                                  "would neither read nor have as its home", st.inst)
         venv_settings = " ".join(" ".join(i.value) for i in self.insts if i.cmd in ("ENV", "RUN", "ARG"))
         poetry_ok = re.search(r"POETRY_VIRTUALENVS_(?:CREATE|IN_PROJECT|PATH)|virtualenvs\.(?:create\s+false|in-project\s+true|path)", venv_settings)
         pipenv_ok = "PIPENV_VENV_IN_PROJECT" in venv_settings or "WORKON_HOME" in venv_settings

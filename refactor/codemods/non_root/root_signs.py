@@ -57,6 +57,16 @@ ROOT_TOOLS = {
        "supervisord runsv runit runit-init s6-svscan s6-supervise s6-rc-init".split()},
     **{n: "a host monitor reads the host's /proc, /sys and /var/lib/docker" for n in
        "cadvisor node_exporter node-exporter netdata osqueryd falco sysdig auditd".split()},
+    **{n: "it traces or debugs other processes or the kernel (ptrace, eBPF), which needs root" for n in
+       "bpftrace bcc perf strace ltrace gdb sysdig trace-cmd".split()},
+    **{n: "it manages disks, file systems or devices, which needs root" for n in
+       "debootstrap parted gparted fdisk sfdisk mkfs losetup cryptsetup lvm".split()},
+    **{n: "it talks to the Docker daemon's socket, which is root's" for n in
+       "watchtower portainer traefik-docker ctop lazydocker dive docker-gc".split()},
+    "nmap": "its scans (-sS, -O) need raw sockets, which need root",
+    "certbot": "certbot writes /etc/letsencrypt, /var/lib/letsencrypt and /var/log/letsencrypt, which are root's",
+    "sqlservr": "SQL Server writes its data folder /var/opt/mssql, root-owned from the install",
+    "coredns": "it serves DNS on port 53 by default, below 1024",
     "docker": "the Docker CLI talks to the Docker daemon's socket, which is root's",
     "docker-compose": "docker compose talks to the Docker daemon's socket, which is root's",
     "mknod": "creating device nodes needs root",
@@ -75,9 +85,11 @@ _TEXT_SIGNS = (
     (re.compile(r"(?<![\w/])/host/(?:proc|sys)\b|--path\.(?:procfs|sysfs|rootfs)\b|\bHOST_(?:PROC|SYS)\s*="
                 r"|(?<![\w/.])/var/lib/docker\b|(?<![\w/])/rootfs\b"),
      "it monitors the host (its /proc, /sys or /var/lib/docker), which needs root"),
-    (re.compile(r"--privileged\b|--cap-add[= ]+(?:ALL|NET_ADMIN|NET_RAW|SYS_ADMIN)\b|--net(?:work)?[= ]host\b"
-                r"|--pid[= ]host\b|--device[= ]+/dev/net/tun|/dev/net/tun\b"),
-     "the file's own notes run it privileged, on the host's network or with a tun device"),
+    (re.compile(r"--privileged\b|--cap-add[= ]+\S|--net(?:work)?[= ]host\b"
+                r"|--pid[= ]host\b|--device[= ]+/dev/|/dev/net/tun\b"),
+     "the file's own notes run it privileged, with capabilities or devices, or on the host's network"),
+    (re.compile(r"(?:-v|--volume)[= ]+\S*:/root(?:/|\b)"),
+     "the file's own notes mount the user's files under /root, which the new user cannot read"),
 )
 
 # Config files whose directives make the daemon switch user: `user=mysql` (my.cnf, supervisord,

@@ -78,6 +78,24 @@ class ChooseUser:
                         found = s
         return found
 
+    def author_owner(self) -> str | None:
+        """The numeric non-root owner (`1000:2000`) RUN steps `chown` folders to, when there is
+        exactly one; declines when there are several."""
+        found: set[str] = set()
+        for s in self.build_steps:
+            if s.inst.cmd != "RUN":
+                continue
+            for c in self.commands(s.inst)[0]:
+                if base(c.name) != "chown":
+                    continue
+                args = [w.value for w in c.args_without_flags(("--from", "--reference"))]
+                if args and args[0] and re.fullmatch(r"\d+[:.]\d+", args[0]) and not bi.is_root_user(args[0]):
+                    found.add(args[0].replace(".", ":"))
+        if len(found) > 1:
+            raise Decline(f"RUN steps give folders to several uids ({', '.join(sorted(found))}): which one the "
+                          "process runs as is not clear")
+        return next(iter(found), None)
+
     def numeric_of(self, user: str) -> str:
         """The numeric `uid:gid` of a USER value (`node`, `app:app`, `1000`): from the account
         commands of the chain, else the base image's own users. Declines when unknown."""
@@ -119,6 +137,11 @@ class ChooseUser:
             # without a shell (scratch holding a copied /etc/passwd) the owner is numeric
             own = f"{u.name}:{u.group or u.gid}" if shell else ids
             return Plan(ids, own, own if shell else None, (), f"`{u.name}`, the user a RUN step creates")
+        owner = self.author_owner()
+        if owner is not None:
+            # the file already hands its writable folders to this uid (`chown -R 1000:2000 media`):
+            # run as it, not as a new user who could not write them
+            return Plan(owner, owner, owner if shell else None, (), f"uid:gid {owner}, which the file gives its folders to")
         if self.passwd_from is not None:
             raise Decline(f"the image copies /etc/passwd from `{self.passwd_from}`, which creates no user with a "
                           "proven uid: its users, not an empty scratch image's, apply")

@@ -1,0 +1,4 @@
+#!/bin/bash
+set -e
+source "/usr/share/gazebo/setup.sh"
+exec "$@"
