@@ -77,7 +77,13 @@ Safety
     (cargo/go/gradle/mvn/dotnet run or test) over a root RUN's output, state under /root (`pip install --user`, WORKDIR /root,
     poetry's default virtualenv), a VOLUME it cannot give to the user, ONBUILD triggers,
     development containers, a user whose uid/gid cannot be proven, and any base whose family
-    it does not know (`FROM $BASE` included).
+    it does not know (`FROM $BASE` included). Also: writes outside the folders the user will own
+    (`--pidfile /var/run/x.pid`, a script's `cp -r * /shared`), tracing/scanning/disk tools, a
+    root RUN running the app's own code in its folder, config written to /root, an explicit
+    `USER root` set while already root, a work folder nothing fills (a mount point), system
+    folders made group-writable (made for an arbitrary uid in group 0).
+    Where RUN steps chown folders to one numeric uid, the image runs as that uid; folders root
+    RUNs make for the app are chowned recursively; a `COPY --link` gets a numeric --chown.
     ubi-minimal, ubi-micro, amazonlinux and azurelinux ship without shadow-utils (no useradd):
     the codemod creates a user there only when a RUN step installs shadow-utils, and otherwise
     declines rather than add a package the image did not ask for.
