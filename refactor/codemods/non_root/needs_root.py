@@ -369,7 +369,7 @@ class NeedsRoot:
                     raise Decline("`pip install --user` put packages in root's home, which the new user cannot read", inst)
             for c in self.commands(inst)[0]:
                 if base(c.name) == "chmod":
-                    args = [w.value or "" for w in c.args_without_flags()]
+                    args = [w.value or w.text for w in c.args_without_flags()]  # `/etc/${X}` too
                     mode, paths = (args[0], args[1:]) if args else ("", [])
                     if re.search(r"g[+=][rwxX]*w|g=u", mode) and any(WRITES_SYSTEM.match(p) for p in paths):
                         raise Decline(f"`chmod {mode}` makes {' '.join(paths)} group-writable: the image is made to "
