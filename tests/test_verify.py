@@ -3,6 +3,7 @@ before/after builds of a tiny python app and a tiny node app (marked `build`).""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -12,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_builders import requires_build_env
+from buildenv import builder_for, builders_under_test, exclusive, new_since, store_state
+from test_builders import BASES
 
 from refactor.verify import cli as verify_cli
 from refactor.verify.builders import (
-    BuildahBuilder,
+    DockerBuilder,
     ModernBuildahBuilder,
     Builder,
     BuilderError,
@@ -367,10 +369,24 @@ def test_cli_passes_a_proposed_dockerignore(cli_env, monkeypatch):
 
 
 # ----------------------------------------------------------------------------------- real builds
+@pytest.fixture(params=builders_under_test())
+def real(request):
+    """(name, builder) for every builder under test; docker skips without a daemon."""
+    builder = builder_for(request.param, BASES)
+    with exclusive(builder):
+        yield request.param, builder
+
+
 @pytest.fixture
 def buildah():
-    requires_build_env()
-    return BuildahBuilder()
+    return builder_for("buildah", BASES)
+
+
+@pytest.fixture
+def docker():
+    builder = builder_for("docker", BASES)
+    with exclusive(builder):
+        yield builder
 
 
 def write(dirpath: Path, files: dict[str, str]) -> Path:
@@ -380,18 +396,40 @@ def write(dirpath: Path, files: dict[str, str]) -> Path:
     return dirpath
 
 
-def assert_images_gone(builder: BuildahBuilder, rep, before: set[str]):
-    """Our tags are gone, and so is every image our builds committed, unless verify said it could
-    not remove some: the store is shared, and another build may have stacked its own layers on
-    one of ours meanwhile (rmi then refuses, rightly)."""
-    new = builder.image_ids() - before
+def assert_left_nothing(builder: Builder, rep, before: dict[str, set[str]]):
+    """verify's tags are gone, and so is every image its builds committed, every container and
+    every build cache record, unless verify said it could not remove some. On buildah only what
+    our builds' logs name is checked: the podman store is shared with whatever else builds on
+    this machine, and another build may have stacked its own layers on one of ours meanwhile
+    (rmi then refuses, rightly). The docker daemon is this suite's alone: nothing new may stay."""
+    new = new_since(builder, before)
     left = sorted({i for b in (rep.original_build, rep.refactored_build) if b for p in b.produced
-                   for i in new if i.startswith(p)})
+                   for i in new.get("images", ()) if i.startswith(p)})
     if left:
         assert any(f"{len(left)} intermediate image(s) could not be removed" in n for n in rep.notes), left
-    tags = subprocess.run(["podman", "images", "--format", "{{.Repository}}:{{.Tag}}"], capture_output=True,
-                          text=True, check=False).stdout
+    tags = subprocess.run([builder.cli, "images", "--format", "{{.Repository}}:{{.Tag}}"], capture_output=True,
+                          text=True, check=False, env=builder._env()).stdout
     assert "dockwright-verify" not in tags
+    if isinstance(builder, DockerBuilder):
+        assert new == {}, new
+    else:
+        assert not {c for c in new.get("containers", ()) if "dockwright" in c}, new
+
+
+@pytest.mark.build
+def test_real_leftover_check_sees_a_container(docker):
+    """assert_left_nothing is only worth something if store_state sees what a run leaves."""
+    b = docker
+    before = store_state(b)
+    name = f"dockwright-leftover-{time.monotonic_ns()}"
+    env = b._env()
+    subprocess.run([b.cli, "create", "--name", name, "debian:bookworm-slim", "true"], check=True, env=env,
+                   capture_output=True)
+    try:
+        assert new_since(b, before) == {"containers": {name}}
+    finally:
+        subprocess.run([b.cli, "rm", name], check=True, env=env, capture_output=True)
+    assert new_since(b, before) == {}
 
 
 PY_APP = {
@@ -423,11 +461,12 @@ CMD ["python", "app.py"]
 
 
 @pytest.mark.build
-def test_real_python_full_to_slim_multistage(buildah, tmp_path):
+def test_real_python_full_to_slim_multistage(real, tmp_path):
+    _, builder = real
     ctx = write(tmp_path / "py", PY_APP)
-    before = buildah.image_ids()
-    rep = verify(PY_ORIGINAL, PY_REFACTORED, ctx, builder=buildah, smoke="", timeout=300, keep_logs_dir=tmp_path / "logs")
-    assert rep.exit_code == OK, rep.to_text() + (tmp_path / "logs/refactored.build.log").read_text()
+    before = store_state(builder)
+    rep = verify(PY_ORIGINAL, PY_REFACTORED, ctx, builder=builder, smoke="", timeout=300, keep_logs_dir=tmp_path / "logs")
+    assert rep.exit_code == OK, rep.to_text() + "".join(p.read_text() for p in (tmp_path / "logs").glob("*.log"))
     assert rep.smoke_original.stdout == rep.smoke_refactored.stdout == "hello from python 3.11.2, six 1.16.0\n"
     d = rep.diff
     assert d.size_a > 800_000_000 and d.size_b < 250_000_000 and d.size_pct < -70
@@ -436,7 +475,7 @@ def test_real_python_full_to_slim_multistage(buildah, tmp_path):
     assert keys["Env.PATH"].after.startswith("/opt/venv/bin:")
     assert "/usr/bin/gcc-12" in d.files.only_a and "/opt/venv/bin/python" in d.files.only_b
     assert "/app/requirements.txt" in d.files.only_a  # no longer copied into the final image
-    assert_images_gone(buildah, rep, before)
+    assert_left_nothing(builder, rep, before)
 
 
 NODE_APP = {
@@ -463,10 +502,11 @@ CMD ["node", "index.js"]
 
 
 @pytest.mark.build
-def test_real_node_full_to_slim_nonroot(buildah, tmp_path):
+def test_real_node_full_to_slim_nonroot(real, tmp_path):
+    _, builder = real
     ctx = write(tmp_path / "node", NODE_APP)
-    before = buildah.image_ids()
-    rep = verify(NODE_ORIGINAL, NODE_REFACTORED, ctx, builder=buildah, smoke="", timeout=300,
+    before = store_state(builder)
+    rep = verify(NODE_ORIGINAL, NODE_REFACTORED, ctx, builder=builder, smoke="", timeout=300,
                  keep_logs_dir=tmp_path / "logs")
     assert rep.exit_code == OK, rep.to_text()
     assert rep.smoke_refactored.stdout == rep.smoke_original.stdout == "hello from node v20.20.2: 1m\n"
@@ -476,49 +516,54 @@ def test_real_node_full_to_slim_nonroot(buildah, tmp_path):
     assert keys["User"].after == "node" and keys["WorkingDir"].after == "/home/node/app"
     assert "/home/node/app/node_modules/ms/index.js" in d.files.only_b
     assert "/usr/src/app/node_modules/ms/index.js" in d.files.only_a
-    assert_images_gone(buildah, rep, before)
+    assert_left_nothing(builder, rep, before)
 
 
 @pytest.mark.build
-def test_real_broken_refactor_and_smoke_regression(buildah, tmp_path):
+def test_real_broken_refactor_and_smoke_regression(real, tmp_path):
+    _, builder = real
     ctx = write(tmp_path / "c", {"marker.txt": "here\n", "junk.txt": "junk\n", ".dockerignore": "junk.txt\n"})
     original = "FROM debian:bookworm-slim\nCOPY . /ctx/\nRUN cp /ctx/marker.txt /marker\n"
     broken = "FROM debian:bookworm-slim\nCOPY . /ctx/\nCOPY missing.txt /\n"
-    before = buildah.image_ids()
-    rep = verify(original, broken, ctx, builder=buildah, smoke="cat /marker", timeout=120, keep_logs_dir=tmp_path / "l1")
+    before = store_state(builder)
+    rep = verify(original, broken, ctx, builder=builder, smoke="cat /marker", timeout=120, keep_logs_dir=tmp_path / "l1")
     assert (rep.exit_code, rep.verdict) == (BUILD_BROKEN, "broken")
     assert "missing.txt" in rep.refactored_build.log_path.read_text()
     assert f"build log: {rep.refactored_build.log_path}" in rep.to_text()
-    assert_images_gone(buildah, rep, before)
+    assert_left_nothing(builder, rep, before)
 
     # Builds, but drops the file the smoke test needs; and a proposed .dockerignore is honoured
     # for the refactored build alone (the original keeps the context's, which hides junk.txt).
     regressed = "FROM debian:bookworm-slim\nCOPY . /ctx/\n"
-    before = buildah.image_ids()
-    rep = verify(original, regressed, ctx, builder=buildah, smoke="cat /marker", timeout=120,
+    before = store_state(builder)
+    rep = verify(original, regressed, ctx, builder=builder, smoke="cat /marker", timeout=120,
                  keep_logs_dir=tmp_path / "l2", refactored_dockerignore="junk.txt\n.dockerignore\n")
     assert (rep.exit_code, rep.verdict) == (BUILD_BROKEN, "broken"), rep.to_text()
     assert rep.smoke_original.stdout == "here\n" and rep.smoke_refactored.exit_code == 1
     assert rep.diff.files.only_a == ("/ctx/.dockerignore", "/marker")
     assert rep.diff.files.only_b == ()
-    assert_images_gone(buildah, rep, before)
+    assert_left_nothing(builder, rep, before)
 
 
 @pytest.mark.build
-def test_real_cli_reports_the_broken_build_log(buildah, tmp_path, monkeypatch):
+def test_real_cli_reports_the_broken_build_log(real, tmp_path, monkeypatch):
+    name, builder = real
+    if isinstance(builder, DockerBuilder):  # the CLI's docker: the daemon and client under test
+        monkeypatch.setenv("DOCKER_HOST", builder._host())
+        monkeypatch.setenv("DOCKWRIGHT_DOCKER", builder.cli)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     write(tmp_path / "c", {"Dockerfile": "FROM debian:bookworm-slim\nRUN echo ok\n"})
     monkeypatch.setattr(
         verify_cli, "refactor_source", lambda s, p, c: FileResult(p, s, s + "RUN exit 7\n")
     )
-    res = invoke(tmp_path / "c" / "Dockerfile", "--builder", "buildah", "--timeout", "120")
+    res = invoke(tmp_path / "c" / "Dockerfile", "--builder", name, "--timeout", "120")
     assert res.exit_code == BUILD_BROKEN, res.output
     log_line = next(ln for ln in res.output.splitlines() if "build log:" in ln)
     log = Path(log_line.split("build log:", 1)[1].strip())
     try:
         assert log.name == "refactored.build.log" and log.parent.name.startswith("dockwright-verify-logs-")
-        assert "exit status 7" in log.read_text()
+        assert re.search(r"exit status 7|exit code: 7|returned a non-zero code: 7", log.read_text())
         assert f"build logs kept in {log.parent}" in res.output
     finally:
         shutil.rmtree(log.parent, ignore_errors=True)
@@ -537,13 +582,109 @@ def test_real_heredoc_needs_buildah_modern(buildah, tmp_path):
     why = modern.unavailable_reason()
     if why:
         pytest.skip(why)
-    before = modern.image_ids()
+    before = store_state(modern)
     rep = verify(original, refactored, ctx, builder=modern, smoke="cat /one", timeout=120,
                  keep_logs_dir=tmp_path / "l2", refactored_dockerignore="*.md\n")
     assert rep.exit_code == OK, rep.to_text() + rep.refactored_build.log_path.read_text()
     assert rep.smoke_refactored.stdout == "one\n"
     assert rep.diff.files.only_a == ("/two",)
-    assert_images_gone(modern, rep, before)
+    assert_left_nothing(modern, rep, before)
+
+
+@pytest.mark.build
+def test_real_docker_heredoc_and_what_the_builder_says_it_cannot_do(docker, tmp_path):
+    """docker 20.10's built-in BuildKit has no heredocs: no verdict (exit 4), and the report says
+    why; RUN --mount and a per-Dockerfile .dockerignore it does."""
+    ctx = write(tmp_path / "h", {"keep.txt": "keep\n", "junk.txt": "junk\n"})
+    heredoc = "FROM debian:bookworm-slim\nRUN <<EOT\necho one > /one\nEOT\n"
+    before = store_state(docker)
+    rep = verify(heredoc, heredoc + "RUN true\n", ctx, builder=docker, smoke=None, timeout=120,
+                 keep_logs_dir=tmp_path / "l1")
+    if docker.cannot(heredoc):  # a newer daemon would build it
+        assert rep.exit_code == TOOL_ERROR and "original Dockerfile does not build" in rep.message
+        assert any("cannot build heredocs (RUN <<EOF), which the original Dockerfile uses" in n for n in rep.notes)
+    mounts = "FROM debian:bookworm-slim\nCOPY . /ctx/\nRUN --mount=type=cache,target=/var/cache/x echo > /var/cache/x/y\n"
+    rep = verify(mounts, mounts + "RUN true\n", ctx, builder=docker, smoke="cat /ctx/keep.txt", timeout=120,
+                 keep_logs_dir=tmp_path / "l2", refactored_dockerignore="junk.txt\n")
+    assert rep.exit_code == OK, rep.to_text() + rep.original_build.log_path.read_text()
+    assert rep.builder_info.endswith("BuildKit") and rep.to_text().splitlines()[1].startswith("  builder docker ")
+    assert rep.diff.files.only_a == ("/ctx/junk.txt",)  # the proposed .dockerignore was used
+    assert_left_nothing(docker, rep, before)  # the cache mount's record included
+
+
+@pytest.mark.build
+def test_real_docker_legacy_builder_reports_what_it_cannot_do(docker, tmp_path, monkeypatch):
+    """The legacy builder (DOCKER_BUILDKIT=0, or a client without buildx): it still verifies
+    plain Dockerfiles, and the report says what it cannot do instead of failing mysteriously."""
+    bk = docker
+    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
+    legacy = DockerBuilder(bk.cli, bk.host)
+    assert legacy.unavailable_reason() is None and not legacy.setup.buildkit
+    ctx = write(tmp_path / "c", {"keep.txt": "keep\n", "junk.txt": "junk\n"})
+    original = "FROM debian:bookworm-slim\nCOPY . /ctx/\nRUN echo one > /one\nRUN echo two > /two\n"
+    refactored = "FROM debian:bookworm-slim\nCOPY . /ctx/\nRUN echo one > /one && echo two > /two\n"
+    before = store_state(legacy)
+    rep = verify(original, refactored, ctx, builder=legacy, smoke="cat /one", timeout=120,
+                 keep_logs_dir=tmp_path / "l1", refactored_dockerignore="junk.txt\n")
+    assert rep.exit_code == OK, rep.to_text()
+    assert "legacy builder because DOCKER_BUILDKIT=0 is set" in rep.builder_info
+    assert any(n.startswith("docker cannot use a .dockerignore for one Dockerfile") for n in rep.notes), rep.notes
+    assert rep.diff.files.only_a == () and (rep.diff.layers_a, rep.diff.layers_b) == (4, 3)  # base, COPY, RUNs
+    assert rep.original_build.produced  # the legacy builder commits an image per step...
+    assert_left_nothing(legacy, rep, before)  # ...and verify removes them all
+    rep = verify("FROM debian:bookworm-slim\nRUN --mount=type=tmpfs,target=/t true\n", refactored, ctx,
+                 builder=legacy, smoke=None, timeout=120, keep_logs_dir=tmp_path / "l2")
+    assert rep.exit_code == TOOL_ERROR
+    assert any("cannot build RUN --mount, which the original Dockerfile uses" in n for n in rep.notes), rep.notes
+    assert_left_nothing(legacy, rep, before)
+
+
+@pytest.mark.build
+def test_real_build_that_needs_the_network_it_lacks_is_explained(real, tmp_path):
+    """A RUN step that cannot reach its index: broken, and a note says it was the network."""
+    _, builder = real
+    ctx = write(tmp_path / "n", {"keep.txt": "keep\n"})
+    original = "FROM python:3.11-slim\nCOPY keep.txt /\n"
+    refactored = original + ("RUN python -c \"import urllib.request; "
+                             "urllib.request.urlopen('http://pypi.dockwright.invalid/simple/six/', timeout=10)\"\n")
+    before = store_state(builder)
+    rep = verify(original, refactored, ctx, builder=builder, smoke=None, timeout=180, keep_logs_dir=tmp_path / "l")
+    assert rep.verdict == "broken", rep.to_text()
+    assert any(n.startswith("refactored build: a RUN step needed the network and could not reach it")
+               for n in rep.notes), rep.to_text() + rep.refactored_build.log_path.read_text()
+    assert_left_nothing(builder, rep, before)
+
+
+@pytest.mark.build
+def test_real_apply_verify_writes_only_what_builds(real, tmp_path, monkeypatch):
+    """`dockwright --apply --verify` with the real engine and a real builder: the refactored
+    file is written only after both images built and passed the smoke command."""
+    from refactor.cli import main
+
+    _, builder = real
+    monkeypatch.setattr(verify_cli, "detect_builder", lambda pref: builder)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    app = write(tmp_path / "app", {
+        "hello.txt": "hello\n",
+        "Dockerfile": "FROM debian:bookworm-slim\nRUN apt-get update\nRUN apt-get install -y netbase\n"
+                      "COPY hello.txt /hello.txt\nCMD [\"cat\", \"/hello.txt\"]\n",
+    })
+    original = (app / "Dockerfile").read_text()
+    before = store_state(builder)
+    res = CliRunner().invoke(main, ["--apply", "--verify", "--smoke", "", str(app / "Dockerfile")])
+    assert res.exit_code == 0, res.output
+    written = (app / "Dockerfile").read_text()
+    assert written != original and "USER 10001:10001" in written and "rm -rf /var/lib/apt/lists/*" in written
+    assert not list(tmp_path.glob("dockwright-verify-logs-*"))  # no logs kept on success
+    # a refactor that breaks the build is not written: here a smoke command only the original passes
+    (app / "Dockerfile").write_text(original)
+    res = CliRunner().invoke(main, ["--apply", "--verify", "--smoke", "sh -c 'test $(id -u) = 0'", str(app / "Dockerfile")])
+    assert res.exit_code != 0 and "not written: verify: the smoke command passes on the original" in res.output
+    assert (app / "Dockerfile").read_text() == original
+    for logs in tmp_path.glob("dockwright-verify-logs-*"):
+        shutil.rmtree(logs)
+    if isinstance(builder, DockerBuilder):
+        assert new_since(builder, before) == {}
 
 
 def test_verify_for_apply_judges_original_against_output(monkeypatch, tmp_path):
@@ -572,7 +713,7 @@ def test_verify_for_apply_judges_original_against_output(monkeypatch, tmp_path):
 
 
 @pytest.mark.build
-def test_verify_sizes_for_the_bot(buildah, tmp_path):
+def test_verify_sizes_for_the_bot(real, tmp_path):
     """The bot's --verify: sizes of both images when the refactor builds; a broken refactor
     raises, so the bot leaves the file out."""
     from refactor.verify.session import verify_sizes
@@ -581,7 +722,14 @@ def test_verify_sizes_for_the_bot(buildah, tmp_path):
     original = "FROM debian:bookworm-slim\nRUN echo one > /one\nRUN echo two > /two\nCMD [\"cat\", \"/one\"]\n"
     refactored = "FROM debian:bookworm-slim\nRUN echo one > /one && echo two > /two\nCMD [\"cat\", \"/one\"]\n"
     df.write_text(original)
-    sizes = verify_sizes(df, original, refactored, timeout=300)
+    _, builder = real
+    before = store_state(builder)
+    sizes = verify_sizes(df, original, refactored, timeout=300, builder=builder)
     assert sizes is not None and sizes["size_before"] > 10_000_000 and sizes["size_after"] > 10_000_000
-    with pytest.raises(RuntimeError, match="logs"):
-        verify_sizes(df, original, "FROM debian:bookworm-slim\nRUN exit 3\n", timeout=300)
+    with pytest.raises(RuntimeError, match="logs") as broken:
+        verify_sizes(df, original, "FROM debian:bookworm-slim\nRUN exit 3\n", timeout=300, builder=builder)
+    logs = Path(re.search(r"\(build logs: (.+)\)$", str(broken.value)).group(1))
+    assert (logs / "refactored.build.log").is_file()  # kept for the bot's user to read
+    shutil.rmtree(logs)
+    if isinstance(builder, DockerBuilder):
+        assert new_since(builder, before) == {}

@@ -9,7 +9,9 @@ Rules every implementation keeps:
     clear "image not known" into a slow DNS failure;
   * images are built in docker format, because the OCI format silently drops SHELL, HEALTHCHECK
     and ONBUILD, which would hide exactly the differences a refactor check is after;
-  * whatever a method creates (containers, mounts, exported trees) it removes before returning.
+  * whatever a method creates (containers, mounts, exported trees) it removes before returning;
+    what a build leaves (intermediate images, BuildKit cache records) the caller removes with
+    `remove` and `remove_cache`, both of which the builder can enumerate (`image_ids`, `cache_ids`).
 """
 from __future__ import annotations
 
@@ -52,6 +54,8 @@ class BuildOutcome:
     # Image IDs (prefixes) the build committed, from its log: intermediate layers that stay in the
     # store after the tag is removed unless they are removed by ID.
     produced: tuple[str, ...] = ()
+    hint: str | None = None  # on failure: a known cause from the log and what to do (failure_hint)
+    note: str | None = None  # how the builder deviated from a plain build, for the report
 
 
 @dataclass(frozen=True)
@@ -180,12 +184,107 @@ def split_command(command: str | Sequence[str] | None) -> list[str]:
     return list(command)
 
 
+# ------------------------------------------------------------------------- features and failures
+# Dockerfile features some builders lack, found by a line scan: enough to explain a failed build
+# or an ignored file in the report, never used to decide a verdict (the build itself does that).
+_FEATURES: dict[str, re.Pattern[str]] = {
+    "heredocs (RUN <<EOF)": re.compile(r"^\s*(RUN|COPY|ADD)\b[^\n]*<<-?\s*[\"']?[A-Za-z_]", re.I | re.M),
+    "RUN --mount": re.compile(r"^\s*RUN\b[^\n]*\s--mount[= ]", re.I | re.M),
+    "RUN --network": re.compile(r"^\s*RUN\b[^\n]*\s--network[= ]", re.I | re.M),
+    "COPY/ADD --chmod": re.compile(r"^\s*(COPY|ADD)\b[^\n]*\s--chmod[= ]", re.I | re.M),
+    "COPY/ADD --link": re.compile(r"^\s*(COPY|ADD)\b[^\n]*\s--link\b", re.I | re.M),
+    "COPY --parents": re.compile(r"^\s*COPY\b[^\n]*\s--parents\b", re.I | re.M),
+    "ADD --checksum": re.compile(r"^\s*ADD\b[^\n]*\s--checksum[= ]", re.I | re.M),
+}
+PER_DOCKERFILE_IGNORE = "a .dockerignore for one Dockerfile (<Dockerfile>.dockerignore)"
+
+
+def dockerfile_features(text: str) -> list[str]:
+    return [name for name, pattern in _FEATURES.items() if pattern.search(text)]
+
+
+# Why a failed build failed, when the log shows a cause the user can act on. Each pattern is a
+# line real builders print (apt, curl, pip, npm, buildkit, the docker daemon).
+_NO_NETWORK = re.compile(
+    r"Temporary failure resolving|Could not resolve|Name or service not known|Temporary failure in name "
+    r"resolution|getaddrinfo|EAI_AGAIN|ENOTFOUND|Network is unreachable|Failed to establish a new "
+    r"connection|Connection timed out|Could not connect to",
+    re.I,
+)
+_PULL = re.compile(
+    r"pull access denied|failed to resolve source metadata|lookup registry-1\.docker\.io|manifest for \S+ not "
+    r"found|repository does not exist",
+    re.I,
+)
+_PULLED_NAME = re.compile(
+    r"(?:pull access denied for|source metadata for|load metadata for|manifest for)\s+([^\s,]+)", re.I
+)
+_FRONTEND = re.compile(r"docker\.io/docker/dockerfile", re.I)
+
+
+SYNTAX_HINT = "the `# syntax=` line makes BuildKit fetch"
+_DIRECTIVE = re.compile(r"[ \t]*#[ \t]*([A-Za-z]+)[ \t]*=[^\n]*\n?")
+
+
+def strip_syntax_directive(text: str) -> str:
+    """`text` without its `# syntax=` parser directive (directives are the leading comment lines
+    of the form `# key=value`; the first other line ends them)."""
+    pos = 0
+    while m := _DIRECTIVE.match(text, pos):
+        if m.group(1).lower() == "syntax":
+            return text[: m.start()] + text[m.end():]
+        pos = m.end()
+    return text
+
+
+def failure_hint(log_text: str) -> str | None:
+    """A sentence on what to do about a failed build, or None when the log shows nothing known."""
+    if _FRONTEND.search(log_text) and _PULL.search(log_text):
+        return (f"{SYNTAX_HINT} its Dockerfile frontend from Docker Hub, which is not reachable from "
+                "here; remove the line or make the registry reachable")
+    if _PULL.search(log_text):
+        m = _PULLED_NAME.search(log_text)
+        what = m.group(1).rstrip(":") if m else "a base image"
+        return (f"{what} is not in the builder's image store and could not be pulled; "
+                "load or pull it before verifying (verify itself never pulls)")
+    if _NO_NETWORK.search(log_text):
+        return ("a RUN step needed the network and could not reach it: the build containers have no "
+                "working outbound network (DNS or NAT); give the builder network access or vendor the "
+                "dependencies")
+    return None
+
+
 # ------------------------------------------------------------------------------------- builders
 class Builder(ABC):
     name: ClassVar[str]
+    # Dockerfile features (keys of _FEATURES, or PER_DOCKERFILE_IGNORE) this builder cannot build.
+    unsupported: ClassVar[frozenset[str]] = frozenset()
 
     def available(self) -> bool:
         return self.unavailable_reason() is None
+
+    def describe(self) -> str:
+        """One line for the report: the tool, its version and mode where they matter."""
+        return self.name
+
+    def cannot(self, text: str, *, ignorefile: bool = False) -> list[str]:
+        """What this Dockerfile (built with a proposed ignore file, if `ignorefile`) needs that
+        the builder cannot do; empty when nothing known stands in the way."""
+        needs = dockerfile_features(text) + ([PER_DOCKERFILE_IGNORE] if ignorefile else [])
+        unsupported = self._unsupported()
+        return [f for f in needs if f in unsupported]
+
+    def _unsupported(self) -> frozenset[str]:
+        return self.unsupported
+
+    def cache_ids(self) -> set[str]:
+        """IDs of build cache records kept apart from images (BuildKit's); empty for builders
+        whose cache is the intermediate images themselves."""
+        return set()
+
+    def remove_cache(self, ids: set[str]) -> set[str]:
+        """Remove these cache records; returns the ones that could not be removed."""
+        return set(ids)
 
     @abstractmethod
     def unavailable_reason(self) -> str | None:
@@ -230,6 +329,7 @@ class _CliBuilder(Builder):
     """What podman and the docker client have in common: the same verbs and JSON."""
 
     cli: ClassVar[str]
+    remove_after_run: ClassVar[bool] = False  # `run --rm` may return before the container is gone
 
     def _env(self) -> dict[str, str]:
         return dict(os.environ)
@@ -275,8 +375,8 @@ class _CliBuilder(Builder):
             env=self._env(),
             on_timeout=lambda: self._kill_container(name),
         )
-        if p.timed_out:
-            self._kill_container(name)  # in case it was still being created
+        if p.timed_out or self.remove_after_run:
+            self._kill_container(name)  # in case it was still being created, or is still there
         return RunOutcome(p.returncode, p.stdout, p.stderr, p.seconds, p.timed_out)
 
     def _kill_container(self, name: str) -> None:
@@ -286,27 +386,44 @@ class _CliBuilder(Builder):
         return self._quick("rmi", ref).returncode == 0
 
     def image_ids(self) -> set[str]:
-        out = self._checked("images", "-a", "-q", "--no-trunc")
-        return {ln.strip().removeprefix("sha256:") for ln in out.split() if ln.strip()}
+        # podman walks every image's parent while listing; an image removed meanwhile by another
+        # build on the same store fails the whole listing ("image not known"). Only a retry helps.
+        for attempt in range(10):
+            p = self._quick("images", "-a", "-q", "--no-trunc")
+            if p.returncode == 0:
+                return {ln.strip().removeprefix("sha256:") for ln in p.stdout.split() if ln.strip()}
+            if "image not known" not in p.stderr or attempt == 9:
+                break
+            time.sleep(1)
+        why = "timed out" if p.timed_out else (p.stderr.strip() or f"exit status {p.returncode}")
+        raise BuilderError(f"{self.cli} images -a -q --no-trunc: {why}")
 
     def _build_with(
-        self, argv: list[str], timeout: float, log_path: Path, env: dict[str, str] | None = None, cwd: Path | None = None
+        self, argv: list[str], timeout: float, log_path: Path, env: dict[str, str] | None = None, cwd: Path | None = None,
+        append: bool = False,
     ) -> BuildOutcome:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        log_path.write_text("$ " + shlex.join(argv) + "\n")
+        with open(log_path, "a" if append else "w") as log:
+            log.write("$ " + shlex.join(argv) + "\n")
         p = run_bounded(argv, timeout=timeout, env=env or self._env(), cwd=cwd, log_path=log_path)
         text = log_path.read_text(errors="replace")
         produced = produced_ids(text)
         if p.timed_out:
             return BuildOutcome(False, p.seconds, log_path, f"build timed out after {timeout:.0f}s", True, produced)
         if p.returncode != 0:
-            return BuildOutcome(False, p.seconds, log_path, _error_line(text), False, produced)
+            return BuildOutcome(False, p.seconds, log_path, _error_line(text), False, produced, failure_hint(text))
         return BuildOutcome(True, p.seconds, log_path, None, False, produced)
+
+
+# buildah 1.28 (Debian bookworm; podman 4.3 builds with it): found by building each, see
+# /work/shared/docs/container-build.md section 5. ADD --checksum is for URLs, which are offline.
+BUILDAH_128_UNSUPPORTED = frozenset({"heredocs (RUN <<EOF)", "COPY/ADD --link", "COPY --parents", "ADD --checksum"})
 
 
 class PodmanBuilder(_CliBuilder):
     name = "podman"
     cli = "podman"
+    unsupported = BUILDAH_128_UNSUPPORTED
 
     def _env(self) -> dict[str, str]:
         # BUILDAH_FORMAT: see module doc. The cgroup v1 warning would otherwise land in every
@@ -391,6 +508,7 @@ class ModernBuildahBuilder(BuildahBuilder):
 
     name = "buildah-modern"
     wrapper = "buildah-modern"
+    unsupported = frozenset({"COPY/ADD --link", "COPY --parents", "ADD --checksum"})  # buildah 1.39
 
     def unavailable_reason(self) -> str | None:
         if shutil.which(self.wrapper) is None:
@@ -412,30 +530,249 @@ class ModernBuildahBuilder(BuildahBuilder):
         return self._build_with(argv, timeout, log_path, env=env, cwd=context)
 
 
+# What each docker build mode cannot build (keys of _FEATURES / PER_DOCKERFILE_IGNORE).
+DOCKER_LEGACY_UNSUPPORTED = frozenset(set(_FEATURES) | {PER_DOCKERFILE_IGNORE})
+# The Dockerfile frontend built into docker 20.10 (Dockerfile syntax 1.2): RUN --mount and
+# --chmod, but no heredocs or --link, unless a `# syntax=` line fetches a newer one.
+DOCKER_BUILDKIT_20_UNSUPPORTED = frozenset({"heredocs (RUN <<EOF)", "COPY/ADD --link", "COPY --parents", "ADD --checksum"})
+DOCKER_BUILDKIT_UNSUPPORTED = frozenset({"COPY --parents"})  # docker 23+: frontend 1.5 and newer
+DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock"
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    m = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
+    return tuple(int(g) for g in m.groups() if g is not None) if m else ()
+
+
+@dataclass(frozen=True)
+class DockerSetup:
+    """What a probe of client and daemon found, and the build mode that follows from it."""
+
+    client: str  # path of the docker client
+    client_version: tuple[int, ...]
+    server_version: str
+    buildkit: bool
+    why_legacy: str | None = None  # when not buildkit: why, for the report
+
+
 class DockerBuilder(_CliBuilder):
-    """The docker client against whatever daemon it is configured for. Not exercised by this
-    project's CI (no daemon there); kept to the verbs whose behaviour is long-stable."""
+    """The docker client against whatever daemon DOCKER_HOST (or the client's default) names.
+
+    BuildKit when the pair can: a client with the buildx plugin, or a pre-23 client, which drives
+    the daemon's built-in BuildKit itself with DOCKER_BUILDKIT=1. A 23+ client without buildx can
+    only use the legacy builder; so, unless a client is named (`cli`, or $DOCKWRIGHT_DOCKER), the
+    first `docker` on PATH that can use BuildKit is taken, else the first one. DOCKER_BUILDKIT=0
+    in the environment asks for the legacy builder, as it does for docker itself.
+    Images are never pulled on purpose: `run` has --pull=never; `build` has no such value, so a
+    base image missing from the daemon is pulled, which fails fast where no registry answers."""
 
     name = "docker"
     cli = "docker"
 
+    def __init__(self, cli: str | None = None, host: str | None = None) -> None:
+        self.explicit = cli or os.environ.get("DOCKWRIGHT_DOCKER") or None
+        self.cli = self.explicit or "docker"
+        self.host = host
+        self.setup: DockerSetup | None = None
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        if self.host:
+            env["DOCKER_HOST"] = self.host
+        return env
+
+    def _host(self) -> str:
+        return self._env().get("DOCKER_HOST") or DEFAULT_DOCKER_HOST
+
+    def _user_buildkit(self) -> bool | None:
+        v = os.environ.get("DOCKER_BUILDKIT", "").strip().lower()
+        return {"0": False, "false": False, "1": True, "true": True}.get(v)
+
+    # ------------------------------------------------------------------------- client and daemon
+    def _candidates(self) -> list[str]:
+        if self.explicit:
+            found = shutil.which(self.explicit)
+            return [found] if found else []
+        seen, out = set(), []
+        for d in os.environ.get("PATH", "").split(os.pathsep):
+            f = os.path.join(d or ".", "docker")
+            if os.path.isfile(f) and os.access(f, os.X_OK) and os.path.realpath(f) not in seen:
+                seen.add(os.path.realpath(f))
+                out.append(f)
+        return out
+
+    def _client_info(self, path: str) -> tuple[tuple[int, ...], bool]:
+        """(client version, has buildx); both read locally, without the daemon."""
+        v = run_bounded([path, "--version"], timeout=30, env=self._env())
+        bx = run_bounded([path, "buildx", "version"], timeout=30, env=self._env())
+        return _version_tuple(v.stdout), bx.returncode == 0
+
+    def _choose_client(self) -> tuple[str, tuple[int, ...], bool] | str:
+        """(path, version, buildx) of the client to use, or why there is none."""
+        paths = self._candidates()
+        if not paths:
+            return f"docker client {self.explicit} not found" if self.explicit else "docker not installed"
+        infos = [(p, *self._client_info(p)) for p in paths]
+        if self._user_buildkit() is not False:
+            for p, ver, buildx in infos:
+                if buildx or (ver and ver < (23,)):
+                    return p, ver, buildx
+        p, ver, buildx = infos[0]
+        if self._user_buildkit() is True and not buildx and not (ver and ver < (23,)):
+            return (f"DOCKER_BUILDKIT=1 is set, but the docker client {'.'.join(map(str, ver))} ({p}) has no "
+                    "buildx plugin, which BuildKit needs from docker 23 on: install docker-buildx "
+                    "(docker-buildx-plugin), or unset DOCKER_BUILDKIT to build with the legacy builder")
+        return p, ver, buildx
+
+    def _daemon_problem(self, p: Proc) -> str:
+        host = self._host()
+        text = (p.stderr or p.stdout).strip()
+        last = text.splitlines()[-1][:200] if text else ""
+        if p.timed_out:
+            return f"the docker daemon at {host} did not answer within 30 s"
+        if "permission denied" in text.lower():
+            return (f"permission denied on the docker socket ({host}): add your user to the docker group "
+                    "and log in again, or run dockwright with the rights to use that socket")
+        if re.search(r"Cannot connect to the Docker daemon|Is the docker daemon running|connection refused|"
+                     r"no such file or directory", text, re.I):
+            return (f"docker client found, but no docker daemon answers at {host}: start it (e.g. "
+                    "`systemctl start docker`), or point DOCKER_HOST at one that runs")
+        return f"docker client found but no daemon answered at {host}: {last or 'no output'}"
+
+    def probe(self) -> DockerSetup | str:
+        """Client and daemon as they are now: a DockerSetup, or why docker cannot be used."""
+        chosen = self._choose_client()
+        if isinstance(chosen, str):
+            return chosen
+        path, ver, buildx = chosen
+        self.cli = path
+        p = run_bounded([path, "version", "--format", "{{json .Server}}"], timeout=30, env=self._env())
+        server = None
+        if p.returncode == 0:
+            try:
+                server = json.loads(p.stdout)
+            except ValueError:
+                server = None
+        if not server:  # a 20.10 client prints null and exits 0... only with --format {{.Server}}
+            return self._daemon_problem(p)
+        sver = str(server.get("Version") or "?")
+        api = _version_tuple(str(server.get("ApiVersion") or ""))
+        why = None
+        if self._user_buildkit() is False:
+            why = "DOCKER_BUILDKIT=0 is set"
+        elif str(server.get("Os") or "linux") != "linux" or (api and api < (1, 39)):
+            why = f"the daemon (docker {sver}) has no BuildKit"
+        elif not buildx and not (ver and ver < (23,)):
+            why = (f"the docker client {'.'.join(map(str, ver))} ({path}) has no buildx plugin, which "
+                   "BuildKit needs from docker 23 on")
+        return DockerSetup(path, ver, sver, why is None, why)
+
     def unavailable_reason(self) -> str | None:
-        if shutil.which(self.cli) is None:
-            return "docker not installed"
-        p = self._quick("version", "--format", "{{.Server.Version}}", timeout=30)
-        if p.returncode != 0:
-            msg = (p.stderr or p.stdout).strip().splitlines()
-            return f"docker client found but no daemon answered: {msg[-1][:200] if msg else 'timed out'}"
+        found = self.probe()
+        if isinstance(found, str):
+            return found
+        self.setup = found
         return None
 
+    def _setup(self) -> DockerSetup:
+        if self.setup is None:
+            why = self.unavailable_reason()
+            if why:
+                raise BuilderError(why)
+        assert self.setup is not None
+        return self.setup
+
+    def describe(self) -> str:
+        s = self._setup()
+        client = f"client {'.'.join(map(str, s.client_version))} at {s.client}"
+        if s.buildkit:
+            return f"docker {s.server_version} ({client}), BuildKit"
+        return (f"docker {s.server_version} ({client}), legacy builder because {s.why_legacy}: no heredocs, "
+                "RUN --mount, --chmod or --link, and no .dockerignore per Dockerfile")
+
+    def _unsupported(self) -> frozenset[str]:
+        s = self._setup()
+        if not s.buildkit:
+            return DOCKER_LEGACY_UNSUPPORTED
+        major = _version_tuple(s.server_version)[:1]
+        return DOCKER_BUILDKIT_20_UNSUPPORTED if major and major < (23,) else DOCKER_BUILDKIT_UNSUPPORTED
+
+    def _build_env(self) -> dict[str, str]:
+        return {**self._env(), "DOCKER_BUILDKIT": "1" if self._setup().buildkit else "0"}
+
+    # ------------------------------------------------------------------------------------- verbs
+    # dockerd removes a `--rm` container after the client has returned: an rmi of its image right
+    # after then fails ("image is being used by stopped container"). So: no --rm, and `run`
+    # removes the container itself (remove_after_run) before it returns.
+    remove_after_run = True
+
+    def _run_argv(self, name: str, ref: str, argv: list[str]) -> list[str]:
+        return [self.cli, "run", "--pull=never", "--name", name, "--network", "none", ref, *argv]
+
     def build(self, context, dockerfile, tag, *, timeout, log_path, target=None, ignorefile=None):
-        # docker has no --pull=never; without --pull it uses local bases and pulls only missing ones.
-        argv = [self.cli, "build", "--force-rm", "-f", str(dockerfile), "-t", tag]
+        s = self._setup()
+        argv = [self.cli, "build", "-f", str(dockerfile), "-t", tag]
+        # plain progress: a log a person can read (the default redraws a terminal)
+        argv += ["--progress=plain"] if s.buildkit else ["--force-rm"]
         argv += ["--target", target] if target else []
-        if ignorefile:
-            # BuildKit reads <dockerfile>.dockerignore; the legacy builder has no equivalent.
+        if ignorefile and s.buildkit:
+            # BuildKit reads <dockerfile>.dockerignore; the legacy builder has no equivalent
+            # (cannot() says so in the report).
             shutil.copyfile(ignorefile, str(dockerfile) + ".dockerignore")
-        return self._build_with([*argv, str(context)], timeout, log_path)
+        out = self._build_with([*argv, str(context)], timeout, log_path, env=self._build_env())
+        if out.ok or not s.buildkit or not (out.hint or "").startswith(SYNTAX_HINT):
+            return out
+        return self._build_without_syntax_line(argv, Path(context), Path(dockerfile), timeout - out.seconds, out)
+
+    def _build_without_syntax_line(
+        self, argv: list[str], context: Path, dockerfile: Path, timeout: float, failed: BuildOutcome
+    ) -> BuildOutcome:
+        """BuildKit fetches the frontend a `# syntax=` line names from its registry, and offline
+        that fails before the first instruction. buildah treats the line as the comment it is
+        for every other builder; do the same, once, say so in the report, and keep the log of
+        the failed attempt above the retry's."""
+        text = dockerfile.read_text()
+        stripped = strip_syntax_directive(text)
+        if stripped == text or timeout <= 0:
+            return failed
+        tmp = Path(tempfile.mkdtemp(prefix="dockwright-nosyntax-"))
+        try:
+            copy = tmp / dockerfile.name
+            copy.write_text(stripped)
+            own_ignore = Path(str(dockerfile) + ".dockerignore")
+            if own_ignore.is_file():
+                shutil.copyfile(own_ignore, str(copy) + ".dockerignore")
+            argv = [str(copy) if a == str(dockerfile) else a for a in argv]
+            out = self._build_with([*argv, str(context)], timeout, failed.log_path, env=self._build_env(), append=True)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        note = ("its `# syntax=` line was ignored: BuildKit could not fetch that frontend from the registry, "
+                "so the daemon's built-in Dockerfile frontend built it, as buildah would")
+        return BuildOutcome(out.ok, failed.seconds + out.seconds, out.log_path, out.error, out.timed_out,
+                            out.produced, out.hint, note)
+
+    def cache_ids(self) -> set[str]:
+        out = self._checked("system", "df", "-v", "--format", "{{json .BuildCache}}")
+        try:
+            records = json.loads(out or "null") or []
+        except ValueError as e:
+            raise BuilderError(f"docker system df: unreadable build cache list: {e}") from e
+        # the client marks a record in use with a trailing "*": the same record, one ID
+        return {str(r["ID"]).rstrip("*") for r in records if isinstance(r, dict) and r.get("ID")}
+
+    def remove_cache(self, ids: set[str]) -> set[str]:
+        """One prune per record (the daemon takes one id filter per call). --all: without it,
+        BuildKit keeps records that are shared with images, such as a base image's. A record
+        can only go once its children have, so repeat while that makes progress."""
+        left = set(ids)
+        while left:
+            for i in sorted(left):
+                self._quick("builder", "prune", "--all", "--force", "--filter", f"id={i}")
+            still = left & self.cache_ids()
+            if still == left:
+                break
+            left = still
+        return left
 
     @contextmanager
     def filesystem(self, ref: str) -> Iterator[Path]:
@@ -445,7 +782,8 @@ class DockerBuilder(_CliBuilder):
         try:
             self._checked("create", "--name", name, "--entrypoint", "", ref, "true")
             tar_path = tmp / "fs.tar"
-            p = run_bounded([self.cli, "export", "-o", str(tar_path), name], timeout=QUICK_TIMEOUT * 5)
+            p = run_bounded([self.cli, "export", "-o", str(tar_path), name], timeout=QUICK_TIMEOUT * 5,
+                            env=self._env())
             if p.returncode != 0:
                 raise BuilderError(f"docker export {ref}: {p.stderr.strip() or 'timed out'}")
             root = tmp / "root"

@@ -132,7 +132,8 @@ def _emit(report: VerifyReport, fmt: str) -> None:
     default="auto",
     show_default=True,
     help="Container tool to build with; auto takes the first that works of buildah-modern "
-    "(heredoc-capable, from .ci/setup-buildah.sh --with-modern), buildah, podman, docker.",
+    "(heredoc-capable, from .ci/setup-buildah.sh --with-modern), buildah, podman, and docker "
+    "when a daemon answers (DOCKER_HOST; BuildKit where the client can, else the legacy builder).",
 )
 @click.option(
     "--smoke",

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from refactor.verify import imagediff
-from refactor.verify.builders import Builder, BuilderError, BuildOutcome, RunOutcome
+from refactor.verify.builders import PER_DOCKERFILE_IGNORE, Builder, BuilderError, BuildOutcome, RunOutcome
 from refactor.engine.exitcodes import BUILD_BROKEN, NO_BUILDER, OK, TOOL_ERROR
 
 __all__ = ["BUILD_BROKEN", "NO_BUILDER", "OK", "TOOL_ERROR", "VerifyReport", "verify", "verify_sizes"]
@@ -38,6 +38,7 @@ class VerifyReport:
     verdict: str  # "ok" | "broken" | "error" | "no-builder" | "unchanged"
     message: str  # one line, for humans
     builder: str | None = None
+    builder_info: str | None = None  # the builder's own one-line description (version, mode)
     original_build: BuildOutcome | None = None
     refactored_build: BuildOutcome | None = None
     smoke: str | None = None
@@ -53,6 +54,8 @@ class VerifyReport:
 
     def to_text(self) -> str:
         lines = [f"dockwright verify: {self.verdict.upper()}: {self.message}"]
+        if self.builder_info:
+            lines.append(f"  builder {self.builder_info}")
         for label, b in (("original", self.original_build), ("refactored", self.refactored_build)):
             if b is not None:
                 state = "ok" if b.ok else f"FAILED: {b.error}"
@@ -223,6 +226,7 @@ class _Run:
         self.tags = {w: f"{TAG_REPO}:{rid}-{w}" for w in ("original", "refactored")}
         self.produced: list[str] = []
         self.before: set[str] | None = None
+        self.cache_before: set[str] | None = None
         self.scratch: Path | None = None
         self.report = VerifyReport(OK, "ok", "", builder=builder.name, logs_dir=self.logs)
         if smoke is not None:
@@ -245,11 +249,18 @@ class _Run:
         rep = self.report
         self.logs.mkdir(parents=True, exist_ok=True)
         self.scratch = _scratch_dir(self.context)
+        rep.builder_info = self.builder.describe()
         self.before = self.builder.image_ids()
+        self.cache_before = self.builder.cache_ids()
         ignore = None
         if dockerignore is not None:
             ignore = self.scratch / "refactored.dockerignore"
             ignore.write_text(dockerignore)
+            if self.builder.cannot("", ignorefile=True):
+                rep.notes.append(
+                    f"{self.builder.name} cannot use {PER_DOCKERFILE_IGNORE}: the refactored image was built "
+                    "with the context's own .dockerignore, not the proposed one"
+                )
 
         rep.original_build = self._build("original", original, None)
         if not rep.original_build.ok:
@@ -296,6 +307,17 @@ class _Run:
             ignorefile=ignore,
         )
         self.produced.extend(out.produced)
+        if out.note:
+            self.report.notes.append(f"{which} build: {out.note}")
+        if not out.ok and not out.timed_out:
+            lacking = self.builder.cannot(text)
+            if lacking:
+                self.report.notes.append(
+                    f"{self.builder.name} as set up here cannot build {', '.join(lacking)}, which the {which} "
+                    "Dockerfile uses"
+                )
+            if out.hint:
+                self.report.notes.append(f"{which} build: {out.hint}")
         return out
 
     def _smoke(self) -> VerifyReport | None:
@@ -326,7 +348,9 @@ class _Run:
         """Remove both tags and every image our builds committed: with --layers each instruction
         leaves an intermediate image behind, and a multi-stage build leaves its earlier stages.
         Only IDs named in our own build logs that did not exist before we started are touched,
-        so a concurrent build's cache survives."""
+        so a concurrent build's cache survives. Then BuildKit's cache records that appeared
+        during the run (its logs name none, so a build running beside ours on the same daemon
+        may lose cache records, never images)."""
         try:
             for tag in self.tags.values():
                 self.builder.remove(tag)
@@ -340,6 +364,10 @@ class _Run:
                     ours = sorted(set(ours) & self.builder.image_ids())
                 if ours:
                     self.report.notes.append(f"{len(ours)} intermediate image(s) could not be removed (in use?)")
+            if self.cache_before is not None:
+                left = self.builder.remove_cache(self.builder.cache_ids() - self.cache_before)
+                if left:
+                    self.report.notes.append(f"{len(left)} build cache record(s) could not be removed (in use?)")
         except (BuilderError, OSError) as e:
             self.report.notes.append(f"cleanup incomplete: {e}")
         finally:
@@ -347,17 +375,21 @@ class _Run:
                 shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def verify_sizes(path: Path, original: str, refactored: str, *, timeout: float = 1800.0) -> dict[str, Any] | None:
+def verify_sizes(
+    path: Path, original: str, refactored: str, *, timeout: float = 1800.0, builder: Builder | None = None
+) -> dict[str, Any] | None:
     """For the PR bot: build both versions of the Dockerfile at `path` (its folder is the
     context). {"size_before": bytes, "size_after": bytes} when both build; None when nothing
     could be judged (no builder, the original does not build); raises when the refactor broke
-    the build, so that the bot leaves the file out of its pull request."""
+    the build, so that the bot leaves the file out of its pull request. `builder`: the first
+    usable one (`detect("auto")`) when not given."""
     from refactor.verify.builders import NoBuilderError, detect
 
-    try:
-        builder = detect("auto")
-    except NoBuilderError:
-        return None
+    if builder is None:
+        try:
+            builder = detect("auto")
+        except NoBuilderError:
+            return None
     logs = Path(tempfile.mkdtemp(prefix="dockwright-bot-verify-"))
     report = verify(original, refactored, Path(path).parent, builder=builder, smoke=None,
                     timeout=timeout, keep_logs_dir=logs)
