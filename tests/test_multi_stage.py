@@ -288,6 +288,11 @@ SKIPS = {
         {"requirements.txt": "six\n", "a.py": "", "setup.sh": "#!/bin/sh\nmkdir -p /etc/app && cp app.ini /etc/app/\n"},
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN ./setup.sh\nCMD [\"python\", \"a.py\"]\n",
         "mentions /etc/app"),
+    "node-writes-work-folder": (
+        {"package.json": '{"dependencies": {"ms": "2"}}', "package-lock.json": "{}",
+         "server.js": "const fs = require('fs');\nfs.writeFileSync('./db.json', '{}');\n"},
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n",
+        "creates db.json in /app at run time"),
     "copy-from-numbered-stage": (
         {"requirements.txt": "six\n", "a.py": ""},
         "FROM python:3.11\nWORKDIR /app\nCOPY --from=0 /x /x\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",
@@ -530,6 +535,8 @@ def test_runner_user_comes_from_the_knowledge_layer():
         out = read_text_exact(CORPUS / case / "Dockerfile.after").split("AS runner", 1)[1]
         nu = new_user(family)
         assert all(c in out for c in nu.create) and f"USER {nu.user}" in out
+        # the root original could write its work folder: the runner user owns it
+        assert "&& mkdir -p /app && chown app:app /app\n" in out
     node = read_text_exact(CORPUS / "node-yarn" / "Dockerfile.after").split("AS runner", 1)[1]
     assert "USER 1000:1000" in node and "useradd" not in node
 

@@ -259,7 +259,12 @@ class Emitter:
             raise _Decline(f"I do not know how to add a user to {self.runner_image}")
         if not nu.create:
             return [], nu.user, nu.chown
-        text = " \\\n    && ".join(nu.create)
+        create = list(nu.create)
+        w = self.final_workdir
+        if w not in SYSTEM_DIRS:
+            # the root original could create files in its work folder; WORKDIR makes it root-owned
+            create.append(f"mkdir -p {w} && chown {nu.chown} {w}")
+        text = " \\\n    && ".join(create)
         return [self.new(f"{self.kw('RUN')} {text}")], nu.user, nu.chown
 
 

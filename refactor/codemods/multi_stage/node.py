@@ -190,6 +190,8 @@ class NodeStrategy:
             self.gain = True
             self.leaves.append("devDependencies (" + ", ".join(sorted(dev_deps)[:6]) + (", ..." if len(dev_deps) > 6 else "") + ")")
         # the runner
+        if not (is_next and self._next_standalone(app_dir)):
+            self.check_node_runtime_writes(app_dir, builder_texts)
         scripts_run = self.scripts_run(argvs)
         from_modules = {b for b in used_bins if NODE_BIN_PACKAGE.get(b, b) in deps_ or self._global_tool(b)}
         if any(re.search(r"\bpnpm\b", t) for t in start_texts):

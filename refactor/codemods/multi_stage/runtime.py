@@ -105,6 +105,29 @@ class RuntimeNeeds:
                     raise _Decline(f"{f} creates {m.group(1)} under the work folder at run time: the runner's "
                                    "non-root user could not write there")
 
+    def check_node_runtime_writes(self, app_dir: str, build_texts: list[str]) -> None:
+        """The node runner's app folder is root-owned (its contents are the node user's): a
+        program that creates a new entry in it at run time (`fs.writeFileSync("db.json")`,
+        a sqlite file) fails. Decline when the code creates one that the context does not have."""
+        if self.final_user not in ("root", "0", "0:0", "root:root", ""):
+            return
+        rx = re.compile(r"(?:writeFileSync|writeFile|appendFileSync|appendFile|mkdirSync|mkdir|createWriteStream|openSync"
+                        r"|new\s+(?:sqlite3\.)?Database)\(\s*['\"`](?!/)(?:\./)?([^'\"`/]+)")
+        root = self.ctx_path(app_dir)
+        for f in self.bc.files[:5000]:
+            if not f.endswith((".js", ".mjs", ".cjs", ".ts")) or "node_modules/" in f or root is None \
+                    or not (root == "" or f.startswith(root + "/")):
+                continue
+            inner = f[len(root) + 1:] if root else f
+            if any(re.search(r"(?:^|[\s/])" + re.escape(inner) + r"\b", t) for t in build_texts) \
+                    or inner.split("/", 1)[0] in ("scripts", "test", "tests", "__tests__", "build-tools"):
+                continue  # a build script: it writes at build time
+            for m in rx.finditer(self.bc.read_text(f) or ""):
+                first = m.group(1)
+                if first and first not in (".", ":memory:") and self.ctx_path(posixpath.join(app_dir, first)) is None:
+                    raise _Decline(f"{f} creates {first} in {app_dir} at run time: the runner's folder is root-owned, "
+                                   "so its non-root user could not")
+
     # ---- what the start command runs ---------------------------------------------------------------
 
     def _made_by_build(self, path: str) -> bool:
