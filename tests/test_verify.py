@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from buildenv import builder_for, builders_under_test, exclusive, new_since, store_state
 from test_builders import BASES
 
+from refactor.verify import builders as builders_mod
 from refactor.verify import cli as verify_cli
 from refactor.verify.builders import (
     DockerBuilder,
@@ -239,6 +240,62 @@ def test_undeletable_intermediates_are_reported(tmp_path, ctx):
     rep = verify(ORIG, REFAC, ctx, builder=b, smoke=None, timeout=100, keep_logs_dir=tmp_path / "l")
     assert rep.exit_code == OK
     assert any("4 intermediate image(s) could not be removed" in n for n in rep.notes)
+
+
+def test_build_cache_records_of_the_run_are_removed_and_stuck_ones_reported(tmp_path, ctx):
+    class Cached(FakeBuilder):
+        """BuildKit-like: each build adds cache records; "stuck" ones cannot be removed."""
+
+        def __init__(self, *a, stuck=(), **k):
+            super().__init__(*a, **k)
+            self.cache, self.stuck = {"old-record"}, set(stuck)
+
+        def build(self, context, dockerfile, tag, **k):
+            self.cache |= {f"{self.which(tag)}-r1", f"{self.which(tag)}-r2"}
+            return super().build(context, dockerfile, tag, **k)
+
+        def cache_ids(self):
+            return set(self.cache)
+
+        def remove_cache(self, ids):
+            assert "old-record" not in ids  # only what appeared during the run
+            self.cache -= ids - self.stuck
+            return ids & self.stuck
+
+    b = Cached(tmp_path)
+    rep = verify(ORIG, REFAC, ctx, builder=b, smoke=None, timeout=100, keep_logs_dir=tmp_path / "l")
+    assert rep.exit_code == OK and b.cache == {"old-record"} and not rep.notes
+    b = Cached(tmp_path, stuck={"refactored-r2"}, fail={"refactored"})
+    rep = verify(ORIG, REFAC, ctx, builder=b, smoke=None, timeout=100, keep_logs_dir=tmp_path / "l2")
+    assert rep.verdict == "broken" and b.cache == {"old-record", "refactored-r2"}
+    assert "1 build cache record(s) could not be removed (in use?)" in rep.notes
+
+
+def test_report_names_the_builder_and_what_it_cannot_do(tmp_path, ctx):
+    class Limited(FakeBuilder):
+        unsupported = frozenset({"RUN --mount", builders_mod.PER_DOCKERFILE_IGNORE})
+
+        def describe(self):
+            return "fake 1.0, legacy"
+
+        def build(self, context, dockerfile, tag, **k):
+            out = super().build(context, dockerfile, tag, **k)
+            if not out.ok:  # as _build_with does: the log's known cause
+                return BuildOutcome(False, 1.0, out.log_path, out.error, False, out.produced, "a hint from the log")
+            return out
+
+    b = Limited(tmp_path, fail={"refactored"})
+    refactored = REFAC + "RUN --mount=type=cache,target=/c true\n"
+    rep = verify(ORIG, refactored, ctx, builder=b, smoke=None, timeout=100, keep_logs_dir=tmp_path / "l",
+                 refactored_dockerignore="*.log\n")
+    text = rep.to_text()
+    assert text.splitlines()[1] == "  builder fake 1.0, legacy" and rep.to_dict()["builder_info"] == "fake 1.0, legacy"
+    assert rep.notes == [
+        "fake cannot use a .dockerignore for one Dockerfile (<Dockerfile>.dockerignore): the refactored image was "
+        "built with the context's own .dockerignore, not the proposed one",
+        "fake as set up here cannot build RUN --mount, which the refactored Dockerfile uses",
+        "refactored build: a hint from the log",
+    ]
 
 
 def test_json_report_is_complete_and_parseable(tmp_path, ctx):
