@@ -546,6 +546,11 @@ def test_real_build_inspect_run_filesystem_remove(real, tmp_path):
             assert (root / "built").stat().st_mode & 0o7777 == 0o4755
         if name == "buildah":
             assert not any(tag in m for m in _mounts())  # unmounted again
+        else:  # read in place (overlay of the layers) here; the export fallback reads the same
+            assert "dockwright-fs-" not in Path("/proc/mounts").read_text()
+            with builder._exported(tag) as root:
+                assert (root / "built").read_text() == "built\n"
+                assert (root / "built").stat().st_mode & 0o7777 == 0o4755
     finally:
         assert builder.remove(tag)
     with pytest.raises(BuilderError):
