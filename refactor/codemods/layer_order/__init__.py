@@ -31,9 +31,13 @@ Safety
     unsafe edits are allowed) when the install may rewrite a manifest that the broad copy then
     restores (`npm install` and package-lock.json), when the context sends what the install
     writes, or when build logic is code (Gradle). Anything else unproven is skipped, with the
-    reason. Without a build context nothing changes. A missing or incomplete `.dockerignore` is
-    proposed (appended to, never rewritten) for what exists in the context or the ecosystem
-    generates: .git, node_modules, .venv, __pycache__, build outputs, .env files, logs.
+    reason. Without a build context nothing changes, and nothing changes when the input's stage
+    graph is already broken (refactor.syntax.stage_graph). A manifest an earlier COPY already puts
+    in place is not copied twice. A missing or incomplete `.dockerignore` is proposed (appended to,
+    never rewritten) for what exists in the context or the ecosystem generates: .git,
+    node_modules, .venv, __pycache__, build outputs, .env files, logs; never an entry that the
+    context's code, scripts or the Dockerfile read (refactor.knowledge.runtime_reads: `.env` loaded
+    by dotenv, `.git` read by setuptools-scm...), which is skipped naming the file and line.
 
 References
     Docker docs, "Optimize cache usage in builds: order your layers"; npm scripts (lifecycle
