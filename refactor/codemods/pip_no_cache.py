@@ -37,6 +37,15 @@ def _install_word(cmd):
     return None
 
 
+def _has_no_cache_dir(cmd) -> bool:
+    """pip reads long options by unambiguous prefix: `--no-cache` (and `--no-cache-d`…) is
+    `--no-cache-dir` already."""
+    return any(
+        w.value is not None and len(w.value) >= len("--no-cache") and "--no-cache-dir".startswith(w.value)
+        for w in cmd.args
+    )
+
+
 class PipNoCache(Codemod):
     id = "pip-no-cache"
     summary = "pip install --no-cache-dir"
@@ -47,7 +56,7 @@ class PipNoCache(Codemod):
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         for run in list(stage_runs(df, "pip")):
             # every pip install, inside `if`/`for`/`case` bodies too: the flag is safe on any path
-            wanted = [c for c in run.script.all_commands() if _install_word(c) is not None and not c.has_flag("--no-cache-dir")]
+            wanted = [c for c in run.script.all_commands() if _install_word(c) is not None and not _has_no_cache_dir(c)]
             if not wanted:
                 continue
             if env_in_stage(run.stage, "PIP_NO_CACHE_DIR"):
@@ -61,7 +70,7 @@ class PipNoCache(Codemod):
             for i in range(len(script.all_commands())):
                 cmd = script.all_commands()[i]
                 word = _install_word(cmd)
-                if word is not None and not cmd.has_flag("--no-cache-dir"):
+                if word is not None and not _has_no_cache_dir(cmd):
                     script = script.insert_after(word, "--no-cache-dir")
                     count += 1
             note = "added --no-cache-dir to pip install" + (f" ({count}×)" if count > 1 else "")
