@@ -73,3 +73,36 @@ def replace_arg_word(inst: Instruction, index: int, new: str) -> Instruction | N
         return p.text
 
     return map_pieces(inst, fn)
+
+
+def apply_replacements(df: Dockerfile, replacements: dict[int, Instruction]) -> Dockerfile:
+    """`df` with each instruction whose id is a key replaced, in one pass (an edit per
+    instruction, each replacing in the whole list, is quadratic on big files)."""
+    if not replacements:
+        return df
+    return df.with_changes(instructions=tuple(replacements.get(id(i), i) for i in df.instructions))
+
+
+def remove_instructions(df: Dockerfile, remove: set[int]) -> tuple[Dockerfile, dict[int, Instruction]]:
+    """`df` without the instructions whose ids are in `remove`, in one pass; the comment and blank
+    lines above each removed one move down to the next instruction kept (or the file's end).
+    Returns the tree and, by removed id, the original instruction that received its lines."""
+    items: list[Instruction] = []
+    carried: tuple = ()
+    waiting: list[int] = []
+    heirs: dict[int, Instruction] = {}
+    for inst in df.instructions:
+        if id(inst) in remove:
+            carried += inst.leading
+            if inst.leading:
+                waiting.append(id(inst))
+            continue
+        if carried:
+            for rid in waiting:
+                heirs[rid] = inst
+            items.append(inst.with_changes(leading=carried + inst.leading))
+            carried, waiting = (), []
+        else:
+            items.append(inst)
+    trailing = carried + df.trailing
+    return df.with_changes(instructions=tuple(items), trailing=trailing), heirs

@@ -20,9 +20,8 @@ Safety
 """
 from __future__ import annotations
 
-from refactor.codemods._checks import error_note, gate, map_pieces
+from refactor.codemods._checks import error_note, gate, map_pieces, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
-from refactor.syntax.edit import replace_instruction
 from refactor.syntax.nodes import Dockerfile, Instruction
 
 RULE = "ConsistentInstructionCasing"
@@ -54,6 +53,7 @@ class ConsistentInstructionCasing(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
+        repl: dict = {}  # applied at the end, in one pass
         lower = majority_lower(df)
         case = "lowercase" if lower else "uppercase"
         for inst in stage_instructions(df):
@@ -65,9 +65,9 @@ class ConsistentInstructionCasing(Codemod):
             if new.keyword != want:
                 ctx.skip(self, "the keyword could not be rewritten: left as written", inst)
                 continue
-            df = replace_instruction(df, inst, new)
+            repl[id(inst)] = new
             ctx.edit(self, new, f"{kw} → {want} (the file's majority is {case}){error_note(df, RULE)}", touched=(inst,))
-        return df
+        return apply_replacements(df, repl)
 
 
 CODEMOD = ConsistentInstructionCasing()

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import re
 
-from refactor.codemods._checks import error_note, gate, map_pieces
+from refactor.codemods._checks import error_note, gate, map_pieces, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
-from refactor.syntax.edit import replace_instruction
 from refactor.syntax.nodes import Dockerfile
 
 RULE = "ExposeProtoCasing"
@@ -39,6 +38,7 @@ class ExposeProtoCasing(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
+        repl: dict = {}  # applied at the end, in one pass
         for inst in list(df.instructions):
             if inst.cmd != "EXPOSE" or not g.runs(inst):
                 continue
@@ -49,9 +49,9 @@ class ExposeProtoCasing(Codemod):
             if list(new.value) != [w.rsplit("/", 1)[0] + "/" + w.rsplit("/", 1)[1].lower() if "/" in w else w for w in inst.value]:
                 ctx.skip(self, "a port is broken by a line continuation or names an unknown protocol: left as written", inst)
                 continue
-            df = replace_instruction(df, inst, new)
+            repl[id(inst)] = new
             ctx.edit(self, new, f"{', '.join(bad)} → lower-case protocol{error_note(df, RULE)}", touched=(inst,))
-        return df
+        return apply_replacements(df, repl)
 
 
 CODEMOD = ExposeProtoCasing()

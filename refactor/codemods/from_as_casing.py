@@ -18,9 +18,8 @@ Safety
 """
 from __future__ import annotations
 
-from refactor.codemods._checks import error_note, gate, replace_arg_word
+from refactor.codemods._checks import error_note, gate, replace_arg_word, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
-from refactor.syntax.edit import replace_instruction
 from refactor.syntax.nodes import Dockerfile
 
 RULE = "FromAsCasing"
@@ -36,6 +35,7 @@ class FromAsCasing(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
+        repl: dict = {}  # applied at the end, in one pass
         for inst in list(df.instructions):
             if inst.cmd != "FROM" or len(inst.value) < 3 or not g.runs(inst):
                 continue
@@ -52,9 +52,9 @@ class FromAsCasing(Codemod):
             if new is None or new.value[1] != want:
                 ctx.skip(self, "the AS word is broken by a line continuation: left as written", inst)
                 continue
-            df = replace_instruction(df, inst, new)
+            repl[id(inst)] = new
             ctx.edit(self, new, f"{as_word} → {want}{error_note(df, RULE)}", touched=(inst,))
-        return df
+        return apply_replacements(df, repl)
 
 
 CODEMOD = FromAsCasing()

@@ -30,9 +30,9 @@ from __future__ import annotations
 import json
 import re
 
-from refactor.codemods._checks import error_note, gate
+from refactor.codemods._checks import error_note, gate, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
-from refactor.syntax.edit import replace_instruction, with_body
+from refactor.syntax.edit import with_body
 from refactor.syntax.nodes import Continuation, Dockerfile, Stage
 
 RULE = "JSONArgsRecommended"
@@ -73,9 +73,9 @@ def exec_words(args: str) -> list[str] | None:
     return words
 
 
-def _chain(df: Dockerfile, stage: Stage) -> list[Stage]:
-    """The stage and the stages of this file it builds on (FROM <stage>)."""
-    by_name = {s.name.lower(): s for s in df.stages if s.name}
+def _chain(by_name: dict[str, Stage], stage: Stage) -> list[Stage]:
+    """The stage and the stages of this file it builds on (FROM <stage>); `by_name`: the
+    file's stages by lower-case name (built once per file: per stage it is quadratic)."""
     out, seen = [], set()
     while stage is not None and stage.index not in seen:
         seen.add(stage.index)
@@ -96,8 +96,10 @@ class JsonArgsRecommended(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
+        repl: dict = {}  # applied at the end, in one pass
+        by_name = {s.name.lower(): s for s in df.stages if s.name}
         for stage in df.stages:
-            chain = [i for s in _chain(df, stage) for i in s.instructions]
+            chain = [i for s in _chain(by_name, stage) for i in s.instructions]
             cmds = {c: any(i.cmd == c for i in chain) for c in ("SHELL", "CMD", "ENTRYPOINT")}
             for inst in stage.instructions:
                 if inst.cmd not in ("CMD", "ENTRYPOINT") or inst.is_json or not g.runs(inst):
@@ -125,9 +127,9 @@ class JsonArgsRecommended(Codemod):
                 if not new.is_json or list(new.value) != words:
                     ctx.skip(self, "the exec form would not read back as the same words", inst)
                     continue
-                df = replace_instruction(df, inst, new)
+                repl[id(inst)] = new
                 ctx.edit(self, new, f"{inst.cmd} in exec form: {body}{error_note(df, RULE)}", touched=(inst,))
-        return df
+        return apply_replacements(df, repl)
 
 
 CODEMOD = JsonArgsRecommended()

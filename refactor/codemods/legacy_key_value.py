@@ -25,10 +25,10 @@ Safety
 """
 from __future__ import annotations
 
-from refactor.codemods._checks import error_note, gate
+from refactor.codemods._checks import error_note, gate, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
 from refactor.syntax import buildkit
-from refactor.syntax.edit import _keep_position, reparse_instruction, replace_instruction
+from refactor.syntax.edit import _keep_position, reparse_instruction
 from refactor.syntax.nodes import Continuation, Dockerfile, Instruction, Piece
 
 RULE = "LegacyKeyValueFormat"
@@ -36,8 +36,11 @@ RULE = "LegacyKeyValueFormat"
 
 def is_legacy(inst: Instruction) -> bool:
     """BuildKit's parseNameVal takes the legacy branch: the first word has no `=`."""
-    words = buildkit._parse_words(inst.args, inst.escape)
-    return bool(words) and "=" not in words[0]
+    memo = inst._memo  # nodes are immutable: the answer is asked each round, computed once
+    if "legacy_kv" not in memo:
+        words = buildkit._parse_words(inst.args, inst.escape)
+        memo["legacy_kv"] = bool(words) and "=" not in words[0]
+    return memo["legacy_kv"]
 
 
 def _logical_map(inst: Instruction) -> tuple[str, list[int], str]:
@@ -66,6 +69,7 @@ class LegacyKeyValue(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
+        repl: dict = {}  # applied at the end, in one pass
         for inst in df.instructions:
             if inst.cmd not in ("ENV", "LABEL") or inst.heredocs or not g.runs(inst):
                 continue
@@ -78,10 +82,10 @@ class LegacyKeyValue(Codemod):
             if new is None:
                 ctx.skip(self, reason, inst)
                 continue
-            df = replace_instruction(df, inst, new)
+            repl[id(inst)] = new
             ctx.edit(self, new, f"{inst.cmd} {inst.value[0]} … → {inst.value[0]}=…{error_note(df, RULE)}",
                      touched=(inst,))
-        return df
+        return apply_replacements(df, repl)
 
     def _rewrite(self, inst: Instruction) -> tuple[Instruction | None, str]:
         key, value = inst.value

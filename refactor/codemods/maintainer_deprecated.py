@@ -22,9 +22,9 @@ Safety
 """
 from __future__ import annotations
 
-from refactor.codemods._checks import error_note, gate
+from refactor.codemods._checks import error_note, gate, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
-from refactor.syntax.edit import _keep_position, new_instruction, replace_instruction
+from refactor.syntax.edit import _keep_position, new_instruction
 from refactor.syntax.nodes import Continuation, Dockerfile
 
 RULE = "MaintainerDeprecated"
@@ -52,6 +52,7 @@ class MaintainerDeprecated(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
+        repl: dict = {}  # applied at the end, in one pass
         for stage in df.stages:
             sets_label = any(i.cmd == "LABEL" and LABEL in i.value[::2] for i in stage.instructions)
             for inst in stage.instructions:
@@ -73,9 +74,9 @@ class MaintainerDeprecated(Codemod):
                 if new.value != (LABEL, double_quoted(text, inst.escape)):
                     ctx.skip(self, "the label would not read back as the same text", inst)
                     continue
-                df = replace_instruction(df, inst, new)
+                repl[id(inst)] = new
                 ctx.edit(self, new, f"MAINTAINER → LABEL {LABEL}{error_note(df, RULE)}", touched=(inst,))
-        return df
+        return apply_replacements(df, repl)
 
 
 CODEMOD = MaintainerDeprecated()

@@ -23,9 +23,8 @@ Safety
 """
 from __future__ import annotations
 
-from refactor.codemods._checks import error_note, gate
+from refactor.codemods._checks import error_note, gate, remove_instructions
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
-from refactor.syntax.edit import remove_instruction
 from refactor.syntax.nodes import Dockerfile
 
 RULE = "MultipleInstructionsDisallowed"
@@ -43,34 +42,26 @@ class MultipleInstructionsDisallowed(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
-        done: set[int] = set()  # instructions kept on purpose (a `# check=skip=` comment)
-        while True:
-            # Removing one moves its comments onto the next instruction (a new node): look again.
-            found = self._first_overridden(df, g, done)
-            if found is None:
-                return df
-            inst, kind, last = found
-            line = last.start.line if last.start else 0
-            items = df.instructions
-            k = next(n for n, x in enumerate(items) if x is inst)
-            # The next instruction receives the removed one's comment lines: claimed too.
-            heir = (items[k + 1],) if inst.leading and k + 1 < len(items) else ()
-            df = remove_instruction(df, inst)
-            ctx.edit(self, inst, f"removed {kind}: the {kind} on line {line} overrides it{error_note(df, RULE)}",
-                     touched=heir)
-
-    def _first_overridden(self, df, g, done):
+        remove: set[int] = set()
+        notes = []
         for stage in df.stages:
             for kind in KINDS:
                 found = [i for i in stage.instructions if i.cmd == kind]
+                last = found[-1] if found else None
                 for inst in found[:-1]:
-                    if id(inst) in done:
-                        continue
-                    if not (g.runs(inst) and g.runs(found[-1])):
-                        done.add(id(inst))
-                        continue
-                    return inst, kind, found[-1]
-        return None
+                    if g.runs(inst) and g.runs(last):
+                        remove.add(id(inst))
+                        notes.append((inst, kind, last.start.line if last.start else 0))
+        if not remove:
+            return df
+        # In one pass: removing one at a time re-lists the whole file each time.
+        new_df, heirs = remove_instructions(df, remove)
+        for inst, kind, line in notes:
+            heir = heirs.get(id(inst))
+            # The next instruction kept receives the removed one's comment lines: claimed too.
+            ctx.edit(self, inst, f"removed {kind}: the {kind} on line {line} overrides it{error_note(df, RULE)}",
+                     touched=(heir,) if heir is not None else ())
+        return new_df
 
 
 CODEMOD = MultipleInstructionsDisallowed()

@@ -20,9 +20,9 @@ Safety
 """
 from __future__ import annotations
 
-from refactor.codemods._checks import error_note, gate
+from refactor.codemods._checks import error_note, gate, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
-from refactor.syntax.edit import _keep_position, reparse_instruction, replace_instruction
+from refactor.syntax.edit import _keep_position, reparse_instruction
 from refactor.syntax.nodes import BlankLine, Continuation, Dockerfile
 
 RULE = "NoEmptyContinuation"
@@ -38,6 +38,7 @@ class NoEmptyContinuation(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
+        repl: dict = {}  # applied at the end, in one pass
         for inst in list(df.instructions):
             blanks = sum(isinstance(t, BlankLine) for p in inst.pieces if isinstance(p, Continuation) for t in p.lines)
             if not blanks or not g.runs(inst):
@@ -52,10 +53,10 @@ class NoEmptyContinuation(Codemod):
             if new.logical != inst.logical:
                 ctx.skip(self, "removing the empty lines would change the instruction: left as written", inst)
                 continue
-            df = replace_instruction(df, inst, new)
+            repl[id(inst)] = new
             ctx.edit(self, new, f"removed {blanks} empty continuation line{'s' * (blanks != 1)}{error_note(df, RULE)}",
                      touched=(inst,))
-        return df
+        return apply_replacements(df, repl)
 
 
 CODEMOD = NoEmptyContinuation()

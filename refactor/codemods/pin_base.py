@@ -30,11 +30,11 @@ from __future__ import annotations
 
 import re
 
-from refactor.codemods._checks import replace_arg_word
+from refactor.codemods._checks import replace_arg_word, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
 from refactor.knowledge.baseimages import parse_image
 from refactor.knowledge.declared_versions import declared_version
-from refactor.syntax.edit import replace_instruction
+
 from refactor.syntax.nodes import Dockerfile
 
 FAMILIES = ("node", "python", "golang", "rust", "ruby")
@@ -59,6 +59,7 @@ class PinBase(Codemod):
     hadolint = ("DL3006", "DL3007")
 
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        repl: dict = {}  # applied at the end, in one pass
         stage_names = {s.name.lower() for s in df.stages if s.name}
         for stage in df.stages:
             inst = stage.from_instruction
@@ -97,9 +98,9 @@ class PinBase(Codemod):
             if new is None or new.value[0] != new_image:
                 ctx.skip(self, "the image name is broken by a line continuation: left as written", inst)
                 continue
-            df = replace_instruction(df, inst, new)
+            repl[id(inst)] = new
             ctx.edit(self, new, f"{image} → {new_image} (the version {declared.source} declares)", touched=(inst,))
-        return df
+        return apply_replacements(df, repl)
 
 
 CODEMOD = PinBase()

@@ -18,9 +18,9 @@ Safety
 """
 from __future__ import annotations
 
-from refactor.codemods._checks import error_note, gate
+from refactor.codemods._checks import error_note, gate, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
-from refactor.syntax.edit import _keep_position, reparse_instruction, replace_instruction
+from refactor.syntax.edit import _keep_position, reparse_instruction
 from refactor.syntax.nodes import Dockerfile, Piece
 
 RULE = "RedundantTargetPlatform"
@@ -38,6 +38,7 @@ class RedundantTargetPlatform(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
+        repl: dict = {}  # applied at the end, in one pass
         redefined = False
         for inst in df.instructions:
             if inst.cmd == "FROM":
@@ -64,9 +65,9 @@ class RedundantTargetPlatform(Codemod):
             if new.flag_value("platform") is not None or new.value != inst.value:
                 ctx.skip(self, "the rewritten FROM would not read back the same: left as written", inst)
                 continue
-            df = replace_instruction(df, inst, new)
+            repl[id(inst)] = new
             ctx.edit(self, new, f"removed {pieces[k].text}{error_note(df, RULE)}", touched=(inst,))
-        return df
+        return apply_replacements(df, repl)
 
 
 CODEMOD = RedundantTargetPlatform()

@@ -24,11 +24,11 @@ Safety
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from refactor.codemods._checks import error_note, gate, map_pieces, replace_arg_word
+from refactor.codemods._checks import apply_replacements, error_note, gate, map_pieces, replace_arg_word
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
-from refactor.syntax.edit import replace_instruction
-from refactor.syntax.nodes import Dockerfile, Instruction, Piece
+from refactor.syntax.nodes import Dockerfile, Instruction, Piece, Stage
 from refactor.syntax.stage_graph import analyze
 
 RULE = "StageNameCasing"
@@ -52,15 +52,18 @@ def _rename_flags(inst: Instruction, old: str, new: str) -> Instruction:
     return map_pieces(inst, fn)
 
 
-def _refers(inst: Instruction, old: str) -> bool:
-    low = old.lower()
+def _references(inst: Instruction) -> list[str]:
+    """The stage names `inst` uses: `COPY --from=<name>`, `RUN --mount=...,from=<name>`."""
+    out = []
     if inst.cmd == "COPY":
         v = inst.flag_value("from")
-        return v is not None and v.lower() == low
-    if inst.cmd == "RUN":
-        return any(re.search(r"(?:^--mount=|,)\s*from=" + re.escape(old) + r"(?:,|$)", f, re.I) for f in inst.flags)
-    return False
-
+        if v:
+            out.append(v)
+    elif inst.cmd == "RUN":
+        for f in inst.flags:
+            if f.startswith("--mount="):
+                out += [m.group(1) for m in re.finditer(r"(?:^--mount=|,)\s*from=([^,]*)", f, re.I)]
+    return out
 
 class StageNameCasing(Codemod):
     id = "stage-name-casing"
@@ -72,49 +75,71 @@ class StageNameCasing(Codemod):
         g = gate(df, RULE)
         if g is None:
             return df
+        renames: dict[str, Stage] = {}  # mixed-case name -> its stage
+        taken = Counter(s.name.lower() for s in df.stages if s.name)
+        refused: set[str] = set()
         for stage in df.stages:
             name = stage.name
             if name is None or name == name.lower() or not g.runs(stage.from_instruction):
                 continue
-            others = [s.name.lower() for s in df.stages if s.name and s.index != stage.index]
-            if name.lower() in others:
-                ctx.skip(self, f"another stage is already named {name.lower()!r}: not renamed onto it",
-                         stage.from_instruction)
+            if taken[name.lower()] > 1:
+                if name.lower() not in refused:  # once per name, not once per stage
+                    refused.add(name.lower())
+                    ctx.skip(self, f"another stage is already named {name.lower()!r}: not renamed onto it",
+                             stage.from_instruction)
                 continue
-            problems = analyze(df).problems
-            if problems:
-                ctx.skip(self, f"the stage graph has a problem ({problems[0].message}): left as written",
-                         stage.from_instruction)
-                return df
-            df = self._rename(df, ctx, stage.index, name)
-        return df
-
-    def _rename(self, df: Dockerfile, ctx: Context, index: int, name: str) -> Dockerfile:
-        new_name = name.lower()
-        plan: list[tuple[Instruction, Instruction]] = []
+            renames[name] = stage
+        if not renames:
+            return df
+        problems = analyze(df).problems
+        if problems:
+            ctx.skip(self, f"the stage graph has a problem ({problems[0].message}): left as written",
+                     next(iter(renames.values())).from_instruction)
+            return df
+        # One pass over the file for every rename (a pass per stage is quadratic on big files).
+        by_lower = {name.lower(): name for name in renames}
+        repl: dict[int, Instruction] = {}
+        refs: dict[str, list[Instruction]] = {name: [] for name in renames}
         for stage in df.stages:
             for inst in stage.instructions:
-                if stage.index == index and inst is stage.from_instruction:
-                    new = replace_arg_word(inst, 2, new_name)
-                elif inst.cmd == "FROM" and stage.index > index and inst.value and inst.value[0] == name:
-                    new = replace_arg_word(inst, 0, new_name)
-                elif _refers(inst, name):
-                    new = _rename_flags(inst, name, new_name)
-                    if new.code == inst.code:
-                        new = None  # the flag is broken by a line continuation
+                new = inst
+                hit: list[str] = []
+                if inst is stage.from_instruction:
+                    if stage.name in renames and renames[stage.name] is stage:
+                        new = replace_arg_word(new, 2, stage.name.lower()) if new is not None else None
+                        hit.append(stage.name)
+                    base = inst.value[0] if inst.value else ""
+                    if base in renames and renames[base].index < stage.index:
+                        new = replace_arg_word(new, 0, base.lower()) if new is not None else None
+                        hit.append(base)
                 else:
+                    written: dict[str, set[str]] = {}  # stage name -> spellings used here
+                    for ref in _references(inst):
+                        name = by_lower.get(ref.lower())
+                        if name is not None:
+                            written.setdefault(name, set()).add(ref)
+                    for name, spellings in written.items():
+                        if spellings == {name.lower()}:
+                            continue  # already written in lower case
+                        before = new
+                        new = _rename_flags(new, name, name.lower()) if new is not None else None
+                        if new is not None and new.code == before.code:
+                            new = None  # the flag is broken by a line continuation
+                        hit.append(name)
+                if not hit:
                     continue
                 if new is None:
-                    ctx.skip(self, f"a reference to {name!r} is broken by a line continuation: left as written", inst)
+                    ctx.skip(self, f"a reference to {hit[0]!r} is broken by a line continuation: left as written", inst)
                     return df
-                plan.append((inst, new))
-        first = plan[0][0]
-        for old, new in plan:
-            df = replace_instruction(df, old, new)
-        ctx.edit(self, plan[0][1], f"stage {name!r} → {new_name!r}, {len(plan) - 1} reference(s) renamed"
-                 f"{error_note(df, RULE)}", touched=tuple(o for o, _ in plan) + tuple(n for _, n in plan),
-                 line=first.start.line if first.start else None)
-        return df
+                repl[id(inst)] = new
+                for name in hit:
+                    refs[name].append(inst)
+        for name, stage in renames.items():
+            inst = stage.from_instruction
+            count = len([i for i in refs[name] if i is not inst])
+            ctx.edit(self, repl[id(inst)], f"stage {name!r} → {name.lower()!r}, {count} reference(s) renamed"
+                     f"{error_note(df, RULE)}", touched=tuple(refs[name]), line=inst.start.line if inst.start else None)
+        return apply_replacements(df, repl)
 
 
 CODEMOD = StageNameCasing()
