@@ -42,7 +42,7 @@ from buildenv import requires_build_env
 from conftest import ROOT, read_text_exact
 from refactor import parse_dockerfile
 from refactor.engine import make_selection, refactor_text
-from refactor.verify.builders import BuildahBuilder, run_bounded
+from refactor.verify.builders import BuildahBuilder, BuilderError, run_bounded
 
 SAMPLES_DIR = ROOT / "corpus" / "samples"
 SAMPLES = sorted(d for d in SAMPLES_DIR.iterdir() if (d / "smoke.json").is_file())
@@ -251,7 +251,11 @@ def test_sample_builds_and_runs_after_refactor(app: Path, builder, tmp_path):
                 tail = "\n".join(outcome.log_path.read_text(errors="replace").splitlines()[-15:])
                 problems.append(f"{which} build failed: {outcome.error}\n{tail}")
                 continue
-            info = builder.inspect(tag)
+            try:
+                info = builder.inspect(tag)
+            except BuilderError as e:  # the store is shared: name what happened in the table
+                problems.append(f"{which} image missing right after its build (removed by another process?): {e}")
+                continue
             row[f"bytes_{which}"] = info.size_bytes
             row[f"user_{which}"] = info.config.get("User") or ""
             ok, out = smoke(builder, tag, spec, info.config)
