@@ -7,7 +7,7 @@ from typing import Iterator
 
 from refactor.syntax.edit import body_text, with_body
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
-from refactor.shell.parse import ShellScript, SimpleCommand, parse_shell
+from refactor.shell.parse import Opaque, ShellScript, SimpleCommand, parse_shell
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,33 @@ class Run:
     stage: Stage
     inst: Instruction
     script: ShellScript
+
+
+def insert_after_each(script: ShellScript, inserts: list[tuple[object, str]]) -> ShellScript:
+    """`script` with each (node, text) inserted after its node (`insert_after`, in one pass):
+    nodes are taken from `script` itself. Re-parsing after every insertion would make a RUN of
+    thousands of installs quadratic."""
+    if not inserts:
+        return script
+    at: dict[int, str] = {}
+    for node, text in inserts:
+        end = node.span[1]  # type: ignore[attr-defined]
+        at[end] = at.get(end, "") + " " + text
+    code, pos, parts = script.code, 0, []
+    for k in sorted(at):
+        parts.append(code[pos:k] + at[k])
+        pos = k
+    return parse_shell("".join(parts) + code[pos:], script.escape)
+
+
+def append_blocker(script: ShellScript) -> str | None:
+    """Why no command can be appended to this RUN body (for the user), or None. A body ending in
+    a shell here-document operator (`cmd <<`, `cat <<X` on one line, with no Dockerfile heredoc)
+    has its terminator on no line of the RUN: nothing after it would run as a command."""
+    units = script.units()
+    if units and type(units[-1]) is Opaque and units[-1].reason == "heredoc":
+        return "the RUN ends in a shell here-document (`<<`) with no body: a command cannot be appended after it"
+    return None
 
 
 def parsed_body(text: str, escape: str) -> ShellScript:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
-from refactor.codemods._run import has_cache_mount, heredoc_runs_using, commit_run, stage_runs, subcommand
+from refactor.codemods._run import commit_run, has_cache_mount, heredoc_runs_using, insert_after_each, stage_runs, subcommand
 
 
 class ApkNoCache(Codemod):
@@ -62,12 +62,9 @@ class ApkNoCache(Codemod):
             if has_cache_mount(run.inst, "/var/cache/apk", "/etc/apk/cache"):
                 ctx.skip(self, "a cache mount serves apk's cache", run.inst)
                 continue
-            script = run.script
-            notes = []
-            for k in targets:  # inserting a word keeps the commands' order and count
-                cmd = script.commands()[k]
-                script = script.insert_after(cmd.subcommand(), "--no-cache")
-                notes.append(f"added --no-cache to apk {subcommand(cmd)}")
+            notes = [f"added --no-cache to apk {subcommand(cmds[k])}" for k in targets]
+            # inserting words keeps the commands' order and count
+            script = insert_after_each(run.script, [(cmds[k].subcommand(), "--no-cache") for k in targets])
             if drop_update:
                 script = script.remove_command(script.commands()[update])
                 notes.append("removed `apk update`: each apk command after it fetches a fresh index with --no-cache")

@@ -36,7 +36,7 @@ from refactor.syntax.edit import remove_instruction, replace_instruction
 from refactor.syntax.nodes import Dockerfile, Instruction
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
 from refactor.shell.parse import ShellScript, SimpleCommand
-from refactor.codemods._run import Run, has_cache_mount, heredoc_runs_using, is_only, parsed_body, rewrite, stage_runs, subcommand
+from refactor.codemods._run import Run, append_blocker, has_cache_mount, heredoc_runs_using, insert_after_each, is_only, parsed_body, rewrite, stage_runs, subcommand
 
 APT = ("apt-get", "apt")
 LISTS = "/var/lib/apt/lists"
@@ -113,30 +113,33 @@ class AptCleanup(Codemod):
             touched.append(prev)
             notes.append(("merged the `apt-get update` RUN above into this one", Safety.SAFE))
 
-        # 2. Flags on every install, inside `if`/loops/`case` bodies too.
+        # 2. Flags on every install, inside `if`/loops/`case` bodies too. The insertions are
+        # found on this one parse and made in one pass: re-parsing the script after each would
+        # be quadratic in the number of installs (a RUN of thousands of them must stay fast).
         allow_unsafe = bool(ctx.options.get("allow_unsafe", True))
-        for index in range(len(script.all_commands())):
-            cmd = script.all_commands()[index]
+        inserts: list[tuple[object, str]] = []
+
+        def insert_after(node, text: str) -> None:
+            inserts.append((node, text))
+
+        for cmd in script.all_commands():
             if not _is_apt(cmd, "install"):
                 continue
             sub = cmd.subcommand()
+            yes = next((w for w in cmd.flags() if (w.text or "") in YES_FLAGS), None)
             if not cmd.has_flag(*YES_FLAGS):
-                script = script.insert_after(sub, "-y")
-                cmd = script.all_commands()[index]
-                sub = cmd.subcommand()
+                insert_after(sub, "-y")
                 notes.append(("added -y so the install cannot stop at a prompt", Safety.SAFE))
             if not cmd.has_flag("--no-install-recommends") and "Install-Recommends" not in cmd.code:
                 if not allow_unsafe:
                     ctx.skip(self, "--no-install-recommends changes the packages installed (unsafe): not added", inst)
                     continue
-                after = next((w for w in cmd.flags() if (w.text or "") in YES_FLAGS), sub)
-                script = script.insert_after(after, "--no-install-recommends")
-                cmd = script.all_commands()[index]
+                insert_after(yes if yes is not None else sub, "--no-install-recommends")
                 packages = _package_words(cmd)
                 names = {_package_name(w) for w in packages}
                 needs = sorted(n for n in names if n in NEEDS_CA)
                 if needs and "ca-certificates" not in names and packages:
-                    script = script.insert_after(packages[-1], _next_word_text(packages[-1], inst, "ca-certificates"))
+                    insert_after(packages[-1], _next_word_text(packages[-1], inst, "ca-certificates"))
                     notes.append((
                         "added --no-install-recommends, and ca-certificates, which "
                         f"{' and '.join(needs)} only recommend{'s' * (len(needs) == 1)} but need for HTTPS",
@@ -144,11 +147,12 @@ class AptCleanup(Codemod):
                     ))
                 else:
                     notes.append(("added --no-install-recommends", Safety.UNSAFE))
+        script = insert_after_each(script, inserts)
 
         # 3. Lists removed in the same layer (a removal inside shell code the parser keeps opaque,
         # a loop or an `if`, counts too: appending another would never reach a fixed point).
         if not _lists_removed(script):
-            reason = _cleanup_blocker(df, run)
+            reason = _cleanup_blocker(df, run) or append_blocker(script)
             if reason:
                 ctx.skip(self, reason, inst)
             else:

@@ -77,6 +77,9 @@ class Context:
     # The line an edit or skip about the whole file reports (the engine sets it to the final
     # stage's FROM): a reported line is never 0.
     file_line: int = 1
+    # Exceptions a codemod raised (a dockwright bug): the engine drops that codemod's change and
+    # reports each one as an error, never only as a skip. (codemod id, line, "Type: message").
+    internal_errors: list[tuple[str, int, str]] = field(default_factory=list)
 
     def edit(
         self,

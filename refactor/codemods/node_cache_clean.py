@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
-from refactor.codemods._run import has_cache_mount, commit_run, stage_runs, subcommand
+from refactor.codemods._run import append_blocker, has_cache_mount, commit_run, stage_runs, subcommand
 
 MANAGERS = {
     # tool: (subcommands that fill the cache, clean command, cache folders)
@@ -56,6 +56,10 @@ class NodeCacheClean(Codemod):
                 continue
             script = run.script
             notes = []
+            blocker = append_blocker(script)
+            if blocker:
+                ctx.skip(self, blocker, run.inst)
+                continue
             for tool in todo:
                 if has_cache_mount(run.inst, *MANAGERS[tool][2]):
                     ctx.skip(self, f"a cache mount serves the {tool} cache", run.inst)

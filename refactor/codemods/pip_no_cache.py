@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
-from refactor.codemods._run import commit_run, env_in_stage, has_cache_mount, stage_runs
+from refactor.codemods._run import commit_run, env_in_stage, has_cache_mount, insert_after_each, stage_runs
 
 PIPS = ("pip", "pip3") + tuple(f"pip3.{n}" for n in range(6, 15))
 
@@ -65,14 +65,9 @@ class PipNoCache(Codemod):
             if has_cache_mount(run.inst, "/root/.cache/pip", "/root/.cache"):
                 ctx.skip(self, "a cache mount serves pip's cache", run.inst)
                 continue
-            script = run.script
-            count = 0
-            for i in range(len(script.all_commands())):
-                cmd = script.all_commands()[i]
-                word = _install_word(cmd)
-                if word is not None and not _has_no_cache_dir(cmd):
-                    script = script.insert_after(word, "--no-cache-dir")
-                    count += 1
+            inserts = [(_install_word(c), "--no-cache-dir") for c in wanted]
+            script = insert_after_each(run.script, inserts)
+            count = len(inserts)
             note = "added --no-cache-dir to pip install" + (f" ({count}×)" if count > 1 else "")
             df = commit_run(df, ctx, self, run.inst, script, [note])
         return df

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
-from refactor.codemods._run import has_cache_mount, heredoc_runs_using, commit_run, stage_runs, subcommand
+from refactor.codemods._run import append_blocker, commit_run, has_cache_mount, heredoc_runs_using, insert_after_each, stage_runs, subcommand
 
 TOOLS = ("yum", "dnf", "microdnf")
 
@@ -57,17 +57,22 @@ class RpmCleanup(Codemod):
                 continue
             script = run.script
             notes = []
-            for i in range(len(script.all_commands())):
-                cmd = script.all_commands()[i]
+            yes = []
+            for cmd in script.all_commands():
                 if cmd.name in ("yum", "dnf") and subcommand(cmd) in ("install", "groupinstall", "update", "upgrade"):
                     if not cmd.has_flag("-y", "--assumeyes"):
-                        script = script.insert_after(cmd.subcommand(), "-y")
+                        yes.append((cmd.subcommand(), "-y"))
                         notes.append(f"added -y to {cmd.name} {subcommand(cmd)}")
+            script = insert_after_each(script, yes)
             for tool in tools:
                 if not any(_cleans(c, tool) for c in script.commands()) and _only_nested(script, tool):
                     # `yum install` only in a branch (`if command -v yum; then …`): a clean at the
                     # end would run on paths where the tool is missing, and fail the build
                     ctx.skip(self, f"{tool} runs only inside if/for/case here: `{tool} clean all` after it could run where {tool} is missing; not added", run.inst)
+                    continue
+                blocker = append_blocker(script)
+                if blocker and not any(_cleans(c, tool) for c in script.commands()):
+                    ctx.skip(self, blocker, run.inst)
                     continue
                 if not any(_cleans(c, tool) for c in script.commands()):
                     script = script.append_command(f"{tool} clean all")

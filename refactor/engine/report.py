@@ -60,6 +60,7 @@ def result_json(result: FileResult, with_diff: bool) -> dict:
         "path": display_path(result),
         "changed": result.changed,
         "error": result.error,
+        "internal_errors": list(result.internal_errors),
         "edits": [
             {"codemod": e.codemod, "safety": e.safety.value, "line": e.line, "summary": e.summary,
              "rationale": e.rationale}
@@ -118,9 +119,11 @@ class Report:
     edits: int = 0
     errors: int = 0
     refused: int = 0
+    internal: int = 0  # codemod exceptions (a dockwright bug), each reported as an error
     problems: list[str] = field(default_factory=list)
 
     def add(self, result: FileResult) -> None:
+        self.internal += len(result.internal_errors)
         if result.error:
             if ": refused: " in result.error:
                 self.refused += 1
@@ -132,7 +135,7 @@ class Report:
 
     @property
     def return_code(self) -> int:
-        if self.refused:
+        if self.refused or self.internal:
             return exitcodes.INTERNAL_ERROR
         if self.errors or self.problems:
             return exitcodes.PARSE_ERROR
@@ -146,4 +149,6 @@ class Report:
             s += f", {self.errors + len(self.problems)} error{'s' * (self.errors + len(self.problems) != 1)}"
         if self.refused:
             s += f", {self.refused} refused by the engine's checks"
+        if self.internal:
+            s += f", {self.internal} internal error{'s' * (self.internal != 1)} (changes dropped; please report)"
         return s

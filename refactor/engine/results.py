@@ -18,6 +18,8 @@ class FileResult:
     error: str | None = None  # "path:line:col: message" when the file could not be processed
     # Other files the refactor proposes beside the Dockerfile (e.g. a .dockerignore): path -> text.
     extra_files: dict[Path, str] = field(default_factory=dict)
+    # "path:line:col: internal error in <codemod> ...": a codemod raised; its change was dropped.
+    internal_errors: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:

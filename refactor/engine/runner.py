@@ -24,7 +24,7 @@ from pathlib import Path
 from refactor.codemods import REGISTRY, by_id
 from refactor.codemods.base import Codemod, Context, Safety, Skip
 from refactor.knowledge.context import BuildContext
-from refactor.syntax.edit import EditError
+from refactor.syntax.edit import EditError, LineTooLong
 from refactor.syntax.errors import ParseError
 from refactor.syntax.nodes import Comment, Continuation, Dockerfile
 from refactor.syntax.parser import parse_dockerfile, reparse_generated
@@ -116,10 +116,20 @@ def _run_once(
         ctx.options["allow_unsafe"] = selection.allows_unsafe(codemod)
         try:
             new = codemod.transform(df, ctx)
-        except Exception as e:  # a codemod bug must not take the run down: drop its changes
+        except LineTooLong as e:  # the input is at BuildKit's limit already: nothing to do
             del ctx.edits[before_edits:]
             del ctx.skips[before_skips:]
             ctx.touched = before_touched
+            ctx.skip(codemod, f"{e}; change dropped")
+            settled[codemod.id] = df
+            continue
+        except Exception as e:  # a codemod bug must not take the run down: drop its changes
+            line = ctx.edits[before_edits].line if len(ctx.edits) > before_edits else 0
+            del ctx.edits[before_edits:]
+            del ctx.skips[before_skips:]
+            ctx.touched = before_touched
+            # Protect the file, and say so loudly: the result carries the error (exit 123).
+            ctx.internal_errors.append((codemod.id, line or ctx.file_line, f"{type(e).__name__}: {e}"))
             ctx.skip(codemod, f"internal error, change dropped: {type(e).__name__}: {e}")
             settled[codemod.id] = df
             continue
@@ -164,6 +174,7 @@ def _not_idempotent(new: Dockerfile, codemod: Codemod, ctx: Context) -> tuple[st
     try:
         again = codemod.transform(new, scratch)
     except Exception as e:
+        ctx.internal_errors.append((codemod.id, ctx.file_line, f"on its own output: {type(e).__name__}: {e}"))
         return f"internal error on its own output, change dropped: {type(e).__name__}: {e}", 0
     if again is new:
         return None
@@ -289,8 +300,10 @@ def refactor_text(
     build_context = BuildContext(root, path) if root is not None and root.is_dir() else None
     try:
         out, ctx = refactor_tree(df, selection, path=path, build_context=build_context, options=options)
+        internal = tuple(f"{name}:{line}:1: internal error in {cm} (a dockwright bug; its change was dropped): {msg}"
+                         for cm, line, msg in ctx.internal_errors)
         if out is df and not ctx.extra_files:
-            return FileResult(file_path, source, source, skips=tuple(ctx.skips))
+            return FileResult(file_path, source, source, skips=tuple(ctx.skips), internal_errors=internal)
         problem = _untouched_survive(df, out, ctx.touched)
         line = int(problem.split(":", 1)[0].removeprefix("line ")) if problem else 1
         if problem is None:
@@ -330,4 +343,5 @@ def refactor_text(
         edits=tuple(ctx.edits),
         skips=tuple(ctx.skips),
         extra_files=dict(ctx.extra_files),
+        internal_errors=internal,
     )

@@ -592,9 +592,19 @@ def expand_from(image: str, args: dict[str, str]) -> str:
     return _VAR.sub(sub, image)
 
 
+_STAGES_BY_NAME: list = [None, {}]  # [the last file asked about, its stages by name]
+
+
+def _stages_by_name(df: Dockerfile) -> dict[str, Stage]:
+    # Built once per file, not once per call: callers ask for every stage's chain.
+    if _STAGES_BY_NAME[0] is not df:
+        _STAGES_BY_NAME[:] = [df, {s.name.lower(): s for s in df.stages if s.name}]
+    return _STAGES_BY_NAME[1]
+
+
 def stage_chain(df: Dockerfile, stage: Stage) -> list[Stage]:
     """`stage` and the stages it is built on (`FROM builder` -> builder -> ...), nearest first."""
-    by_name = {s.name.lower(): s for s in df.stages if s.name}
+    by_name = _stages_by_name(df)
     chain = [stage]
     seen = {stage.index}
     current = stage
@@ -650,6 +660,11 @@ def _shquote(s: str) -> str:
     return shlex.quote(s)
 
 
+def _mentions_package_manager(inst: Instruction) -> bool:
+    texts = [inst.logical, *(h.content for h in inst.heredoc_info)]
+    return any(pm in text for text in texts for pm in _PM_FAMILY)
+
+
 def stage_family(df: Dockerfile, stage: Stage) -> Family:
     """The family of a stage: from its root image's name, else from the package managers its
     chain's RUN steps use (apt-get -> debian, apk -> alpine, dnf/yum/microdnf -> rhel). UNKNOWN
@@ -662,7 +677,9 @@ def stage_family(df: Dockerfile, stage: Stage) -> Family:
     names: list[str] = []
     for s in stage_chain(df, stage):
         for inst in s.instructions:
-            if inst.cmd == "RUN":
+            # Only a RUN whose text names a package manager can say anything: the others are
+            # not shell-parsed here (a file of 10,000 RUNs must stay fast).
+            if inst.cmd == "RUN" and _mentions_package_manager(inst):
                 names.extend(run_command_names(inst))
     by_pm = package_manager_family(names)
     if by_name is Family.UNKNOWN:

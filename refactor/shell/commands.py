@@ -225,8 +225,12 @@ class SimpleCommand(Node):
 
     @property
     def code(self) -> str:
-        head = self.bang.code if self.bang is not None else ""
-        return head + "".join(e.code for e in self.elements)
+        # Kept: a command of thousands of words is asked for its text many times.
+        code = self._memo.get("code")
+        if code is None:
+            head = self.bang.code if self.bang is not None else ""
+            code = self._memo["code"] = head + "".join(e.code for e in self.elements)
+        return code
 
     @property
     def raw(self) -> str:
@@ -341,8 +345,17 @@ class SimpleCommand(Node):
         return VALUE_FLAGS.get(self.name or "", frozenset())
 
     def _classify(self, value_flags: Optional[Iterable[str]]):
-        """Yield (word, kind) over args: kind is 'flag', 'flag-value', 'end-of-options' (`--`)
-        or 'arg'."""
+        """(word, kind) over args: kind is 'flag', 'flag-value', 'end-of-options' (`--`) or
+        'arg'. Kept per node for the default value flags: codemods ask flags(), has_flag() and
+        args_without_flags() of one command many times (linear work on huge RUNs)."""
+        if value_flags is not None:
+            return tuple(self._classify_words(value_flags))
+        memo = self._memo.get("classify")
+        if memo is None:
+            memo = self._memo["classify"] = tuple(self._classify_words(None))
+        return memo
+
+    def _classify_words(self, value_flags: Optional[Iterable[str]]):
         vf = self._value_flags(value_flags)
         args = self.args
         i = 0

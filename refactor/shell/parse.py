@@ -134,7 +134,7 @@ def parse_shell(text: str, escape: str = "\\") -> ShellScript:
     return _parse_cached(text, escape)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)  # a 10,000-RUN file re-read by several codemods must not thrash it
 def _parse_cached(text: str, escape: str) -> ShellScript:
     # Trees are immutable, and several codemods read the same RUN bodies: parse each once.
     try:

@@ -448,7 +448,8 @@ class _ShellWords:
         def add_char(ch: str) -> None:
             nonlocal in_word, word
             if ch in GO_SPACE:
-                if in_word and word:
+                # Go tests the word's length: an empty quoted string ('' or "") is no word
+                if in_word and any(word):
                     words.append("".join(word))
                     word = []
                     in_word = False
@@ -460,7 +461,7 @@ class _ShellWords:
             ch = self.s[self.i]
             if stop and ch == stop:
                 self.i += 1
-                if word:
+                if any(word):
                     words.append("".join(word))
                 return "".join(result), words
             if ch in "$'\"":
@@ -491,7 +492,7 @@ class _ShellWords:
             result.append(ch)
         if stop:
             raise _ShellError(f"unexpected end of statement while looking for matching {stop}")
-        if word:
+        if any(word):
             words.append("".join(word))
         return "".join(result), words
 
@@ -554,13 +555,14 @@ class _ShellWords:
         if ch == "}":
             return "${" + name + "}"
         chs = ch
+        # BuildKit 0.12 knows `+`, `-` and `?` (`#`, `%` and `/` came later: 0.12 rejects
+        # them); after a `:` Go's `fallthrough` takes whatever character follows.
         if ch == ":":
-            ch = self.next()
-            chs += ch
-        if ch in ("+", "-", "?", "#", "%") and ch:
-            word, _ = self.process_stop_on("}", ch in "#%")
-            return "${" + name + chs + word + "}"
-        raise _ShellError(f"unsupported modifier ({chs}) in substitution")
+            chs += self.next()
+        elif ch not in ("+", "-", "?") or not ch:
+            raise _ShellError(f"unsupported modifier ({chs}) in substitution")
+        word, _ = self.process_stop_on("}", self.raw_escapes)
+        return "${" + name + chs + word + "}"
 
     def process_name(self) -> str:
         name: list[str] = []

@@ -14,10 +14,19 @@ class EditError(Exception):
     """A codemod built text that is not exactly one instruction."""
 
 
+class LineTooLong(EditError):
+    """The edit would make a line longer than BuildKit reads (65,535 bytes): not a codemod bug,
+    the engine drops that change with this reason."""
+
+
 def reparse_instruction(text: str, escape: str = "\\", leading: tuple[Trivia, ...] = ()) -> Instruction:
     """Parse `text` (one instruction, its line ending and heredoc bodies) into a node."""
     from refactor.syntax.parser import reparse_generated
 
+    from refactor.syntax.lexer import MAX_LINE_BYTES, line_too_long
+
+    if len(text) > MAX_LINE_BYTES // 4 and any(line_too_long(ln) for ln in text.split("\n")):
+        raise LineTooLong(f"the edit would make a line longer than BuildKit's limit of {MAX_LINE_BYTES:,} bytes")
     prefix = "# escape=`\n" if escape == "`" else ""
     try:
         df = reparse_generated(prefix + text)

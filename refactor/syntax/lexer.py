@@ -18,7 +18,10 @@ from refactor.syntax.errors import ParseError
 
 # Physical lines as Go's scanLines cuts them: at "\n" only.
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
-_MAX_LINE = 64 * 1024  # bufio.Scanner's default limit, in bytes
+# BuildKit reads lines with a bufio.Scanner, whose 64 KiB buffer must hold a line and find its
+# "\n": a line may have at most 65,535 bytes, counted in UTF-8 with any "\r" (and a first line's
+# BOM) but without the "\n" (probed against BuildKit's parser, tests/test_fuzz_regressions.py).
+MAX_LINE_BYTES = 64 * 1024 - 1
 
 
 def split_lines(text: str) -> list[tuple[str, str]]:
@@ -30,6 +33,20 @@ def split_lines(text: str) -> list[tuple[str, str]]:
         content = line.rstrip("\r\n")
         out.append((content, line[len(content) :]))
     return out
+
+
+def line_too_long(line: str) -> bool:
+    """`line` (one physical line, with or without its "\n") is over BuildKit's limit."""
+    # A character is at most 4 bytes: shorter lines need no encoding.
+    if len(line) <= MAX_LINE_BYTES // 4:
+        return False
+    return len(line.removesuffix("\n").encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES
+
+
+def check_line_lengths(lines: list[tuple[str, str]]) -> None:
+    for n, (content, nl) in enumerate(lines, 1):
+        if len(content) + len(nl) > MAX_LINE_BYTES // 4 and line_too_long(content + nl):
+            raise ParseError(f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES}", n, 1)
 
 
 class DockerfileLexer(Lexer):
@@ -49,15 +66,10 @@ def _tok(kind: str, value: str, line: int) -> Token:
 
 def tokenize(source: str) -> Iterator[Token]:
     lines = split_lines(source)
+    check_line_lengths(lines)
     if lines and lines[0][0].startswith("\ufeff"):
         yield _tok("BOM", "\ufeff", 1)
         lines[0] = (lines[0][0][1:], lines[0][1])
-    if len(source) > _MAX_LINE:
-        for n, (content, nl) in enumerate(lines, 1):
-            if len((content + nl).encode("utf-8", "surrogatepass")) > _MAX_LINE:
-                raise ParseError(
-                    f"dockerfile line greater than max allowed size of {_MAX_LINE - 1}", n, 1
-                )
 
     escape = "\\"
     cont_re = buildkit.continuation_regex(escape)

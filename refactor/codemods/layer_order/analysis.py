@@ -41,6 +41,7 @@ class _StageAnalysis:
             if inst.cmd == "USER" and inst.value:
                 user = inst.value[0]
         self._copies: dict[int, _Copy] = {}
+        self._first_broad: int | None = None
 
     # --- copies ---------------------------------------------------------------------------
 
@@ -130,11 +131,7 @@ class _StageAnalysis:
         if run.is_json or run.heredocs:
             return None
         # Is there a broad copy before this RUN in the stage at all? (cheap; scanning is not)
-        if self.bc is None:
-            if not any(self.ins[k].cmd in ("COPY", "ADD") and self.ins[k].flag_value("from") is None
-                       and any(go_clean(s) in (".", "/") for s in self.ins[k].value[:-1]) for k in range(1, r)):
-                return None
-        elif not any(self.ins[k].cmd in ("COPY", "ADD") and self._is_broad(k) for k in range(1, r)):
+        if self.first_broad_copy() >= r:
             return None
         infos = scan(run, self.bc, self._resolver(r))
         installs = [c for c in infos if c.step is not None]
@@ -402,6 +399,24 @@ class _StageAnalysis:
             return None
 
         return resolve
+
+    def first_broad_copy(self) -> int:
+        """The index of the stage's first COPY/ADD of the context's top or a folder of it
+        (len(ins) if none). Found once: asking for every RUN would be quadratic."""
+        if self._first_broad is None:
+            self._first_broad = len(self.ins)
+            for k in range(1, len(self.ins)):
+                inst = self.ins[k]
+                if inst.cmd not in ("COPY", "ADD"):
+                    continue
+                if self.bc is None:
+                    broad = inst.flag_value("from") is None and any(go_clean(s) in (".", "/") for s in inst.value[:-1])
+                else:
+                    broad = self._is_broad(k)
+                if broad:
+                    self._first_broad = k
+                    break
+        return self._first_broad
 
     def _is_broad(self, k: int) -> bool:
         c = self.copy(k)

@@ -1,0 +1,7 @@
+FROM debian
+# `\\` ending a line is an escaped escape, not a continuation: the instruction ends there
+RUN apt-get install curl \\
+RUN npm install \\
+RUN x;\
+apt-get install \\
+n

@@ -1,0 +1,150 @@
+"""Every failure class the fuzz campaign found stays fixed: the minimised inputs in
+corpus/fuzz-regressions/ and full-size adversarial inputs go through the campaign's checks
+(tests/fuzz/checks.py): BuildKit parity, and an engine run with every codemod, with and
+without a build context, that raises nothing, refuses nothing, reports no internal error,
+keeps comments, line endings and the escape character, is idempotent and takes under 2 s."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, read_text_exact
+from fuzz import generate
+from fuzz.checks import check_engine, check_parse, failures
+from oracle import oracle_commands
+
+from refactor import ParseError, parse_dockerfile
+from refactor.engine import make_selection, refactor_text
+from refactor.syntax.lexer import MAX_LINE_BYTES
+
+FIXTURES = sorted((ROOT / "corpus" / "fuzz-regressions").glob("*.Dockerfile"))
+CONTEXTS = [None, str(ROOT / "corpus" / "multi-stage" / "node-npm-ts"),
+            str(ROOT / "corpus" / "multi-stage" / "python-uv")]
+
+
+def test_every_class_has_a_fixture():
+    names = {p.stem for p in FIXTURES}
+    assert {"empty-heredoc-word", "heredoc-after-unusual-expansion", "line-over-limit-in-bytes",
+            "line-at-buildkit-limit", "escaped-backslash-at-end-of-line", "shell-heredoc-without-body",
+            "unclosed-quote-and-nested-loops", "many-installs-in-one-run", "many-runs",
+            "many-stages"} <= names
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_fixture_reads_as_buildkit_reads_it(path):
+    found, _ = check_parse(read_text_exact(path))
+    assert not failures(found), found
+
+
+@pytest.mark.parametrize("context", CONTEXTS, ids=["no-context", "node-context", "python-context"])
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_engine_on_fixture(path, context):
+    text = read_text_exact(path)
+    found, df = check_parse(text)
+    if df is None:
+        return  # rejected, as BuildKit rejects it (checked above)
+    found, _ = check_engine(text, None, context, df)
+    assert not failures(found), found
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def test_engine_on_fixture_one_codemod_at_a_time(path):
+    text = read_text_exact(path)
+    if len(text) > 5000:
+        pytest.skip("the size classes are covered with every codemod at once")
+    found, df = check_parse(text)
+    if df is None:
+        return
+    for codemod in generate.codemod_ids():
+        found, _ = check_engine(text, (codemod,), None, df)
+        assert not failures(found), (codemod, found)
+
+
+# --- the specific behaviours, spelled out ------------------------------------------------------
+
+
+def test_empty_heredoc_word_is_no_heredoc():
+    text = "FROM a\nRUN cat <<''\nRUN echo after\n"
+    df = parse_dockerfile(text)
+    assert [i.cmd for i in df.instructions] == ["FROM", "RUN", "RUN"]
+    assert not df.instructions[1].heredocs
+
+
+@pytest.mark.parametrize("expansion,heredoc", [
+    ("${v:U}", True), ("${v:1}", True), ("${v:#x}", True), ("${v-x}", True),
+    ('"${p#}"', False), ("${p#x}", False), ("${%}", False), ("${p%x}", False), ("${v/a/b}", False),
+])
+def test_heredoc_detection_after_expansions_matches_buildkit_0_12(expansion, heredoc):
+    text = f"RUN {expansion} <<EOF\nEOF\n"
+    assert bool(parse_dockerfile(text).instructions[0].heredocs) is heredoc
+    assert bool(oracle_commands(text)[0]["heredocs"]) is heredoc
+
+
+@pytest.mark.parametrize("unit", ["a", "é", "中", "😀"])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", ""])
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_line_limit_is_bytes_as_bufio_scanner_counts_them(unit, ending, bom):
+    """65,535 bytes per line, in UTF-8, with a "\\r" and a first line's BOM, without the "\\n"."""
+    head = bom + "RUN "
+    for extra in (0, 1):
+        room = MAX_LINE_BYTES + extra - len(head.encode()) - len(ending.rstrip("\n").encode())
+        line = head + unit * (room // len(unit.encode())) + "x" * (room % len(unit.encode()))
+        text = line + ending
+        too_long = len((line + ending.rstrip("\n")).encode()) > MAX_LINE_BYTES
+        assert too_long is bool(extra)
+        assert isinstance(oracle_commands(text), tuple) is too_long
+        if too_long:
+            with pytest.raises(ParseError, match="max allowed size of 65535"):
+                parse_dockerfile(text)
+        else:
+            parse_dockerfile(text)
+
+
+def test_an_edit_past_the_line_limit_is_a_skip_with_the_reason():
+    text = read_text_exact(ROOT / "corpus" / "fuzz-regressions" / "line-at-buildkit-limit.Dockerfile")
+    r = refactor_text(text, Path("/x/Dockerfile"), Path("/nonexistent"), make_selection(["apt-cleanup"]))
+    assert r.error is None and not r.internal_errors
+    assert any("longer than BuildKit's limit of 65,535 bytes" in s.reason for s in r.skips)
+
+
+def test_a_codemod_exception_is_reported_not_only_skipped(monkeypatch):
+    from refactor.codemods import by_id
+
+    cm = by_id()["apt-cleanup"]
+
+    def boom(df, ctx):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cm, "transform", boom)
+    r = refactor_text("FROM debian\nRUN apt-get install x\n", Path("/x/Dockerfile"), Path("/nonexistent"),
+                      make_selection(["apt-cleanup"]))
+    assert r.output == r.original  # the file is protected
+    assert r.internal_errors and "internal error in apt-cleanup" in r.internal_errors[0]
+    assert "RuntimeError: a bug" in r.internal_errors[0]
+
+
+# --- full-size adversarial inputs: linear work, under 2 s of engine CPU -------------------------
+
+ADVERSARIAL = {
+    "10000-runs": "FROM debian\n" + "".join(f"RUN echo {k}\n" for k in range(10000)),
+    "5000-stages": "FROM alpine\nRUN apk add --no-cache bash\n" * 5000,
+    "5000-named-stages": "".join(f"FROM alpine AS s{k}\nRUN echo {k}\n" for k in range(5000)),
+    "2000-installs-in-one-run": "FROM debian\nRUN " + " && \\\n    ".join(
+        f"apt-get install -y pkg{k}" for k in range(2000)) + "\n",
+    "100k-char-logical-line": "FROM debian\nRUN " + " \\\n  ".join(f"echo {k:06d}" for k in range(8400)) + "\n",
+    "deep-subshells": "FROM debian\nRUN " + "( " * 3000 + "apt-get install -y x" + " )" * 3000 + "\n",
+    "deep-command-substitution": "FROM debian\nRUN echo " + "$(" * 3000 + "x" + ")" * 3000 + "\n",
+    "deep-if": "FROM debian\nRUN " + "if true; then " * 2000 + "apt-get install -y x; " + "fi; " * 2000 + "\n",
+    "nested-loops": "FROM debian\nRUN " + "for i in a; do " * 500 + "apt-get install -y x; " + "done; " * 500 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_adversarial_input_is_linear(name):
+    text = ADVERSARIAL[name]
+    found, df = check_parse(text)
+    assert not failures(found), found
+    assert df is not None
+    found, stats = check_engine(text, None, None, df)
+    assert not failures(found), (found, stats)
+
