@@ -148,3 +148,21 @@ def test_adversarial_input_is_linear(name):
     found, stats = check_engine(text, None, None, df)
     assert not failures(found), (found, stats)
 
+
+
+def test_cli_reports_a_codemod_exception_and_exits_123(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from refactor.cli import main
+    from refactor.codemods import by_id
+
+    def boom(df, ctx):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(by_id()["apt-cleanup"], "transform", boom)
+    f = tmp_path / "Dockerfile"
+    f.write_text("FROM debian\nRUN apt-get install curl\n")
+    r = CliRunner().invoke(main, ["--apply", "-j", "1", "--select", "apt-cleanup", str(f)])
+    assert r.exit_code == 123
+    assert "internal error in apt-cleanup" in r.output and "RuntimeError: a bug" in r.output
+    assert f.read_text() == "FROM debian\nRUN apt-get install curl\n"
