@@ -341,8 +341,12 @@ class RuntimeNeeds:
         args = [w.value for w in cmd.args]
         text = None
         if base in ("sh", "bash", "dash", "ash"):
-            if "-c" in args:
-                text = args[args.index("-c") + 1] if args.index("-c") + 1 < len(args) else ""
+            flag_c = next((i for i, a in enumerate(args) if a and re.fullmatch(r"-[a-z]*c[a-z]*", a)), None)
+            if flag_c is not None:  # `sh -c TEXT`, `bash -lc TEXT`
+                text = args[flag_c + 1] if flag_c + 1 < len(args) else ""
+                if text is None:
+                    raise _Decline(f"`{cmd.raw.strip()[:60]}` runs shell text from a variable: I cannot tell what "
+                                   "it writes", s.inst)
             else:
                 files = [a for a in args if a and not a.startswith("-")]
                 if not files:
