@@ -581,3 +581,14 @@ def test_node_without_dependencies_copies_no_node_modules(tmp_path):
     text = "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"cli.js\"]\n"
     runner = run(write_context(tmp_path, files, text)).output.split("AS runner", 1)[1]
     assert "node_modules" not in runner and "/app/cli.js" in runner
+
+
+def test_accounts_made_in_several_runs_are_made_again_and_user_is_numeric(tmp_path):
+    """Every RUN that only makes accounts is repeated in the runner; the USER the original names
+    becomes numeric when its useradd fixes the ids (refactor.knowledge.users.Accounts)."""
+    files = {"requirements.txt": "six\n", "a.py": ""}
+    text = ("FROM python:3.11\nRUN groupadd --gid 1500 svc\nRUN useradd --uid 1500 --gid svc --create-home svc\n"
+            "WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nUSER svc\nCMD [\"python\", \"a.py\"]\n")
+    runner = run(write_context(tmp_path, files, text)).output.split("AS runner", 1)[1]
+    assert "RUN groupadd --gid 1500 svc\nRUN useradd --uid 1500 --gid svc --create-home svc\n" in runner
+    assert "USER 1500:1500" in runner and "--chown=svc:svc" in runner

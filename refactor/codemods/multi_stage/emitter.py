@@ -237,20 +237,22 @@ class Emitter:
                 return [], known.numeric, f"{known.name}:{known.group_name}"
             if name == base_user:
                 return [], u, f"{u}:{u}"
-            # created by the original: do the same in the runner
-            for s in self.steps:
-                if s.run is not None and s.run.cmds and all(c.kind in ("user", "neutral") or c.name in ("mkdir", "chown") for c in s.run.cmds) \
-                        and any(c.kind == "user" for c in s.run.cmds) and name in s.inst.args:
-                    self.repeated_user_step = s
-                    acc = Accounts(fam if fam is not None else Family.DEBIAN)
+            # created by the original: do the same in the runner (every RUN that only makes accounts)
+            acct = [s for s in self.steps if s.run is not None and s.run.cmds
+                    and all(c.kind in ("user", "neutral") or c.name in ("mkdir", "chown") for c in s.run.cmds)
+                    and any(c.kind == "user" for c in s.run.cmds)]
+            if any(name in s.inst.args for s in acct):
+                self.repeated_user_steps = acct
+                acc = Accounts(fam if fam is not None else Family.DEBIAN)
+                for s in acct:
                     for c in s.run.cmds:
                         if c.kind == "user" and c.cmd is not None and all(v is not None for v in c.cmd.argv):
                             acc.feed(list(c.cmd.argv[len(c.cmd.wrappers):]))
-                    made = acc.users.get(name)
-                    text = s.inst.code_without_leading.lstrip().rstrip("\r\n")
-                    if made is not None and made.uid is not None and made.gid is not None and ":" not in u:
-                        return [self.new(text)], made.numeric, f"{name}:{made.group_name}"
-                    return [self.new(text)], u, u if ":" in u else f"{name}:{name}"
+                made = acc.users.get(name)
+                insts = [self.new(s.inst.code_without_leading.lstrip().rstrip("\r\n")) for s in acct]
+                if made is not None and made.uid is not None and made.gid is not None and ":" not in u:
+                    return insts, made.numeric, f"{name}:{made.group_name}"
+                return insts, u, u if ":" in u else f"{name}:{name}"
             raise _Decline(f"the original runs as {u}, created in a RUN I cannot repeat in the runner")
         if fam is None:
             raise _Decline(f"I do not know how to add a user to {self.runner_image}")

@@ -276,9 +276,9 @@ class RuntimeNeeds:
         the runner's user (repeated in the runner as it is)."""
         if getattr(self, "_writes", None) is None:
             self._writes = self._enumerate_writes()
-        rep = getattr(self, "repeated_user_step", None)
-        self.link_cmds = [(t, p) for s, t, p in self._links if s is not rep]
-        return [w for s, w in self._writes if s is not rep]
+        rep = [id(s) for s in getattr(self, "repeated_user_steps", [])]
+        self.link_cmds = [(t, p) for s, t, p in self._links if id(s) not in rep]
+        return [w for s, w in self._writes if id(s) not in rep]
 
     def _enumerate_writes(self) -> list[tuple[Step, Write]]:
         writes: list[tuple[Step, Write]] = []
@@ -421,9 +421,9 @@ class RuntimeNeeds:
 
     def check_accounts(self) -> None:
         """Users and groups the build creates must be the runner's user, created again there."""
-        rep = getattr(self, "repeated_user_step", None)
+        rep = [id(s) for s in getattr(self, "repeated_user_steps", [])]
         for s in self.steps:
-            if s.run is None or s is rep:
+            if s.run is None or id(s) in rep:
                 continue
             for c in s.run.cmds:
                 if c.kind == "user" and c.cmd is not None:
