@@ -293,6 +293,10 @@ SKIPS = {
          "server.js": "const fs = require('fs');\nfs.writeFileSync('./db.json', '{}');\n"},
         "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n",
         "creates db.json in /app at run time"),
+    "archive-into-system-folder": (
+        {"requirements.txt": "six\n", "a.py": ""},
+        "FROM python:3.11\nRUN curl -fsSL https://example.com/tool.tgz | tar -xz -C /usr/local\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",
+        "unpacks or copies into /usr/local"),
     "copy-from-numbered-stage": (
         {"requirements.txt": "six\n", "a.py": ""},
         "FROM python:3.11\nWORKDIR /app\nCOPY --from=0 /x /x\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",

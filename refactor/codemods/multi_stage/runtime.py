@@ -405,6 +405,9 @@ class RuntimeNeeds:
                                "runner would not keep it")
             if w.kind == "meta" and p in SYSTEM_DIRS:
                 raise _Decline(f"a build step changes the mode of {p}, a system folder")
+            if w.kind == "contents" and p in SYSTEM_DIRS:
+                raise _Decline(f"a build step unpacks or copies into {p}, a system folder: which files it adds "
+                               "is not enumerable")
             if _under(p, "/usr/share/nginx") or _under(p, "/etc/nginx"):
                 raise _Decline(f"a build step writes {p}: a site for nginx, which needs its own runner image set up "
                                "to run unprivileged (writable pid and temp paths, a port of 1024 or more); I do "
