@@ -15,7 +15,10 @@ wall time. Output goes to an output folder (default /work/realrun/<timestamp>/):
     summary.md                       the markdown tables that are also printed
 
 Run:  .venv/bin/python benchmarks/real_repos.py [TREES_ROOT] [--out DIR] [--only NAME…] [-j N] [--resume]
-      (DOCKWRIGHT=/path/to/dockwright runs another copy of the tool)
+                                                   [--compare EARLIER_OUT]
+      (DOCKWRIGHT=/path/to/dockwright runs another copy of the tool; the command and its --version
+      are recorded in summary.json as "tool", so a run says which copy it measured. --compare adds
+      a before/after table against an earlier run's summary.json.)
 Only the standard library and the installed `dockwright` command are used (never refactor's
 modules), so the package's internals can move without touching this script. When the trees root
 does not exist it says so and exits 0 (the trees are public repositories fetched outside the
@@ -188,6 +191,34 @@ def summarise(records: list[dict]) -> tuple[dict, str]:
     return summary, "".join(md)
 
 
+def tool_identity(dw: list[str]) -> dict:
+    """Which dockwright this run measured: the command and what its --version prints."""
+    p = subprocess.run([*dw, "--version"], capture_output=True, text=True)
+    return {"command": shlex.join(dw), "version": (p.stdout or p.stderr).strip()}
+
+
+def compare(before: dict, after: dict) -> str:
+    """Markdown before/after tables of two summaries: totals, exit codes, per codemod."""
+    def skips(s: dict) -> dict:
+        return {c: sum(v.values()) for c, v in s.get("skip_reasons", {}).items()}
+    rows = [[k, before["total"].get(k, 0), after["total"].get(k, 0)]
+            for k in ("repositories", "files_found", "files_changed", "edits", "refused", "errors",
+                      "discovery_problems")]
+    codes = sorted(set(before["total"]["exit_codes"]) | set(after["total"]["exit_codes"]))
+    sb, sa = skips(before), skips(after)
+    mods = sorted(set(before["files_per_codemod"]) | set(after["files_per_codemod"]) | set(sb) | set(sa))
+    return "".join([
+        "\n## Before / after\n", table(["what", "before", "after"], rows),
+        "\n", table(["exit code", "before", "after"],
+                    [[c, before["total"]["exit_codes"].get(c, 0), after["total"]["exit_codes"].get(c, 0)]
+                     for c in codes]),
+        "\n", table(["codemod", "files before", "files after", "edits before", "edits after",
+                     "skips before", "skips after"],
+                    [[m, before["files_per_codemod"].get(m, 0), after["files_per_codemod"].get(m, 0),
+                      before["edits_per_codemod"].get(m, 0), after["edits_per_codemod"].get(m, 0),
+                      sb.get(m, 0), sa.get(m, 0)] for m in mods])])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("root", nargs="?", default=os.environ.get("DOCKWRIGHT_REAL_TREES", DEFAULT_ROOT))
@@ -195,6 +226,7 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", help="only these tree names (owner+name)")
     ap.add_argument("--resume", action="store_true", help="reuse runs/<repo>.json already in --out")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="repositories processed at once")
+    ap.add_argument("--compare", help="an earlier output folder: add a before/after table")
     args = ap.parse_args()
     root = Path(args.root)
     if not root.is_dir():
@@ -219,6 +251,10 @@ def main() -> int:
                   f"exit {rec['exit_code']}, {rec['seconds']}s", file=sys.stderr)
     records = [records[t.name] for t in trees]
     summary, md = summarise(records)
+    summary["tool"] = tool_identity(dw)
+    md = f"Tool: `{summary['tool']['command']}` ({summary['tool']['version']})\n\n" + md
+    if args.compare:
+        md += compare(json.loads((Path(args.compare) / "summary.json").read_text("utf-8")), summary)
     (out / "summary.json").write_text(json.dumps(summary, indent=1), "utf-8")
     (out / "summary.md").write_text(md, "utf-8")
     print(md)
