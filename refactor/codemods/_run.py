@@ -41,6 +41,12 @@ def append_blocker(script: ShellScript) -> str | None:
     units = script.units()
     if units and type(units[-1]) is Opaque and units[-1].reason == "heredoc":
         return "the RUN ends in a shell here-document (`<<`) with no body: a command cannot be appended after it"
+    last = units[-1] if units else None
+    if type(last) is SimpleCommand and last.name in ("exit", "exec"):
+        before = script.operator_before(last)
+        if before is None or before.op not in ("||", "|", "|&"):
+            # `…; exit 0` / `… && exec app`: the shell never reaches a command appended after it
+            return f"the RUN ends with `{last.raw.strip()}`: a command appended after it would never run"
     return None
 
 

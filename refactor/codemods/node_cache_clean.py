@@ -14,9 +14,13 @@ Example
 
 Safety
     Safe: node_modules is the same. Declines where a cache mount serves the cache folder (there
-    the cache is wanted, and it stays out of the image).
+    the cache is wanted, and it stays out of the image), for Yarn 2 and later (with Plug'n'Play
+    the cache *is* the installed packages), and where the RUN ends with `exit` or `exec`.
 """
 from __future__ import annotations
+
+import json
+import re
 
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
@@ -41,6 +45,31 @@ def _cleans(cmd, tool: str) -> bool:
     return cmd.name == tool and sub == "cache" and ("clean" in cmd.arg_values or "rm" in cmd.arg_values)
 
 
+_BERRY_IN_FILE = re.compile(r"\.yarnrc\.yml|yarn set version|\.yarn/releases|yarn@(?:[2-9]|berry|stable|canary)|\bberry\b")
+
+
+def _yarn_berry(df: Dockerfile, ctx: Context) -> str | None:
+    """What says the project uses Yarn 2 or later (berry), or None: the Dockerfile (a
+    `.yarnrc.yml`, `yarn set version`, `corepack prepare yarn@4`…) or the build context (a
+    `.yarnrc.yml`, package.json's `packageManager`)."""
+    m = _BERRY_IN_FILE.search(df.code)
+    if m:
+        return f"the Dockerfile names `{m.group()}`"
+    bc = ctx.build_context
+    if bc is None:
+        return None
+    if bc.exists(".yarnrc.yml"):
+        return "the build context has .yarnrc.yml"
+    text = bc.read_text("package.json") or ""
+    try:
+        manager = json.loads(text).get("packageManager", "") if text else ""
+    except (ValueError, AttributeError):
+        manager = ""
+    if isinstance(manager, str) and re.match(r"yarn@(?:[2-9]|\d{2})", manager):
+        return f"package.json's packageManager is {manager}"
+    return None
+
+
 class NodeCacheClean(Codemod):
     id = "node-cache-clean"
     summary = "npm/yarn/pnpm cache cleaned in the RUN that installs"
@@ -61,6 +90,12 @@ class NodeCacheClean(Codemod):
                 ctx.skip(self, blocker, run.inst)
                 continue
             for tool in todo:
+                if tool == "yarn":
+                    berry = _yarn_berry(df, ctx)
+                    if berry:
+                        ctx.skip(self, f"Yarn 2 or later ({berry}): its cache holds the installed packages "
+                                 "(Plug'n'Play reads them from there), so `yarn cache clean` would delete them", run.inst)
+                        continue
                 if has_cache_mount(run.inst, *MANAGERS[tool][2]):
                     ctx.skip(self, f"a cache mount serves the {tool} cache", run.inst)
                     continue

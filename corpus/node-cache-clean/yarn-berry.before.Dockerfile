@@ -1,0 +1,7 @@
+FROM node:20
+WORKDIR /app
+COPY package.json yarn.lock .yarnrc.yml ./
+COPY .yarn/releases ./.yarn/releases
+RUN yarn install --immutable
+COPY . .
+CMD ["yarn", "node", "server.js"]
