@@ -38,7 +38,8 @@ def test_declarations(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.11,<3.12"\n')
     assert declared_version(BuildContext(tmp_path), "python").version == "3.11"
     (tmp_path / "go.mod").write_text("module x\n\ngo 1.21\n\ntoolchain go1.21.5\n")
-    assert declared_version(BuildContext(tmp_path), "golang").version == "1.21.5"
+    # a minimum: the minor line, whose image serves the newest patch (never an old one)
+    assert declared_version(BuildContext(tmp_path), "golang").version == "1.21"
     (tmp_path / "rust-toolchain").write_text("stable\n")
     assert "channel 'stable'" in declared_version(BuildContext(tmp_path), "rust").problem
 
@@ -83,3 +84,12 @@ def test_java_declarations(tmp_path):
     r = _run(tmp_path, "FROM openjdk:jdk-slim\nFROM eclipse-temurin:17.0.9_9-jre\n")
     assert r.output.splitlines()[0] == "FROM openjdk:11-jdk-slim"
     assert len(r.edits) == 1 and r.skips[0].reason.startswith("eclipse-temurin:17.0.9_9-jre names 17.0.9_9")
+
+
+def test_go_keeps_the_minor_line_and_leaves_latest_tool_installs_alone(tmp_path):
+    (tmp_path / "go.mod").write_text("module x\n\ngo 1.24.1\n")
+    assert _run(tmp_path, "FROM golang:1.24-alpine\n").output == "FROM golang:1.24-alpine\n"
+    assert _run(tmp_path, "FROM golang:alpine\n").output == "FROM golang:1.24-alpine\n"
+    text = "FROM golang:latest\nRUN go install github.com/air-verse/air@latest\n"
+    r = _run(tmp_path, text)
+    assert r.output == text and "@latest" in r.skips[0].reason

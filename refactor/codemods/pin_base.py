@@ -5,7 +5,8 @@ What it does
     (eclipse-temurin, openjdk, amazoncorretto), a tag that floats (`node`,
     `node:latest`, `node:lts-alpine`, `python:3`, `python:slim`, `golang:alpine`) becomes the
     version the project's own files declare, keeping the variant: `.nvmrc` / `.node-version` /
-    `engines.node`, `.python-version` / `requires-python`, go.mod's `toolchain` or `go` line,
+    `engines.node`, `.python-version` / `requires-python`, go.mod's `toolchain` or `go` line
+    (as a minor version: both name a minimum, and `golang:1.24` serves the newest 1.24.x),
     `rust-toolchain(.toml)`, `.ruby-version`, the Gradle toolchain or pom.xml's Java release
     (refactor.knowledge.declared_versions).
 
@@ -23,8 +24,9 @@ Safety
     Unsafe: the build now uses the declared version, which may differ from what the floating tag
     served. Skips, with the reason, when the project declares no version (or only a range that
     allows several), when the tag already names another version than the declared one (a
-    conflict for a person to settle), when the reference has a digest or a variable, and without
-    a build context to read. Digests (`@sha256:`) are not added: that needs the image.
+    conflict for a person to settle), when the reference has a digest or a variable, for golang
+    when a RUN installs Go tools `@latest` (they may need a newer Go), and without a build
+    context to read. Digests (`@sha256:`) are not added: that needs the image.
 """
 from __future__ import annotations
 
@@ -49,6 +51,13 @@ def split_tag(tag: str) -> tuple[str, tuple[str, ...]]:
     if parts[0][:1].isdigit() or parts[0].lower() in FLOATING:  # `21.0.2_13`: a version too
         return parts[0].lower(), tuple(parts[1:])
     return "", tuple(parts)
+
+
+_GO_LATEST = re.compile(r"\bgo\s+(?:install|get|run)\b[^\n]*@latest\b")
+
+
+def _installs_latest(df: Dockerfile) -> bool:
+    return any(i.cmd == "RUN" and _GO_LATEST.search(i.code) for i in df.instructions)
 
 
 class PinBase(Codemod):
@@ -83,6 +92,12 @@ class PinBase(Codemod):
                 ctx.skip(self, f"{image}: {declared.problem}", inst)
                 continue
             want = declared.version
+            if family == "golang" and _installs_latest(df):
+                # official golang images set GOTOOLCHAIN=local: a tool installed @latest may need
+                # a newer Go than the project's minimum, and the build would fail
+                ctx.skip(self, f"{image}: a RUN installs Go tools @latest, which may need a newer Go than "
+                               f"go.mod's {want}; left floating", inst)
+                continue
             if version not in FLOATING:
                 numeric = re.match(r"\d+(?:\.\d+)*", version).group(0)  # `21.0.2_13` -> 21.0.2
                 if numeric == want or numeric.startswith(want + "."):

@@ -5,7 +5,7 @@ context: what pin-base pins a floating base image tag to.
 
 node: `.nvmrc`, `.node-version`, then `engines.node` in package.json; python: `.python-version`,
 then `requires-python` in pyproject.toml; golang: the `toolchain` line of go.mod, else its `go`
-line; rust: `rust-toolchain.toml` (`channel`) or `rust-toolchain`; ruby: `.ruby-version`; java:
+line, as a minor version (both are minimums); rust: `rust-toolchain.toml` (`channel`) or `rust-toolchain`; ruby: `.ruby-version`; java:
 the Gradle toolchain (`JavaLanguageVersion.of(21)`) or `sourceCompatibility`, else pom.xml's
 `maven.compiler.release`, `<release>`, `java.version` or `maven.compiler.source`. A
 range pins a version only when it allows one release line (`^20.1`, `~=3.12.0`, `>=3.12,<3.13`,
@@ -139,10 +139,12 @@ def _go(ctx: BuildContext) -> Declared:
     text = ctx.read_text("go.mod")
     if text is None:
         return Declared(None, "", "the project declares no go version (no go.mod in the build context)")
-    m = re.search(r"^toolchain\s+go(\d+\.\d+(?:\.\d+)?)\s*$", text, re.M)
+    # Both lines name a minimum, not a release to build with: the image keeps the minor line
+    # (`golang:1.24` serves the newest 1.24.x, with its security fixes), never an old patch.
+    m = re.search(r"^toolchain\s+go(\d+\.\d+)(?:\.\d+)?\s*$", text, re.M)
     if m:
         return Declared(m.group(1), "go.mod toolchain")
-    m = re.search(r"^go\s+(\d+\.\d+(?:\.\d+)?)\s*$", text, re.M)
+    m = re.search(r"^go\s+(\d+\.\d+)(?:\.\d+)?\s*$", text, re.M)
     if m:
         return Declared(m.group(1), "go.mod go line")
     return Declared(None, "go.mod", "go.mod has no go line")
