@@ -107,6 +107,7 @@ def test_skips_say_why():
 
 # Issue 11: base, shell and interpreter images, processes that need root, unproven uids.
 DECLINES = {
+    'virsh': "`virsh`: it talks to the host's libvirt daemon",
     'shell-cmd-bash': 'starts a shell (`bash`)',
     'shell-bash-login': 'starts a shell (`/bin/bash -l`)',
     'shell-pwsh': 'starts a shell (`pwsh`)',

@@ -52,7 +52,7 @@ ROOT_TOOLS = {
        "pg_ctlcluster postmaster mongod named dnsmasq unbound pdns_server postfix master dovecot "
        "exim exim4 sendmail opendkim vsftpd proftpd pure-ftpd slapd smbd nmbd winbindd xinetd "
        "inetd cupsd avahi-daemon ntpd chronyd varnishd openvpn-as "
-       "rsyncd nfsd rpcbind".split()},
+       "rsyncd nfsd rpcbind radiusd freeradius".split()},
     **{n: "a supervisor starts its programs as root" for n in
        "supervisord runsv runit runit-init s6-svscan s6-supervise s6-rc-init".split()},
     **{n: "a host monitor reads the host's /proc, /sys and /var/lib/docker" for n in
@@ -67,6 +67,8 @@ ROOT_TOOLS = {
     "certbot": "certbot writes /etc/letsencrypt, /var/lib/letsencrypt and /var/log/letsencrypt, which are root's",
     "sqlservr": "SQL Server writes its data folder /var/opt/mssql, root-owned from the install",
     "coredns": "it serves DNS on port 53 by default, below 1024",
+    **{n: "it talks to the host's libvirt daemon through its root-owned socket" for n in
+       "virsh virt-manager virt-install virt-viewer libvirtd".split()},
     "docker": "the Docker CLI talks to the Docker daemon's socket, which is root's",
     "docker-compose": "docker compose talks to the Docker daemon's socket, which is root's",
     "mknod": "creating device nodes needs root",
