@@ -23,7 +23,9 @@ Safety
     words instead of `/bin/sh -c ...` (those scripts exec their arguments either way).
     Declines where the stage (or a stage it builds on) sets SHELL (BuildKit does not report
     those), a CMD where the stage chain sets an ENTRYPOINT (the CMD's words are its arguments),
-    an ENTRYPOINT where it sets a CMD, and where a comment sits inside the instruction.
+    an ENTRYPOINT where it sets a CMD, a CMD on images whose entrypoint steps down to the
+    service's user by the command's first word (redis, postgres, mysql…: `/bin/sh` keeps root,
+    `redis-server` does not), and where a comment sits inside the instruction.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ import re
 
 from refactor.codemods._checks import error_note, gate, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
+from refactor.knowledge.baseimages import drops_privileges
 from refactor.syntax.edit import with_body
 from refactor.syntax.nodes import Continuation, Dockerfile, Stage
 
@@ -114,6 +117,15 @@ class JsonArgsRecommended(Codemod):
                     ctx.skip(self, f"the stage sets {other}: exec form would change the arguments "
                                    f"{'the ENTRYPOINT receives' if other == 'ENTRYPOINT' else 'passed on'}", inst)
                     continue
+                if inst.cmd == "CMD" and not cmds["ENTRYPOINT"]:
+                    root = _chain(by_name, stage)[-1].base_image  # the image the stages build on
+                    if root and drops_privileges(root):
+                        # Its docker-entrypoint.sh steps down to the service's user only when the
+                        # first argument is the server (`redis-server`), not `/bin/sh`: exec form
+                        # would change the user the process runs as.
+                        ctx.skip(self, f"{root}'s entrypoint picks the user from the command's first word: "
+                                       "exec form would change the user the process runs as", inst)
+                        continue
                 if any(isinstance(p, Continuation) and p.lines for p in inst.pieces):
                     ctx.skip(self, "comment lines inside the instruction: left as written", inst)
                     continue
