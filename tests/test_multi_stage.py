@@ -596,3 +596,14 @@ def test_accounts_made_in_several_runs_are_made_again_and_user_is_numeric(tmp_pa
     runner = run(write_context(tmp_path, files, text)).output.split("AS runner", 1)[1]
     assert "RUN groupadd --gid 1500 svc\nRUN useradd --uid 1500 --gid svc --create-home svc\n" in runner
     assert "USER 1500:1500" in runner and "--chown=svc:svc" in runner
+
+
+def test_npm_6_prunes_with_production(tmp_path):
+    """npm 6 (node 14 and older) ignores `--omit=dev`: the prod-deps stage would keep the
+    devDependencies while the explanation says they are gone."""
+    shutil.copytree(CORPUS / "node-npm-ts", tmp_path / "app")
+    df = tmp_path / "app" / "Dockerfile"
+    text = read_text_exact(df).replace("FROM node:20", "FROM node:14", 1)
+    df.write_text(text)
+    result = run(df, text)
+    assert "npm prune --production" in result.output and "--omit=dev" not in result.output

@@ -176,7 +176,10 @@ class NodeStrategy:
         extra: list[tuple[str, list[Instruction]]] = []
         nm_stage = "builder" if install_in_builder else "deps"
         if dev_deps and not prod_only:
-            prune = {"npm": "npm prune --omit=dev", "pnpm": "pnpm prune --prod",
+            major = re.match(r"\d+", self.base.version or "")
+            # npm 6 (node 14 and older) ignores --omit and would prune nothing
+            npm_prune = "npm prune --production" if major and int(major.group()) <= 14 else "npm prune --omit=dev"
+            prune = {"npm": npm_prune, "pnpm": "pnpm prune --prod",
                      "yarn": "yarn install --production --ignore-scripts --prefer-offline"
                              + (" --frozen-lockfile" if self._ctx_exists(app_dir, "yarn.lock") else "")}[pm]
             stage = [self.new(f"{self.kw('FROM')} {prune_from} {self.kw('AS')} prod-deps", blank=True)]
