@@ -50,8 +50,9 @@ def _is_apt(cmd: SimpleCommand, *subs: str) -> bool:
 
 
 def _removes_lists(cmd: SimpleCommand) -> bool:
+    # the lists themselves, or the whole apt state folder holding them (`rm -rf /var/lib/apt`)
     return cmd.name == "rm" and any(
-        (w.text or "").rstrip("/*").rstrip("/") == LISTS for w in cmd.args
+        (w.text or "").rstrip("/*").rstrip("/") in (LISTS, "/var/lib/apt") for w in cmd.args
     )
 
 
