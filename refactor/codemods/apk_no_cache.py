@@ -1,8 +1,9 @@
 """apk-no-cache: `apk add --no-cache`, and no separate index download.
 
 What it does
-    Adds `--no-cache` to `apk add` in shell-form RUNs. An `apk update` in the same RUN is removed
-    when every apk command after it fetches its own index: `apk add` and `apk upgrade` get
+    Adds `--no-cache` to `apk add` in shell-form RUNs, inside `if`, loops and `case` too. An
+    `apk update` at the top level of the RUN is removed when every apk command after it, at any
+    depth, fetches its own index: `apk add` and `apk upgrade` get
     `--no-cache` too (an upgrade without an index would upgrade nothing), `apk del` needs none.
     Any other apk command after the update (`search`, `fetch`, `info`, `policy`, `version`...)
     reads the index the update fetched: the update is then kept.
@@ -41,13 +42,18 @@ class ApkNoCache(Codemod):
         for inst in heredoc_runs_using(df, "apk "):
             ctx.skip(self, "apk in a heredoc body: left as written", inst)
         for run in list(stage_runs(df, "apk")):
-            cmds = run.script.commands()
+            # every apk command, inside `if`/loops/`case` bodies too, in order
+            cmds = run.script.all_commands()
+            top = run.script.commands()
             apk = [k for k, c in enumerate(cmds) if c.name == "apk"]
             update = next((k for k in apk if subcommand(cmds[k]) == "update"), None)
             after = [k for k in apk if update is not None and k > update]
-            # The update goes when everything after it fetches its own index (or needs none).
+            # The update goes when everything after it fetches its own index (or needs none):
+            # only a top-level one, and not when shell code the parser keeps opaque may use apk.
             drop_update = (
                 update is not None and len(run.script.units()) >= 2
+                and any(cmds[update] is c for c in top)
+                and not any("apk" in u.raw for u in run.script.unmodelled())
                 and all(subcommand(cmds[k]) in ("add", "upgrade", "del") for k in after)
                 and any(subcommand(cmds[k]) in ("add", "upgrade") for k in after)
             )
@@ -66,7 +72,8 @@ class ApkNoCache(Codemod):
             # inserting words keeps the commands' order and count
             script = insert_after_each(run.script, [(cmds[k].subcommand(), "--no-cache") for k in targets])
             if drop_update:
-                script = script.remove_command(script.commands()[update])
+                top_index = next(i for i, c in enumerate(top) if c is cmds[update])
+                script = script.remove_command(script.commands()[top_index])
                 notes.append("removed `apk update`: each apk command after it fetches a fresh index with --no-cache")
             df = commit_run(df, ctx, self, run.inst, script, notes)
         return df
