@@ -1,24 +1,32 @@
-"""dockwright: lossless, BuildKit-exact Dockerfile refactoring."""
-from refactor.syntax.errors import ParseError
-from refactor.syntax.nodes import (
-    BlankLine,
-    Comment,
-    Continuation,
-    Directive,
-    Dockerfile,
-    Heredoc,
-    HeredocBody,
-    Instruction,
-    Piece,
-    Position,
-    REMOVE,
-    Stage,
-    Visitor,
-)
-from refactor.syntax.parser import parse_dockerfile
+"""dockwright: lossless, BuildKit-exact Dockerfile refactoring.
+
+The public API (parse_dockerfile, ParseError, the node classes) loads on first use (PEP 562), so
+that `import refactor.cli` for `dockwright --help` does not load Lark and the grammar."""
+from __future__ import annotations
 
 __all__ = [
     "BlankLine", "Comment", "Continuation", "Directive", "Dockerfile", "Heredoc", "HeredocBody",
     "Instruction", "ParseError", "Piece", "Position", "REMOVE", "Stage", "Visitor",
     "parse_dockerfile",
 ]
+
+
+def __getattr__(name: str):
+    if name == "ParseError":
+        from refactor.syntax.errors import ParseError
+
+        return ParseError
+    if name == "parse_dockerfile":
+        from refactor.syntax.parser import parse_dockerfile
+
+        return parse_dockerfile
+    if name in __all__:
+        from refactor.syntax import nodes
+
+        return getattr(nodes, name)
+    # Not an attribute: lets `from refactor import verify` fall through to the subpackage.
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

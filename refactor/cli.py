@@ -1,7 +1,10 @@
-"""The `dockwright` command line (click). Thin: options → engine → report → exit code."""
+"""The `dockwright` command line (click). Thin: options → engine → report → exit code.
+
+Start-up matters (pre-commit runs one file per process): each command imports what it uses when
+it runs, `--help` loads neither the parser nor the codemods, and `--select` loads only the
+codemods it names (benchmarks/startup.py)."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -19,6 +22,12 @@ class _DefaultGroup(click.Group):
 
     default_command = "refactor"
     lazy = {"bot": ("refactor.bot.run", "bot_command"), "verify": ("refactor.verify.cli", "verify_command")}
+    # The first paragraph of their help, for `dockwright --help` to list them without importing
+    # them (tests/test_cli.py holds these equal to the commands' own).
+    lazy_help = {
+        "bot": "Open or update one pull request with dockwright's refactorings.",
+        "verify": "Prove a refactor of PATH (default ./Dockerfile) with real builds.",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *self.lazy})
@@ -33,6 +42,15 @@ class _DefaultGroup(click.Group):
             except ImportError:
                 return None
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        stand_ins = {n: click.Command(n, help=h) for n, h in self.lazy_help.items() if n not in self.commands}
+        self.commands.update(stand_ins)
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            for name in stand_ins:
+                del self.commands[name]
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         known = {*self.commands, *self.lazy}
@@ -79,6 +97,8 @@ def parse_command(path: str, as_json: bool) -> None:
         click.echo(e.format(name), err=True)
         sys.exit(PARSE_ERROR)
     if as_json:
+        import json
+
         click.echo(json.dumps(buildkit_commands(df), indent=2, ensure_ascii=False))
     else:
         click.echo(render_tree(df, name))
@@ -90,9 +110,24 @@ def _csv(value: str | None) -> list[str] | None:
     return [x.strip() for x in value.split(",") if x.strip()]
 
 
+def _selection(select: list[str] | None, ignore: list[str], safe_only: bool):
+    """The engine's `make_selection`, except that a `--select` imports only the codemods it names
+    (make_selection walks the whole registry, importing every codemod). Raises ValueError for an
+    unknown id."""
+    from refactor.codemods import by_id, load
+    from refactor.engine.runner import Selection, make_selection
+
+    known = by_id()
+    if not select or any(x not in known for x in (*select, *ignore)):
+        return make_selection(select, ignore, safe_only)  # everything, or the engine's error
+    # As make_selection: registry order; naming a codemod is consent to its safety class.
+    explicit = frozenset(select)
+    return Selection(load(explicit - set(ignore)), explicit, safe_only)
+
+
 def _process(args: tuple[str, str | None, list[str] | None, list[str], bool, dict]):
     """One file, in this process or a worker (hence plain arguments)."""
-    from refactor.engine.runner import make_selection, refactor_text
+    from refactor.engine.runner import refactor_text
     from refactor.engine.results import FileResult
 
     path_s, context_s, select, ignore, safe_only, options = args
@@ -101,7 +136,7 @@ def _process(args: tuple[str, str | None, list[str] | None, list[str], bool, dic
         source = read_source(path)
     except UnreadableFile as e:
         return FileResult(path, "", "", error=str(e))
-    selection = make_selection(select, ignore, safe_only)
+    selection = _selection(select, ignore, safe_only)
     return refactor_text(source, path, Path(context_s) if context_s else None, selection, options)
 
 
@@ -149,9 +184,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     ignore_l = (_csv(ignore) or []) + list(config.ignore)
     safe = config.safe_only if safe_only is None else safe_only
     try:
-        from refactor.engine.runner import make_selection
-
-        make_selection(select_l, ignore_l, safe)
+        _selection(select_l, ignore_l, safe)
     except ValueError as e:
         raise click.UsageError(str(e)) from None
     color = (not no_color) and fmt == "text" and out.isatty()
@@ -161,12 +194,12 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     stdin_result = None
     file_paths = [Path(p) for p in paths if p != "-"]
     if "-" in paths:
-        from refactor.engine.runner import make_selection, refactor_text
+        from refactor.engine.runner import refactor_text
 
         try:
             source = decode_source(sys.stdin.buffer.read(), "<stdin>")
             stdin_result = refactor_text(source, None, Path(context_dir) if context_dir else Path.cwd(),
-                                         make_selection(select_l, ignore_l, safe), options)
+                                         _selection(select_l, ignore_l, safe), options)
         except UnreadableFile as e:
             stdin_result = FileResult(Path("<stdin>"), "", "", error=str(e))
     base = config.source.parent if config.source else Path.cwd()
@@ -198,6 +231,8 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
         for message in r.internal_errors:
             click.echo(message, err=True)
 
+    if fmt != "text":
+        import json
     if fmt == "json":
         click.echo(json.dumps({"files": [result_json(r, not mode_apply) for r in results],
                                "summary": {"changed": report.changed, "edits": report.edits,
@@ -338,6 +373,8 @@ def lint_command(paths, fmt, include_fixable, experimental, context_dir) -> None
                                                          experimental=experimental)))
     for e in errors:
         click.echo(e, err=True)
+    if fmt != "text":
+        import json
     if fmt == "json":
         click.echo(json.dumps(as_json(results, errors), indent=2))
     elif fmt == "sarif":
@@ -372,3 +409,6 @@ def explain_command(codemod_id: str) -> None:
     if c.hadolint:
         click.echo(f"\nAnswers hadolint {', '.join(c.hadolint)}.")
 
+
+if __name__ == "__main__":  # `python -m refactor.cli …`, as `python -X importtime` measures it
+    main()

@@ -245,6 +245,38 @@ def test_codemods_and_explain():
     assert run(["explain", "nope"]).exit_code == 2
 
 
+def _modules_after(args, cwd):
+    """The refactor.* modules a `dockwright ARGS` process imported (the console script's own start-up)."""
+    code = ("import sys\nfrom refactor.cli import main\nsys.argv = ['dockwright', *sys.argv[1:]]\n"
+            "try:\n    main()\nfinally:\n    print('\\n'.join(m for m in sys.modules if m.startswith('refactor')), file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=cwd, check=False)
+    return out, set(out.stderr.split())
+
+
+def test_start_up_imports_only_what_the_command_uses(tmp_path):
+    from refactor.bot.run import bot_command
+    from refactor.verify.cli import verify_command
+
+    out, modules = _modules_after(["--help"], tmp_path)
+    assert out.returncode == 0
+    # listed with their own one-line help, neither imported
+    for name, cmd in (("bot", bot_command), ("verify", verify_command)):
+        assert f"{name} " in out.stdout and cmd.help.split("\n\n")[0][:40] in out.stdout
+    assert not {m for m in modules if m.startswith(("refactor.bot", "refactor.verify", "refactor.codemods",
+                                                    "refactor.syntax.parser", "refactor.engine.runner"))}
+    f = tmp_path / "Dockerfile"
+    f.write_text(APT)
+    out, modules = _modules_after(["--diff", "--select", "apt-cleanup", str(f)], tmp_path)
+    assert out.returncode == 0 and "+RUN apt-get update" in out.stdout
+    assert "refactor.codemods.apt_cleanup" in modules
+    assert not {m for m in modules if m.startswith(("refactor.codemods.multi_stage", "refactor.codemods.non_root",
+                                                    "refactor.bot", "refactor.verify"))}
+    # --select with --ignore, and an unknown id, as the engine decides them
+    assert run(["--diff", "--select", "apt-cleanup,pin-base", "--ignore", "pin-base", str(f)]).output.count("+RUN") == 1
+    r = run(["--diff", "--select", "apt-cleanup,nope", str(f)])
+    assert r.exit_code == 2 and "unknown codemod id: nope" in r.output
+
+
 def test_console_script_runs_as_a_process(tmp_path):
     f = tmp_path / "Dockerfile"
     f.write_text(APT)

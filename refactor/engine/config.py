@@ -2,7 +2,6 @@
 by walking up from the working directory. Command-line options override it."""
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +57,8 @@ def find_config(start: Path) -> Config:
 
 
 def _load(path: Path) -> dict:
+    import tomllib  # here, not at the top: most runs find no config file, and tomllib compiles regexes
+
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:

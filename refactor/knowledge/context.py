@@ -16,7 +16,6 @@ import fnmatch
 import os
 import posixpath
 import re
-import subprocess
 from functools import cached_property
 from pathlib import Path
 
@@ -349,6 +348,8 @@ class BuildContext:
 
     @cached_property
     def git_root(self) -> Path | None:
+        import subprocess  # here: most runs never ask git, and subprocess is slow to import
+
         try:
             out = subprocess.run(
                 ["git", "-C", str(self.root), "rev-parse", "--show-toplevel"],
@@ -359,6 +360,8 @@ class BuildContext:
         return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
 
     def _git_count(self, paths: list[str], exclude: list[str] = ()) -> int | None:
+        import subprocess
+
         spec = [p or "." for p in paths] + [f":(exclude){e}" for e in exclude]
         try:
             out = subprocess.run(

@@ -9,8 +9,6 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
-import tomllib
-
 from refactor.knowledge.context import go_clean
 
 Resolver = Callable[[str], Optional[str]]
@@ -254,6 +252,8 @@ def read_toml(s: StepReader, cpath: str) -> dict | None:
     text = s.read(cpath)
     if text is None:
         return None
+    import tomllib  # here: only a build context with a TOML manifest needs it
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError:
