@@ -129,7 +129,7 @@ class NodeStrategy:
             if m and m.group(1) in DEV_SCRIPT_NAMES:
                 raise _Decline(f"the start command runs the `{m.group(1)}` script: a development setup")
         used_bins = self._node_bins(start_texts)
-        for b in used_bins:
+        for b in sorted(used_bins):
             pkgname = NODE_BIN_PACKAGE.get(b, b)
             if pkgname in dev_deps and pkgname not in deps_:
                 raise _Decline(f"the start command uses {b} from devDependencies; without them it would not start")
