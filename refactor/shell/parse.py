@@ -171,7 +171,10 @@ def _parse_tokens(L: str, toks: list):
     from lark.exceptions import UnexpectedInput
 
     parser = _get_parser()
-    for _ in range(len(toks) + 1):
+    # Each failed parse folds one region into an OPAQUE token and parses again: bounded, so a
+    # script with thousands of errors (`{ { { … } } }` without the `;`) stays linear; past the
+    # bound the whole script is one opaque unit, which the codemods leave alone anyway.
+    for _ in range(min(len(toks) + 1, _MAX_FOLDS)):
         try:
             return parser.parse([Token(t[0], t[0], start_pos=k) for k, t in enumerate(toks)])
         except UnexpectedInput as exc:
@@ -185,6 +188,9 @@ def _parse_tokens(L: str, toks: list):
     # last resort: everything in one opaque unit
     toks[:] = [["OPAQUE", toks[0][1], toks[-1][2], "syntax"]]
     return parser.parse([Token("OPAQUE", "OPAQUE", start_pos=0)])
+
+
+_MAX_FOLDS = 64
 
 
 def _fold(toks: list, idx: int) -> bool:
