@@ -74,7 +74,10 @@ nat_rule() {  # add|del: masquerade the bridge's traffic, which --iptables=false
 }
 
 start_daemon() {
-  if daemon_pid >/dev/null && answers; then return 0; fi
+  if daemon_pid >/dev/null && answers; then
+    if ip link show $BRIDGE >/dev/null 2>&1; then nat_rule add; return 0; fi
+    stop_daemon  # up, but its bridge went away: its containers would get no network
+  fi
   mkdir -p "$DATA" "$RUN_DIR"
   # Our own (empty) config file: /etc/docker/daemon.json belongs to the system's docker.
   [ -f "$DATA/daemon.json" ] || echo '{}' > "$DATA/daemon.json"
@@ -89,7 +92,7 @@ start_daemon() {
       --data-root "$DATA/root" --exec-root "$RUN_DIR/exec" --pidfile "$PIDFILE" \
       -H "unix://$SOCK" --storage-driver=overlay2 \
       --iptables=false --ip6tables=false --bridge=$BRIDGE \
-      >>"$LOG" 2>&1 </dev/null &
+      >>"$LOG" 2>&1 </dev/null 9>&- &
   local i
   for i in $(seq 1 120); do
     if answers; then break; fi
@@ -124,9 +127,26 @@ load_images() {
   log "loaded in $((SECONDS - t0)) s"
 }
 
+stop_daemon() {
+  local pid
+  if pid=$(daemon_pid); then
+    log "stopping dockerd $pid"
+    kill "$pid"
+    for _ in $(seq 1 60); do [ -d "/proc/$pid" ] || break; sleep 0.5; done
+    [ -d "/proc/$pid" ] && kill -9 "$pid"
+  fi
+  nat_rule del
+  if ip link show $BRIDGE >/dev/null 2>&1; then ip link del $BRIDGE; fi
+}
+
+# One start or stop at a time (two CI runs, or a run and a person): fd 9, which dockerd does
+# not inherit (9>&- above), or the lock would live as long as the daemon.
+serialize() { mkdir -p "$RUN_DIR"; exec 9>"$RUN_DIR/setup.lock"; flock 9; }
+
 case ${1:-} in
   start)
     need_root
+    serialize
     command -v podman >/dev/null || { echo "podman missing: run .ci/setup-buildah.sh first" >&2; exit 1; }
     install_pkgs
     start_daemon
@@ -135,15 +155,8 @@ case ${1:-} in
     ;;
   stop)
     need_root
-    if pid=$(daemon_pid); then
-      log "stopping dockerd $pid"
-      kill "$pid"
-      for _ in $(seq 1 60); do [ -d "/proc/$pid" ] || break; sleep 0.5; done
-      [ -d "/proc/$pid" ] && kill -9 "$pid"
-    fi
-    nat_rule del
-    ip link show $BRIDGE >/dev/null 2>&1 && ip link del $BRIDGE
-    exit 0
+    serialize
+    stop_daemon
     ;;
   status)
     if answers; then "$CLIENT" version --format 'dockerd {{.Server.Version}} at '"$DOCKER_HOST"; else
