@@ -25,7 +25,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from refactor.verify.builders import BuildahBuilder, Builder, DockerBuilder, run_bounded
+from refactor.verify.builders import BuildahBuilder, Builder, run_bounded
+from refactor.verify.docker import DockerBuilder
 
 PRIVATE_DOCKER_SOCKET = "/run/dockwright-docker/docker.sock"  # .ci/setup-docker.sh
 

@@ -16,7 +16,9 @@ import pytest
 from buildenv import builder_for, builders_under_test, exclusive, containers, new_since, store_state
 from buildenv import requires_build_env as _requires_build_env
 from refactor.verify import builders
-from refactor.verify.builders import BuildahBuilder, BuilderError, DockerBuilder, NoBuilderError, PodmanBuilder, Proc
+from refactor.verify import docker as docker_mod
+from refactor.verify.builders import BuildahBuilder, BuilderError, NoBuilderError, PodmanBuilder, Proc
+from refactor.verify.docker import DockerBuilder
 
 BASES = (
     "docker.io/library/debian:bookworm-slim",
@@ -158,7 +160,7 @@ def test_docker_socket_without_permission_is_explained(tmp_path):
     wrapper.chmod(0o755)
     tmp_path.chmod(0o755)
     reason = DockerBuilder(str(wrapper), host=real.host).unavailable_reason()
-    assert reason.startswith(f"permission denied on the docker socket ({real.host or builders.DEFAULT_DOCKER_HOST}): "
+    assert reason.startswith(f"permission denied on the docker socket ({real.host or docker_mod.DEFAULT_DOCKER_HOST}): "
                              "add your user to the docker group"), reason
 
 
@@ -334,6 +336,7 @@ def _docker_world(monkeypatch, clients: dict[str, tuple[str, bool]], server: Pro
         return Proc(0, "", "", 0.01)
 
     monkeypatch.setattr(builders, "run_bounded", fake)
+    monkeypatch.setattr(docker_mod, "run_bounded", fake)  # DockerBuilder calls it too
     return calls
 
 
@@ -435,6 +438,7 @@ def test_docker_ignores_a_syntax_line_whose_frontend_cannot_be_fetched(tmp_path,
             return Proc(0, "", "", 0.5)
 
     monkeypatch.setattr(builders, "run_bounded", fake)
+    monkeypatch.setattr(docker_mod, "run_bounded", fake)  # DockerBuilder calls it too
     df = tmp_path / "refactored.Dockerfile"
     df.write_text("# syntax=docker/dockerfile:1\n# escape=\\\nFROM x\n")
     ign = tmp_path / "x.dockerignore"
@@ -466,6 +470,7 @@ def test_docker_remove_cache_repeats_until_children_are_gone(monkeypatch):
         raise AssertionError(argv)
 
     monkeypatch.setattr(builders, "run_bounded", fake)
+    monkeypatch.setattr(docker_mod, "run_bounded", fake)  # DockerBuilder calls it too
     b = DockerBuilder("docker")
     assert b.cache_ids() == {"b-child", "a-parent", "other"}
     assert b.remove_cache({"b-child", "a-parent"}) == set()

@@ -18,8 +18,8 @@ from test_builders import BASES
 
 from refactor.verify import builders as builders_mod
 from refactor.verify import cli as verify_cli
+from refactor.verify.docker import DockerBuilder
 from refactor.verify.builders import (
-    DockerBuilder,
     ModernBuildahBuilder,
     Builder,
     BuilderError,
