@@ -20,6 +20,7 @@ import pytest
 from conftest import read_text_exact, real_corpus, require_shared_corpus
 from oracle import oracle_commands
 from refactor.knowledge import baseimages as bi
+from refactor.knowledge import stage_images as si
 from refactor import parse_dockerfile
 from refactor.knowledge.baseimages import Family, parse_image
 from refactor.codemods import by_id
@@ -361,7 +362,7 @@ def test_image_refs_normalize():
     ],
 )
 def test_family_of_image(ref, family):
-    assert bi.family(ref) is family
+    assert si.family(ref) is family
 
 
 def test_family_of_stage_follows_stages_and_package_managers():
@@ -372,12 +373,12 @@ def test_family_of_stage_follows_stages_and_package_managers():
         "ARG IMG=python:3.12\nFROM $IMG\nRUN apt-get update\n"
     )
     base, app, conflicting, templated = df.stages
-    assert bi.family(base, df) is Family.ALPINE
-    assert bi.family(app, df) is Family.ALPINE  # inherits `base`
-    assert bi.family(conflicting, df) is Family.UNKNOWN  # debian image, apk: disagree
-    assert bi.family(templated, df) is Family.UNKNOWN  # `FROM $IMG`
-    assert [s.index for s in bi.stage_chain(df, app)] == [1, 0]
-    assert str(bi.root_image(df, app)) == "registry.internal/base:3"
+    assert si.family(base, df) is Family.ALPINE
+    assert si.family(app, df) is Family.ALPINE  # inherits `base`
+    assert si.family(conflicting, df) is Family.UNKNOWN  # debian image, apk: disagree
+    assert si.family(templated, df) is Family.UNKNOWN  # `FROM $IMG`
+    assert [s.index for s in si.stage_chain(df, app)] == [1, 0]
+    assert str(si.root_image(df, app)) == "registry.internal/base:3"
 
 
 def test_package_manager_family():
@@ -412,9 +413,9 @@ def test_existing_users_and_privilege_dropping_images():
 
 
 def test_expand_from():
-    assert bi.expand_from("node:${V:-20}-alpine", {}) == "node:20-alpine"
-    assert bi.expand_from("$REG/app:${T}", {"REG": "r.io", "T": "1"}) == "r.io/app:1"
-    assert bi.expand_from("${BASE}", {}) == "${BASE}"
+    assert si.expand_from("node:${V:-20}-alpine", {}) == "node:20-alpine"
+    assert si.expand_from("$REG/app:${T}", {"REG": "r.io", "T": "1"}) == "r.io/app:1"
+    assert si.expand_from("${BASE}", {}) == "${BASE}"
 
 
 # --- the real corpus ----------------------------------------------------------------------------
@@ -477,7 +478,7 @@ def test_corpus_no_user_name_in_scratch_or_distroless(results):
         before = parse_dockerfile(r.original)
         after = parse_dockerfile(r.output)
         for stage_b, stage_a in zip(before.stages, after.stages):
-            fam = bi.family(stage_a, after)
+            fam = si.family(stage_a, after)
             if fam not in (Family.SCRATCH, Family.DISTROLESS):
                 continue
             old = {i.value[0] for i in stage_b.instructions if i.cmd == "USER" and i.value}

@@ -18,12 +18,8 @@ from refactor.codemods.multi_stage.model import (
     _under,
     _unquote,
 )
-from refactor.knowledge.baseimages import (
-    Family,
-    existing_user,
-    expand_from,
-    image_family,
-)
+from refactor.knowledge.baseimages import Family, existing_user, image_family
+from refactor.knowledge.stage_images import expand_from
 from refactor.knowledge.ecosystems import MANIFESTS
 from refactor.knowledge.users import Accounts, new_user
 from refactor.knowledge.project_files import SYSTEM_DIRS

@@ -28,7 +28,7 @@ from refactor.codemods.multi_stage.node import NodeStrategy
 from refactor.codemods.multi_stage.python import PythonStrategy
 from refactor.codemods.multi_stage.runtime import RuntimeNeeds
 from refactor.codemods.multi_stage.rust import RustStrategy
-from refactor.knowledge.baseimages import expand_from, global_args
+from refactor.knowledge.stage_images import expand_from, global_args
 from refactor.knowledge.ecosystems import CONTEXT_MARKERS, FAMILIES, MANIFESTS
 from refactor.knowledge.runner_images import parse_base
 from refactor.shell.parse import Opaque, SimpleCommand, parse_shell

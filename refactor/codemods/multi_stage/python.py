@@ -16,7 +16,7 @@ from refactor.codemods.multi_stage.model import (
     _Decline,
     _under,
 )
-from refactor.knowledge.baseimages import expand_from
+from refactor.knowledge.stage_images import expand_from
 from refactor.knowledge.ecosystems import LANGUAGE_TOOLS
 from refactor.knowledge.ecosystems.python import DEV_PY_PATTERNS, PY_CONSOLE_SCRIPTS, PY_NATIVE_RUNTIME
 from refactor.knowledge.project_files import SYSTEM_DIRS

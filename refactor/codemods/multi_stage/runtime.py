@@ -19,7 +19,7 @@ from refactor.codemods.multi_stage.model import (
     _under,
 )
 from refactor.codemods.multi_stage.writes import Write, command_writes, opaque_outside_paths, word_value
-from refactor.knowledge.baseimages import expand_from
+from refactor.knowledge.stage_images import expand_from
 from refactor.knowledge.project_files import SYSTEM_DIRS
 from refactor.knowledge.system_packages import (
     ALPINE_TOOL_PACKAGES,

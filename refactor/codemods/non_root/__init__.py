@@ -103,6 +103,7 @@ from refactor.codemods.base import Codemod, Context, Safety
 from refactor.codemods.non_root.analysis import Analysis
 from refactor.codemods.non_root.steps import Decline, walk
 from refactor.knowledge import baseimages as bi
+from refactor.knowledge import stage_images as si
 from refactor.syntax.nodes import Dockerfile
 
 
@@ -118,7 +119,7 @@ class NonRoot(Codemod):
         if not stages:
             return df
         final = stages[-1]
-        chain = bi.stage_chain(df, final)
+        chain = si.stage_chain(df, final)
         steps, end = walk(df, chain)
         if not bi.is_root_user(end.user):
             return df  # already non-root, or a USER we cannot judge (`$APP_UID`)

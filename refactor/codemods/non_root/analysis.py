@@ -11,6 +11,7 @@ from refactor.codemods.non_root.scripts import Scripts
 from refactor.codemods.non_root.steps import SYSTEM_DIRS, Step, commands_of, inside
 from refactor.codemods.non_root.user import ChooseUser
 from refactor.knowledge import baseimages as bi
+from refactor.knowledge import stage_images as si
 from refactor.shell.parse import SimpleCommand
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
 
@@ -24,8 +25,8 @@ class Analysis(ImageKind, NeedsRoot, Scripts, ChooseUser, Edits):
         self.steps = [s for s in steps if s.final]
         self.end = end
         self.ctx = ctx
-        self.ref = bi.root_image(df, final)
-        self.family = bi.stage_family(df, final)
+        self.ref = si.root_image(df, final)
+        self.family = si.stage_family(df, final)
         self.insts = [s.inst for s in steps]
         # a scratch stage holding another stage's root filesystem or /etc/passwd: that
         # stage's RUN steps (its packages, its users) count too (image_kind.py)

@@ -11,6 +11,7 @@ import re
 
 from refactor.codemods.non_root.steps import INIT_WRAPPERS, Decline, inside, resolve, script_commands, walk
 from refactor.knowledge import baseimages as bi
+from refactor.knowledge import stage_images as si
 
 # Shells a container is started into for interactive use.
 SHELL_NAMES = frozenset("sh bash ash dash zsh ksh mksh fish tcsh csh pwsh powershell nu".split())
@@ -92,9 +93,9 @@ class ImageKind:
                 continue
             stage = by_name.get(src.lower()) or (self.df.stages[int(src)] if src.isdigit() and int(src) < len(self.df.stages) else None)
             if stage is not None:
-                chain = bi.stage_chain(self.df, stage)
+                chain = si.stage_chain(self.df, stage)
                 self.copied_steps = [dataclasses.replace(s, final=False) for s in walk(self.df, chain)[0]]
-                fam, ref = bi.stage_family(self.df, stage), bi.root_image(self.df, stage)
+                fam, ref = si.stage_family(self.df, stage), si.root_image(self.df, stage)
             else:
                 ref = bi.parse_image(src)
                 fam = bi.image_family(ref)

@@ -13,6 +13,7 @@ import shlex
 from dataclasses import dataclass
 
 from refactor.knowledge import baseimages as bi
+from refactor.knowledge import stage_images as si
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
@@ -57,7 +58,7 @@ def walk(df: Dockerfile, chain: list[Stage]) -> tuple[list[Step], Step]:
     """Every instruction of the chain (root stage first) with its cwd, env and user, and the
     state after the last one."""
     final = chain[0]
-    user = bi.default_user(bi.root_image(df, final)) or "root"
+    user = bi.default_user(si.root_image(df, final)) or "root"
     cwd: str | None = None
     env: dict[str, str] = {}
     out: list[Step] = []
