@@ -101,12 +101,17 @@ def _npm(cmd, args, index, cwd, ctx, resolve, generated):
     data = read_json(s, pj) if s.sent(pj) else None
     if data is not None:
         _node_package(s, pj, data, ignore, root=True)
-        ws = data.get("workspaces")
-        if isinstance(ws, dict):
-            ws = ws.get("packages")
-        if ws:
-            _workspaces(s, list(ws) if isinstance(ws, list) else [ws], ignore)
+        _package_workspaces(s, data, ignore)
     return s.freeze()
+
+
+def _package_workspaces(s: StepReader, data: dict, ignore_scripts: bool) -> None:
+    """package.json's `workspaces` (a list, or `{packages: [...]}` as yarn classic writes it)."""
+    ws = data.get("workspaces")
+    if isinstance(ws, dict):
+        ws = ws.get("packages")
+    if ws:
+        _workspaces(s, list(ws) if isinstance(ws, list) else [ws], ignore_scripts)
 
 
 def _yarn_berry(s: StepReader, data: dict | None) -> bool:
@@ -168,11 +173,7 @@ def _yarn(cmd, args, index, cwd, ctx, resolve, generated):
                         p = p[2:] if p.startswith("~/") else p
                         if not p.startswith((".yarn/patches", "./.yarn/patches")):
                             s.need(p)
-        ws = data.get("workspaces")
-        if isinstance(ws, dict):
-            ws = ws.get("packages")
-        if ws:
-            _workspaces(s, list(ws) if isinstance(ws, list) else [ws], ignore)
+        _package_workspaces(s, data, ignore)
     return s.freeze()
 
 
