@@ -70,8 +70,10 @@ class RpmCleanup(Codemod):
                     # end would run on paths where the tool is missing, and fail the build
                     ctx.skip(self, f"{tool} runs only inside if/for/case here: `{tool} clean all` after it could run where {tool} is missing; not added", run.inst)
                     continue
+                wants_clean = not any(_cleans(c, tool) for c in script.commands())
+                wants_rm = tool == "yum" and not any(c.name == "rm" and "/var/cache/yum" in c.code for c in script.commands())
                 blocker = append_blocker(script)
-                if blocker and not any(_cleans(c, tool) for c in script.commands()):
+                if blocker and (wants_clean or wants_rm):
                     ctx.skip(self, blocker, run.inst)
                     continue
                 if not any(_cleans(c, tool) for c in script.commands()):

@@ -106,9 +106,22 @@ def _disagreement(text: str, what: str, detail: str, flags: list[str] = ()) -> F
     return (f"oracle:{what}", detail)
 
 
+def _oracle(text: str):
+    """oracle_commands, or ("invalid-utf8", ...) when BuildKit 0.12's byte-wise flag reading
+    (HEALTHCHECK's too) cut a character in two and the binding cannot decode its answer."""
+    try:
+        return oracle_commands(text)
+    except UnicodeDecodeError as e:
+        return ("invalid-utf8", str(e))
+
+
 def check_parse(text: str) -> tuple[list[Finding], Dockerfile | None]:
     findings: list[Finding] = []
-    theirs = oracle_commands(text)
+    theirs = _oracle(text)
+    if theirs[0] == "invalid-utf8":
+        if not text.isascii():
+            return [("documented:flag-bytes", "the oracle's answer is not UTF-8")], _parse_or_none(text)
+        return [("oracle:answer not UTF-8", theirs[1])], _parse_or_none(text)
     try:
         df = parse_dockerfile(text)
     except ParseError as e:
@@ -134,6 +147,13 @@ def check_parse(text: str) -> tuple[list[Finding], Dockerfile | None]:
             what, i = _first_difference(ours, theirs)
             findings.append(_disagreement(text, what, what, theirs[i]["flags"] if i >= 0 else ()))
     return findings, df
+
+
+def _parse_or_none(text: str) -> Dockerfile | None:
+    try:
+        return parse_dockerfile(text)
+    except ParseError:
+        return None
 
 
 def comment_lines(df: Dockerfile) -> Counter[str]:
@@ -228,8 +248,8 @@ def check_engine(text: str, select: tuple[str, ...] | None = None, context: str 
         return findings, stats
     stats["changed"] = True
     out = result.output
-    theirs = oracle_commands(out)
-    if isinstance(theirs, tuple) and not documented(text):
+    theirs = _oracle(out)
+    if isinstance(theirs, tuple) and theirs[0] == "error" and not documented(text):
         findings.append(("output:rejected by BuildKit", norm(theirs[1])))
     try:
         out_tree = parse_dockerfile(out)

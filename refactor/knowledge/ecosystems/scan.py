@@ -82,8 +82,9 @@ def scan(
     generated: set[str] = set()
     items = script.items
     units = [x for x in items if isinstance(x, (SimpleCommand, Opaque))]
+    at = {id(x): i for i, x in enumerate(items)}  # a unit's place: searching per unit is quadratic
     for idx, unit in enumerate(units):
-        op_after = _operator_after(items, unit)
+        op_after = _operator_after(items, unit, at)
         if isinstance(unit, Opaque):
             out.append(CommandInfo(unit, idx, cwd, None, "opaque"))
             cwd = None if _mentions_cd(unit.raw) else cwd
@@ -94,7 +95,7 @@ def scan(
             new = None
             if name == "cd" and len(args) == 1 and args[0] is not None and cwd is not None:
                 new = join_cwd(cwd, args[0])
-            in_pipeline = op_after in ("|", "|&") or _operator_before(items, unit) in ("|", "|&")
+            in_pipeline = op_after in ("|", "|&") or _operator_before(items, unit, at) in ("|", "|&")
             out.append(CommandInfo(unit, idx, cwd, None, "cd"))
             if not in_pipeline:
                 cwd = new
@@ -114,20 +115,18 @@ def default_resolver(path: str) -> str | None:
     return "" if c == "." else c
 
 
-def _operator_after(items, unit) -> str | None:
-    for i, x in enumerate(items):
-        if x is unit:
-            nxt = items[i + 1] if i + 1 < len(items) else None
-            return getattr(nxt, "op", None) if nxt is not None else None
-    return None
+def _operator_after(items, unit, at: dict[int, int]) -> str | None:
+    i = at.get(id(unit))
+    if i is None or i + 1 >= len(items):
+        return None
+    return getattr(items[i + 1], "op", None)
 
 
-def _operator_before(items, unit) -> str | None:
-    for i, x in enumerate(items):
-        if x is unit:
-            prv = items[i - 1] if i > 0 else None
-            return getattr(prv, "op", None) if prv is not None else None
-    return None
+def _operator_before(items, unit, at: dict[int, int]) -> str | None:
+    i = at.get(id(unit))
+    if i is None or i == 0:
+        return None
+    return getattr(items[i - 1], "op", None)
 
 
 def _mentions_cd(text: str) -> bool:
