@@ -5,3 +5,5 @@ RUN npm install \\
 RUN x;\
 apt-get install \\
 n
+RUN apt-get install x\
+  && apt-get install -y a \\

@@ -302,6 +302,8 @@ class ShellScript(Node):
         pre_ws = code[k : sample.start()]  # the blanks the script puts before its escapes
         nl = "\r\n" if sample.group().endswith("\r\n") else "\n"
         esc = self.escape
+        if not pre_ws and code[:e].endswith(esc):
+            pre_ws = " "  # `a \\` + `\` would be an escaped escape, not a continuation
         if style == "trailing":
             ins = " " + op + pre_ws + esc + nl + indent + text
         else:
