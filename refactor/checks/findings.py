@@ -18,6 +18,7 @@ from refactor.checks.config import CheckConfig, file_config, instruction_config
 from refactor.checks.rules import RULES
 from refactor.knowledge.context import BuildContext, go_clean
 from refactor.syntax import buildkit
+from refactor.syntax import heredocs
 from refactor.syntax.nodes import BlankLine, Continuation, Dockerfile, Instruction
 
 RESERVED_STAGE_NAMES = ("context", "scratch")
@@ -228,7 +229,7 @@ def check_instruction_rules(r: Reporter, context: BuildContext | None) -> None:
 
 def _word(raw: str) -> str:
     """A word as BuildKit's ProcessWord reads it (quotes removed; variables left as written)."""
-    words = buildkit.shell_words(raw, raw_quotes=False, raw_escapes=False)
+    words = heredocs.shell_words(raw, raw_quotes=False, raw_escapes=False)
     return " ".join(words) if words else raw
 
 

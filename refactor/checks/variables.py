@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 from refactor.checks.findings import Reporter, _chain
-from refactor.syntax.buildkit import expand_variables, shell_words
+from refactor.syntax.buildkit import expand_variables
+from refactor.syntax.heredocs import shell_words
 from refactor.syntax.nodes import Dockerfile, Instruction
 from refactor.syntax.stage_graph import BUILTIN_ARGS
 

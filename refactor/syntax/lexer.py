@@ -14,6 +14,7 @@ from lark import Token
 from lark.lexer import Lexer
 
 from refactor.syntax import buildkit
+from refactor.syntax import heredocs
 from refactor.syntax.errors import ParseError
 
 # Physical lines as Go's scanLines cuts them: at "\n" only.
@@ -146,8 +147,8 @@ def tokenize(source: str) -> Iterator[Token]:
         try:
             buildkit.parse_arguments(split.cmd, split.args, escape)
             markers = (
-                buildkit.heredoc_markers(logical)
-                if "<<" in logical and buildkit.can_contain_heredoc(split, escape)
+                heredocs.heredoc_markers(logical)
+                if "<<" in logical and heredocs.can_contain_heredoc(split, escape)
                 else ()
             )
         except buildkit.BuildKitError as e:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterator, TypeVar
 
 from refactor.syntax import buildkit
+from refactor.syntax import heredocs
 
 N = TypeVar("N", bound="Node")
 
@@ -328,11 +329,11 @@ class Instruction(Node):
         return self.parsed.sub_cmd
 
     @property
-    def heredoc_markers(self) -> tuple[buildkit.HeredocMarker, ...]:
+    def heredoc_markers(self) -> tuple[heredocs.HeredocMarker, ...]:
         s = self.split
-        if not buildkit.can_contain_heredoc(s, self.escape):
+        if not heredocs.can_contain_heredoc(s, self.escape):
             return ()
-        return buildkit.heredoc_markers(self.logical)
+        return heredocs.heredoc_markers(self.logical)
 
     @property
     def heredoc_info(self) -> tuple[Heredoc, ...]:
