@@ -810,7 +810,7 @@ def test_pre_commit_files_pattern_matches_what_discovery_finds():
     assert "\n  entry: dockwright --check\n" in text and "- id: dockwright\n" in text
     pattern = re.compile(re.search(r"^  files: (.+)$", text, re.M).group(1))
     names = ["Dockerfile", "Dockerfile.prod", "Dockerfile.dev.arm64", "api.dockerfile", "API.Dockerfile",
-             "Containerfile", "Containerfile.alpine", "dockerfile", "Dockerfile-old", "Dockerfiles",
+             "Containerfile", "Containerfile.alpine", "dockerfile", "Dockerfile-old", "Dockerfile_5_2", "Dockerfiles",
              "README.md", "docker-compose.yml", "notDockerfile", "x.dockerfile.bak"]
     for name in names:
         for path in (name, f"services/api/{name}"):

@@ -114,6 +114,9 @@ def test_test_data_is_skipped_unless_named(tmp_path):
     (fixtures / "Dockerfile").write_text(APT)
     (root / "test" / "fixtures").mkdir(parents=True)
     (root / "test" / "fixtures" / "Dockerfile").write_text(APT)
+    negative = root / "frontend" / "parser" / "testfiles-negative" / "env_no_value"
+    negative.mkdir(parents=True)
+    (negative / "Dockerfile").write_text("FROM busybox\nENV PATH\n")
     files, _ = discover([root])
     assert sorted(str(p.relative_to(root)) for p in files) == ["app/Dockerfile", "src/tests/Dockerfile"]
     named, _ = discover([root / "test" / "fixtures"])

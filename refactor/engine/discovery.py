@@ -28,6 +28,8 @@ SKIP_DIRS = frozenset({
     # "refactor my Dockerfiles" does not mean them. Naming such a folder processes it.
     "testdata", "testfiles", "fixtures", "__fixtures__", "test-fixtures", "__snapshots__",
 })
+# buildkit's parser `testfiles-negative`, `testfile-line`...
+_TEST_DATA_PREFIXES = ("testfile", "testdata")
 _PREFIXES = ("dockerfile.", "dockerfile-", "dockerfile_", "containerfile")
 _SUFFIXES = (".dockerfile", ".containerfile")
 # Files named like Dockerfiles that are something else: ignore files, templates, docs, scripts.
@@ -97,7 +99,7 @@ def discover(paths: list[Path], exclude: list[str] = (), base: Path | None = Non
             seen_dirs.add(real)
             keep = []
             for d in sorted(dirnames):
-                if d in SKIP_DIRS or excluded(Path(dirpath) / d):
+                if d in SKIP_DIRS or d.startswith(_TEST_DATA_PREFIXES) or excluded(Path(dirpath) / d):
                     continue
                 full = os.path.join(dirpath, d)
                 if os.path.islink(full):
