@@ -164,9 +164,13 @@ COMPOUND_WORDS = re.compile(
 )
 
 
+_PARAM = re.compile(r"\$\{[^{}]*\}")
+
+
 def script_commands(text: str, escape: str = "\\", depth: int = 0) -> tuple[list[SimpleCommand], bool]:
     script = parse_shell(text, escape)
-    cmds = list(script.commands())
+    # the commands inside `if`, loops, `case`, groups and subshells too (their bodies are parsed)
+    cmds = list(script.all_commands())
     # `sh -c 'script'`: the script's commands too
     for c in list(cmds):
         if depth < 3 and base(c.name) in SHELLS:
@@ -175,12 +179,14 @@ def script_commands(text: str, escape: str = "\\", depth: int = 0) -> tuple[list
                 if v is not None and re.fullmatch(r"-[a-z]*c[a-z]*", v) and vals[k + 1]:
                     cmds.extend(script_commands(vals[k + 1], "\\", depth + 1)[0])
                     break
-    # opaque parts (if/for/while, subshells): blank the keywords and read the rest as a flat
-    # list, which is good enough to spot an `apt-get` or a `chown` inside an `if`
-    for op in script.opaque():
+    # what the parser still keeps opaque (here-documents, unparsable text): blank the keywords and
+    # read the rest as a flat list, which is good enough to spot an `apt-get` or a `chown`
+    for op in script.unmodelled():
         if len(op.raw) <= 20000:
-            flat = COMPOUND_WORDS.sub(";", op.raw)
-            if flat != op.raw:
+            # `${x}` keeps its braces (a path in a reason reads `/a/${x}`, not `/a/$;x;`)
+            flat = COMPOUND_WORDS.sub(";", _PARAM.sub(lambda m: m.group().replace("{", "\x01").replace("}", "\x02"), op.raw))
+            flat = re.sub(r"(?:;\s*)+", "; ", flat).strip("; \t\n").replace("\x01", "{").replace("\x02", "}")
+            if flat != op.raw and depth < 3:
                 cmds.extend(script_commands(flat, escape, depth + 1)[0])
     return cmds, script.has_opaque
 
