@@ -15,6 +15,7 @@ class Run:
     stage: Stage
     inst: Instruction
     script: ShellScript
+    index: int = -1  # the instruction's index in df.instructions
 
 
 def insert_after_each(script: ShellScript, inserts: list[tuple[object, str]]) -> ShellScript:
@@ -54,16 +55,25 @@ def parsed_body(text: str, escape: str) -> ShellScript:
     return parse_shell(text, escape)  # parse_shell caches: each body is parsed once per run
 
 
-def stage_runs(df: Dockerfile, *needles: str) -> Iterator[Run]:
+def stage_runs(df: Dockerfile, *needles: str, start: int = 0) -> Iterator[Run]:
     """Shell-form RUN instructions without heredocs, with their parsed bodies, stage by stage;
-    with `needles`, only those whose text mentions one of them."""
+    with `needles`, only those whose text mentions one of them; from instruction index `start`
+    on (a codemod that edits one RUN at a time resumes where it was: linear, not quadratic)."""
+    # Stages split the instructions from the first FROM on, in order.
+    offset = len(df.instructions) - sum(len(s.instructions) for s in df.stages)
     for stage in df.stages:
-        for inst in stage.instructions:
+        n = len(stage.instructions)
+        if offset + n <= start:
+            offset += n
+            continue
+        for k in range(max(0, start - offset), n):
+            inst = stage.instructions[k]
             if inst.cmd != "RUN" or inst.is_json or inst.heredocs or not inst.args:
                 continue
-            if needles and not any(n in inst.args for n in needles):
+            if needles and not any(p in inst.args for p in needles):
                 continue
-            yield Run(stage, inst, parsed_body(body_text(inst), inst.escape))
+            yield Run(stage, inst, parsed_body(body_text(inst), inst.escape), offset + k)
+        offset += n
 
 
 def heredoc_runs_using(df: Dockerfile, *tools: str) -> Iterator[Instruction]:

@@ -84,20 +84,25 @@ class AptCleanup(Codemod):
         for inst in heredoc_runs_using(df, "apt-get", "apt "):
             ctx.skip(self, "apt in a heredoc body: left as written", inst)
         done: set[int] = set()
+        blockers = _cleanup_blockers(df)
+        start = 0  # the RUNs before this index need nothing more: resume there, not at the top
         for _ in range(4 * len(df.instructions) + 4):
-            target = next((r for r in stage_runs(df, "apt") if id(r.inst) not in done and self._wants(r)), None)
+            target = next((r for r in stage_runs(df, "apt", start=start) if id(r.inst) not in done and self._wants(r)), None)
             if target is None:
                 return df
-            new_df = self._fix(df, target, ctx)
+            new_df = self._fix(df, target, ctx, blockers)
             if new_df is df:
                 done.add(id(target.inst))
+                start = target.index + 1
+            else:
+                start = max(0, target.index - 1)  # a merged `apt-get update` RUN above is gone
             df = new_df
         return df
 
     def _wants(self, run: Run) -> bool:
         return any(_is_apt(c, "install") for c in run.script.all_commands())
 
-    def _fix(self, df: Dockerfile, run: Run, ctx: Context) -> Dockerfile:
+    def _fix(self, df: Dockerfile, run: Run, ctx: Context, blockers: dict[int, str]) -> Dockerfile:
         inst, script = run.inst, run.script
         if has_cache_mount(inst, "/var/lib/apt", "/var/cache/apt"):
             ctx.skip(self, "a cache mount serves apt's folders: nothing to clean", inst)
@@ -153,7 +158,7 @@ class AptCleanup(Codemod):
         # 3. Lists removed in the same layer (a removal inside shell code the parser keeps opaque,
         # a loop or an `if`, counts too: appending another would never reach a fixed point).
         if not _lists_removed(script):
-            reason = _cleanup_blocker(df, run) or append_blocker(script)
+            reason = blockers.get(id(run.inst)) or append_blocker(script)
             if reason:
                 ctx.skip(self, reason, inst)
             else:
@@ -260,27 +265,41 @@ def _next(df: Dockerfile, run: Run) -> Instruction | None:
     return nxt if nxt is not None and nxt.cmd == "RUN" and not nxt.is_json and not nxt.heredocs and nxt.args else None
 
 
-def _cleanup_blocker(df: Dockerfile, run: Run) -> str | None:
-    """A later install in this stage, or in a stage built on it, that relies on these lists."""
-    later = False
-    stage_names = {run.stage.name.lower()} if run.stage.name else set()
-    stage_names.add(str(run.stage.index))
-    for other in stage_runs(df, "apt"):
-        if other.stage.index == run.stage.index:
-            if other.inst is run.inst:
-                later = True
-                continue
-            if not later:
-                continue
-        elif other.stage.base_image.lower() not in stage_names:
-            continue
+def _cleanup_blockers(df: Dockerfile) -> dict[int, str]:
+    """For each apt RUN (by its instruction's id): a later install in its stage, or in a stage
+    built on it, that relies on its lists (installs without `apt-get update`), as the reason to
+    leave the lists alone. One pass over the file: asked per RUN, it was quadratic. Computed on
+    the file as the transform starts, which is exact: RUNs are fixed in order, so every RUN after
+    the one being fixed is still as it was."""
+    runs = list(stage_runs(df, "apt"))
+
+    def reason(other: Run) -> str | None:
         cmds = other.script.all_commands()
-        installs = [c for c in cmds if _is_apt(c, "install")]
-        updates = [c for c in cmds if _is_apt(c, "update")]
-        if installs and not updates:
+        if any(_is_apt(c, "install") for c in cmds) and not any(_is_apt(c, "update") for c in cmds):
             line = other.inst.start.line if other.inst.start else 0
             return f"a later RUN (line {line}) installs packages without `apt-get update`; removing the lists would break it"
-    return None
+        return None
 
+    needs = [reason(r) for r in runs]
+    # the first needing RUN of the stages built on each stage (named by name or index)
+    built_on: dict[str, str] = {}
+    for r, why in zip(runs, needs):
+        base = r.stage.base_image.lower()
+        if why is not None and base not in built_on:
+            built_on[base] = why
+    out: dict[int, str] = {}
+    later: str | None = None  # the first needing RUN after this one in the same stage
+    stage = None
+    for r, why in reversed(list(zip(runs, needs))):
+        if r.stage.index != stage:
+            stage, later = r.stage.index, None
+        names = ([r.stage.name.lower()] if r.stage.name else []) + [str(r.stage.index)]
+        child = next((built_on[n] for n in names if n in built_on), None)
+        found = later or child
+        if found is not None:
+            out[id(r.inst)] = found
+        if why is not None:
+            later = why
+    return out
 
 CODEMOD = AptCleanup()
