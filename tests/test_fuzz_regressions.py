@@ -136,10 +136,23 @@ ADVERSARIAL = {
     "deep-command-substitution": "FROM debian\nRUN echo " + "$(" * 3000 + "x" + ")" * 3000 + "\n",
     "deep-if": "FROM debian\nRUN " + "if true; then " * 2000 + "apt-get install -y x; " + "fi; " * 2000 + "\n",
     "nested-loops": "FROM debian\nRUN " + "for i in a; do " * 500 + "apt-get install -y x; " + "done; " * 500 + "\n",
+    # each RUN fixed in turn: the codemod must not rescan the file from the top per fix
+    "600-apt-runs-in-10000-lines": "".join(
+        "FROM ruby:3.2\nRUN apt-get update -qq && apt-get install -y nodejs postgresql-client\n" + "COPY a /b\n" * 14
+        for _ in range(600)),
 }
 
 
-@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+# Still over 2 s: apt-cleanup builds a new tree per fixed RUN (stages found again, instructions
+# copied), O(instructions x fixed RUNs); 600 fixed RUNs in 9,600 lines take ~2.7 s of CPU.
+KNOWN_SLOW = {"600-apt-runs-in-10000-lines"}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(reason="one new tree per fixed RUN (see KNOWN_SLOW)", strict=False))
+    if n in KNOWN_SLOW else n
+    for n in sorted(ADVERSARIAL)
+])
 def test_adversarial_input_is_linear(name):
     text = ADVERSARIAL[name]
     found, df = check_parse(text)
