@@ -45,6 +45,7 @@ def _cleans(cmd, tool: str) -> bool:
     return cmd.name == tool and sub == "cache" and ("clean" in cmd.arg_values or "rm" in cmd.arg_values)
 
 
+_UNKNOWN = object()
 _BERRY_IN_FILE = re.compile(r"\.yarnrc\.yml|yarn set version|\.yarn/releases|yarn@(?:[2-9]|berry|stable|canary)|\bberry\b")
 
 
@@ -78,6 +79,7 @@ class NodeCacheClean(Codemod):
     hadolint = ("DL3060",)
 
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        berry: object = _UNKNOWN
         for run in list(stage_runs(df, "npm", "yarn", "pnpm")):
             cmds = run.script.commands()
             todo = [t for t in MANAGERS if any(_fills(c, t) for c in cmds) and not any(_cleans(c, t) for c in cmds)]
@@ -91,7 +93,8 @@ class NodeCacheClean(Codemod):
                 continue
             for tool in todo:
                 if tool == "yarn":
-                    berry = _yarn_berry(df, ctx)
+                    if berry is _UNKNOWN:  # once per file: the whole text is searched
+                        berry = _yarn_berry(df, ctx)
                     if berry:
                         ctx.skip(self, f"Yarn 2 or later ({berry}): its cache holds the installed packages "
                                  "(Plug'n'Play reads them from there), so `yarn cache clean` would delete them", run.inst)
