@@ -58,3 +58,13 @@ def test_every_module_opens_with_a_docstring_and_stays_small():
         if not ast.get_docstring(ast.parse(text)):
             problems.append(f"{path.relative_to(ROOT)}: no module docstring")
     assert not problems, "\n".join(problems)
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject.toml lists the packages explicitly: a new subpackage missing there installs
+    from a source tree but not from the wheel."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)
