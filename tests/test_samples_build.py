@@ -53,9 +53,9 @@ PROBE_SECONDS = 45
 TAG = "localhost/dockwright-samples/{app}:{which}"
 ROOT_USERS = {"", "root", "0", "root:root", "0:0", "root:0", "0:root"}
 ROWS: dict[str, dict] = {}
-
-
+# Build failures that say nothing about the Dockerfile: retried once.
 _TRANSIENT = ("layer not known", "Temporary failure resolving", "Could not resolve host", "Connection timed out")
+
 
 def _env() -> dict[str, str]:
     return {**os.environ, "BUILDAH_FORMAT": "docker", "PODMAN_IGNORE_CGROUPSV1_WARNING": "1"}
