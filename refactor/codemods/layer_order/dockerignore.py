@@ -15,7 +15,7 @@ from refactor.codemods.base import Codemod, Context, Safety
 from refactor.codemods.layer_order.paths import _cj
 from refactor.codemods.layer_order.plan import _short
 from refactor.knowledge.context import BuildContext, go_clean
-from refactor.knowledge.ecosystems import GENERATED, scan
+from refactor.knowledge.ecosystems import ECOSYSTEMS, GENERATED, scan
 from refactor.knowledge.runtime_reads import find_reads
 from refactor.syntax.nodes import Dockerfile
 
@@ -42,10 +42,13 @@ _CANDIDATES = (
 
 
 def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: BuildContext, record: bool) -> None:
-    # only when something copies the whole context root
-    roots = [i for i in df.instructions if i.cmd in ("COPY", "ADD") and i.flag_value("from") is None
-             and not i.heredocs and len(i.value) >= 2 and any(go_clean(s.lstrip("/")) == "." for s in i.value[:-1])]
-    if not roots:
+    # only when something copies the whole context root, or a project folder inside it
+    copies = [i for i in df.instructions if i.cmd in ("COPY", "ADD") and i.flag_value("from") is None
+              and not i.heredocs and len(i.value) >= 2]
+    roots = [i for i in copies if any(go_clean(s.lstrip("/")) == "." for s in i.value[:-1])]
+    folders = sorted({go_clean(s.lstrip("/")) for i in copies for s in i.value[:-1]} - {"."})
+    folders = [f for f in folders if not f.startswith("..") and "*" not in f and bc.is_dir(f)]
+    if not roots and not folders:
         return
     di = bc.dockerignore
     ecosystems: set[str] = set()
@@ -63,11 +66,22 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
             mentioned.add(text)
     generated = {g for e in ecosystems for g in GENERATED.get(e, ())}
     builds = any(inst.cmd == "RUN" and _BUILDS.search(inst.logical) for inst in df.instructions)
-    line = roots[0].start.line if roots[0].start is not None else None
+    first = roots[0] if roots else next(
+        (i for i in copies if i.start is not None and any(go_clean(s.lstrip("/")) in folders for s in i.value[:-1])),
+        copies[0])
+    line = first.start.line if first.start is not None else None
     entries: list[tuple[str, str]] = []
     candidates: list[tuple[str, str, list[str]]] = []
     top = bc.listdir("")
-    for pattern, why in _CANDIDATES:
+    # A root pattern without `**/` matches at the context root only: a project copied from a
+    # sub-folder (`COPY react-app .`) brings that folder's own node_modules, which a developer's
+    # checkout holds and the reordered COPY would put over the freshly installed one.
+    for folder in folders:
+        for name, why in _generated_in(folder, ecosystems, bc):
+            path = f"{folder}/{name}"
+            if not di.excludes(path) and not _referenced(path, mentioned):
+                candidates.append((path, why, [path]))
+    for pattern, why in (_CANDIDATES if roots else ()):
         present = _present(bc, pattern, top)
         if not present and pattern not in generated:
             continue
@@ -145,6 +159,20 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
                 "context names them. Unsafe: files the image used to contain are no longer copied."
             ),
         )
+
+
+def _generated_in(folder: str, tools: set[str], bc: BuildContext) -> list[tuple[str, str]]:
+    """What an install the Dockerfile runs writes inside a project folder it copies: the folder
+    holds the ecosystem's marker file (package.json for node_modules)."""
+    out = []
+    for eco in ECOSYSTEMS:
+        if not any(bc.exists(f"{folder}/{m}") for m in eco.CONTEXT_MARKERS):
+            continue
+        for tool, paths in eco.GENERATED.items():
+            if tool in tools:
+                out += [(p, f"installed by the image's own {tool} step") for p in paths
+                        if "*" not in p and (p, f"installed by the image's own {tool} step") not in out]
+    return out
 
 
 def _present(bc: BuildContext, pattern: str, top: list[str]) -> list[str]:
