@@ -1,6 +1,7 @@
 """`ShellScript`: a whole RUN body as units joined by operators, with the query API (commands,
 words) and the edit API the codemods use (insert a word after another, remove, append a
-command to a chain keeping the body's layout), each edit re-parsed so spans stay exact."""
+command to a chain keeping the body's layout), each edit re-parsed so spans stay exact; the
+`*_edit` forms return the edit instead, so that a set of them costs one parse (`apply_edits`)."""
 from __future__ import annotations
 
 import re
@@ -18,6 +19,8 @@ from refactor.shell.commands import (
 )
 from refactor.shell.continuations import continuation_re
 from refactor.shell.words import Node, Span
+
+Edit = tuple[int, int, str]  # (start, end, text): code[start:end] becomes text
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +213,24 @@ class ShellScript(Node):
         code = self.code
         return parse_shell(code[:start] + text + code[end:], self.escape)
 
+    def apply_edits(self, edits: list[Edit]) -> "ShellScript":
+        """Make every (start, end, text) edit, all found on this script (spans of this code),
+        and parse the result once: a codemod's whole edit set costs one parse, however many
+        edits it holds. Edits must not overlap; those at one offset go in list order."""
+        from refactor.shell.parse import parse_shell
+
+        if not edits:
+            return self
+        code, pos, parts = self.code, 0, []
+        for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):
+            if start < pos:
+                raise ValueError("overlapping edits")
+            parts.append(code[pos:start])
+            parts.append(text)
+            pos = end
+        parts.append(code[pos:])
+        return parse_shell("".join(parts), self.escape)
+
     def replace(self, node: Node, text: str) -> "ShellScript":
         """Replace the node's text (not its leading trivia) with raw shell `text`."""
         s, e = self._check(node)
@@ -277,6 +298,10 @@ class ShellScript(Node):
         continuations, follow its layout: `<escape><newline><indent>&& text` (or
         ` && <escape><newline><indent>text` when its operators end lines), with the script's
         own escape character and line ending."""
+        return self.splice(*self.command_after_edit(unit, text, separator))
+
+    def command_after_edit(self, unit: Unit, text: str, separator: str = " && ") -> Edit:
+        """The (start, end, text) edit `insert_command_after` makes, for `apply_edits`."""
         _, e = self._check(unit)
         if type(unit) is Opaque and unit.reason == "heredoc":
             raise ValueError("cannot add a command after a here-document's terminator line")
@@ -286,10 +311,10 @@ class ShellScript(Node):
             nl = "\r\n" if "\r\n" in code else "\n"
             line_start = code.rfind("\n", 0, e) + 1
             indent = re.match(r"[ \t]*", code[line_start:]).group()
-            return self.splice(e, e, nl + indent + text)
+            return (e, e, nl + indent + text)
         conts = list(continuation_re(self.escape).finditer(code))
         if not op or not conts or "\n" in separator:
-            return self.splice(e, e, separator + text)
+            return (e, e, separator + text)
         layout = self._join_layout(e)
         if layout is None:
             style, indent = "leading", self._continuation_indent(e, conts)
@@ -308,38 +333,50 @@ class ShellScript(Node):
             ins = " " + op + pre_ws + esc + nl + indent + text
         else:
             ins = pre_ws + esc + nl + indent + op + " " + text
-        return self.splice(e, e, ins)
+        return (e, e, ins)
 
     def insert_command_before(
         self, unit: Unit, text: str, separator: str = " && "
     ) -> "ShellScript":
         """Insert command `text` before `unit`, on the same line: `text && unit`."""
+        return self.splice(*self.command_before_edit(unit, text, separator))
+
+    def command_before_edit(self, unit: Unit, text: str, separator: str = " && ") -> Edit:
+        """The (start, end, text) edit `insert_command_before` makes, for `apply_edits`."""
         s, _ = self._check(unit)
         if type(unit) is Opaque and unit.reason == "heredoc" and unit.raw.startswith("<<"):
             raise ValueError("cannot add a command before a RUN here-document")
-        return self.splice(s, s, text + separator)
+        return (s, s, text + separator)
 
     def append_command(self, text: str, separator: str = " && ") -> "ShellScript":
         """Add command `text` after the last unit (before any trailing `;`, comment or
         newline), following the script's continuation layout (see insert_command_after)."""
+        return self.splice(*self.append_edit(text, separator))
+
+    def append_edit(self, text: str, separator: str = " && ") -> Edit:
+        """The (start, end, text) edit `append_command` makes, for `apply_edits`."""
         units = self.units()
         if not units:
             return self._into_empty(text)
-        return self.insert_command_after(units[-1], text, separator)
+        return self.command_after_edit(units[-1], text, separator)
 
     def prepend_command(self, text: str, separator: str = " && ") -> "ShellScript":
         """Add command `text` before the first unit: `apt-get update && ...`."""
+        return self.splice(*self.prepend_edit(text, separator))
+
+    def prepend_edit(self, text: str, separator: str = " && ") -> Edit:
+        """The (start, end, text) edit `prepend_command` makes, for `apply_edits`."""
         units = self.units()
         if not units:
             return self._into_empty(text)
-        return self.insert_command_before(units[0], text, separator)
+        return self.command_before_edit(units[0], text, separator)
 
-    def _into_empty(self, text: str) -> "ShellScript":
+    def _into_empty(self, text: str) -> Edit:
         code = self.code
         k = len(code) - len(code.lstrip(" \t"))
         rest = code[k:]
         glue = " " if rest and not rest[0].isspace() else ""
-        return self.splice(k, k, text + glue)
+        return (k, k, text + glue)
 
     def _join_layout(self, offset: int) -> Optional[tuple[str, str]]:
         """How the script lays out multi-line joins, near `offset`: ('leading', indent) when the
