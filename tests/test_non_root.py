@@ -74,14 +74,18 @@ def test_fixture_set_covers_the_issue():
     # one changed case per family, and the required no-op cases
     assert {"debian-python-slim", "ubuntu-apt", "alpine-apk", "busybox", "ubi-dnf", "centos-yum",
             "ubi-minimal-shadow-utils", "node-existing-user", "distroless-root", "scratch",
-            "dotnet8"} <= changed
-    assert {"nginx", "postgres", "expose-80", "scratch-with-user", "distroless-nonroot",
+            "dotnet8", "nginx", "nginx-spa-conf", "nginx-prebuilt-main-conf"} <= changed
+    assert {"postgres", "expose-80", "scratch-with-user", "distroless-nonroot",
             "unknown-family", "templated-from", "multistage-user-only-in-builder"} <= names - changed
 
 
 def test_skips_say_why():
     cases = {
-        "nginx": "manages its runtime user itself",
+        "nginx-config-from-stage": "comes from another stage or image: I cannot read it",
+        "nginx-listen-one-line": "in a line a line edit cannot change",
+        "nginx-port-81": "listens on port 81, below 1024",
+        "nginx-own-log": "writes where the nginx user cannot",
+        "nginx-templates": "the official entrypoint uses it at start",
         "postgres": "manages its runtime user itself",
         "expose-80": "EXPOSE 80",
         "port-80-in-cmd": "binds port 80",

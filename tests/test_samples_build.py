@@ -10,6 +10,7 @@ smoke.json keys:
   command          argv replacing CMD for the smoke run (ENTRYPOINT kept), e.g. for base images
   probe, port      a server: start the image detached and run `probe` inside it until `expect`
                    shows; `{port}` is the image's exposed port (`port` when it exposes several)
+  after_port       the port the refactored image serves on, when the refactor moves it (80 -> 8080)
   healthcheck      true: the image must have a HEALTHCHECK, and it must pass in the container
   expect_user      "root": the refactored image must still run as root
   expect_nonroot   true: it must run as a non-root, numeric `uid:gid` USER
@@ -46,7 +47,7 @@ from refactor.verify.builders import BuildahBuilder, BuilderError, run_bounded
 
 SAMPLES_DIR = ROOT / "corpus" / "samples"
 SAMPLES = sorted(d for d in SAMPLES_DIR.iterdir() if (d / "smoke.json").is_file())
-KEYS = {"class", "expect", "command", "probe", "port", "healthcheck", "expect_user", "expect_nonroot",
+KEYS = {"class", "expect", "command", "probe", "port", "after_port", "healthcheck", "expect_user", "expect_nonroot",
         "must_skip", "must_edit", "after_must_match", "build", "why_no_build"}
 BUILD_TIMEOUT = 300.0
 PROBE_SECONDS = 45
@@ -140,7 +141,7 @@ def _poll(name: str, argv: list[str], expect: str | None) -> tuple[bool, str]:
     return False, out
 
 
-def smoke(builder: BuildahBuilder, ref: str, spec: dict, config: dict) -> tuple[bool, str]:
+def smoke(builder: BuildahBuilder, ref: str, spec: dict, config: dict, which: str = "before") -> tuple[bool, str]:
     """`docker run IMAGE [command]` (no network) must print `expect`; a server is started
     detached and probed from inside the container, and its HEALTHCHECK must pass too."""
     expect = spec["expect"]
@@ -154,7 +155,7 @@ def smoke(builder: BuildahBuilder, ref: str, spec: dict, config: dict) -> tuple[
     if start.returncode != 0:
         return False, start.stderr[-2000:]
     try:
-        port = str(exposed_port(config, spec))
+        port = str(spec["after_port"] if which == "after" and "after_port" in spec else exposed_port(config, spec))
         ok, out = _poll(name, [a.replace("{port}", port) for a in spec["probe"]], expect)
         hc = healthcheck_argv(config)
         if ok and spec.get("healthcheck") and hc is None:
@@ -262,7 +263,7 @@ def test_sample_builds_and_runs_after_refactor(app: Path, builder, tmp_path):
                 continue
             row[f"bytes_{which}"] = info.size_bytes
             row[f"user_{which}"] = info.config.get("User") or ""
-            ok, out = smoke(builder, tag, spec, info.config)
+            ok, out = smoke(builder, tag, spec, info.config, which)
             row[f"smoke_{which}"] = ok
             if not ok:
                 problems.append(f"{which} smoke test failed: expected {spec['expect']!r} in:\n{out}")

@@ -101,6 +101,7 @@ from __future__ import annotations
 
 from refactor.codemods.base import Codemod, Context, Safety
 from refactor.codemods.non_root.analysis import Analysis
+from refactor.codemods.non_root.nginx_site import NginxSite, is_nginx_stage
 from refactor.codemods.non_root.steps import Decline, walk
 from refactor.knowledge import baseimages as bi
 from refactor.knowledge import stage_images as si
@@ -126,6 +127,8 @@ class NonRoot(Codemod):
         try:
             if not ctx.options.get("allow_unsafe", True):
                 raise Decline("changes the user the image runs as (unsafe): select it by name to allow it")
+            if is_nginx_stage(df, chain):
+                return NginxSite(df, final, ctx).plan(self)
             analysis = Analysis(df, final, chain, steps, end, ctx)
             analysis.check()
             return analysis.apply(self, analysis.plan())
