@@ -449,7 +449,7 @@ class Emitter:
                             continue
                         need.append((m, rel))
                     if need:
-                        deps.append(self.manifest_copy(need, s.workdir))
+                        deps.extend(self.manifest_copies(need, s.workdir))
                         copied.update(m for m, _ in need)
             if s.kind in ("copy-manifest",):
                 copied.update(e.dest for e in s.entries)
@@ -481,14 +481,16 @@ class Emitter:
         return wd
 
 
-    def manifest_copy(self, need: list[tuple[str, str]], workdir: str) -> Instruction:
-        dests = {posixpath.dirname(m) for m, _ in need}
-        srcs = " ".join(rel for _, rel in need)
-        if len(dests) == 1:
-            d = dests.pop()
+    def manifest_copies(self, need: list[tuple[str, str]], workdir: str) -> list[Instruction]:
+        """One COPY per destination folder (a workspace's members each have their own)."""
+        by_dest: dict[str, list[str]] = {}
+        for m, rel in need:
+            by_dest.setdefault(posixpath.dirname(m), []).append(rel)
+        out = []
+        for d, rels in by_dest.items():
             dest = "./" if d == workdir else d + "/"
-            return self.new(f"{self.kw('COPY')} {srcs} {dest}")
-        raise _Decline("the install reads manifests from several folders: not understood")
+            out.append(self.new(f"{self.kw('COPY')} {' '.join(rels)} {dest}"))
+        return out
 
 
     def checked_start(self, dev_patterns) -> list:

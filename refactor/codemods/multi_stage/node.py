@@ -18,6 +18,7 @@ from refactor.codemods.multi_stage.model import (
     _shell_commands,
     _under,
 )
+from refactor.codemods.multi_stage.node_installs import NodeInstalls
 from refactor.knowledge.ecosystems import LANGUAGE_TOOLS
 from refactor.knowledge.ecosystems.node import (
     DEV_NODE_PATTERNS,
@@ -34,7 +35,7 @@ from refactor.shell.parse import Opaque, SimpleCommand
 from refactor.syntax.nodes import Instruction
 
 
-class NodeStrategy:
+class NodeStrategy(NodeInstalls):
     """Methods of the planner (refactor.codemods.multi_stage.planner)."""
 
     # -- node
@@ -80,8 +81,12 @@ class NodeStrategy:
                 scripts = pkg.get("scripts") or {}
                 if "--ignore-scripts" not in flags and any(s in scripts for s in ("preinstall", "install", "postinstall", "prepare", "prepublish")):
                     hoist = False  # lifecycle scripts read the source
-                if pkg.get("workspaces"):
-                    raise _Decline("npm/yarn workspaces (a monorepo): not understood", inst)
+            members = self._workspace_members(cwd, pkg, argv0, inst)
+            for pj in members:
+                member = self._package_json(posixpath.dirname(pj)) or {}
+                if "--ignore-scripts" not in flags and any(k in (member.get("scripts") or {}) for k in ("preinstall", "install", "postinstall", "prepare")):
+                    hoist = False  # a member's lifecycle script reads its sources
+            manifests += tuple(members) + self._yarn_berry_files(cwd, argv0)
             return CmdInfo("deps", argv0, manifests=manifests, hoistable=hoist, pm=argv0, prod_only=prod, cmd=c)
         # running a script
         script = None
@@ -109,11 +114,19 @@ class NodeStrategy:
         pkg = self._package_json(app_dir)
         if pkg is None:
             raise _Decline(f"no package.json reaches {app_dir}: the build context is unknown")
-        if pm == "yarn" and self._ctx_exists(app_dir, ".yarnrc.yml"):
-            raise _Decline("yarn 2+ (berry): not understood yet")
+        berry = pm == "yarn" and self._is_yarn_berry(app_dir, pkg)
+        self.install_only_extra: tuple[str, ...] = ()
+        if berry:
+            self._check_yarn_berry(app_dir, pkg)
         scripts = pkg.get("scripts") or {}
-        deps_ = pkg.get("dependencies") or {}
-        dev_deps = pkg.get("devDependencies") or {}
+        deps_ = dict(pkg.get("dependencies") or {})
+        dev_deps = dict(pkg.get("devDependencies") or {})
+        root_pj = posixpath.join(app_dir, "package.json")
+        for m in inst_cmd.manifests:
+            if posixpath.basename(m) == "package.json" and m != root_pj:
+                member = self._package_json(posixpath.dirname(m)) or {}  # a workspace member: installed with the root
+                deps_.update(member.get("dependencies") or {})
+                dev_deps.update(member.get("devDependencies") or {})
         # the start command, through package.json scripts
         start_texts: list[str] = []
         for argv in argvs:
@@ -128,6 +141,8 @@ class NodeStrategy:
             m = re.search(r"\b(?:npm\s+run|yarn(?:\s+run)?|pnpm(?:\s+run)?)\s+([\w:.-]+)", text)
             if m and m.group(1) in DEV_SCRIPT_NAMES:
                 raise _Decline(f"the start command runs the `{m.group(1)}` script: a development setup")
+        if berry and not any(re.search(r"(?:^|[\s;&|(])yarn\b", t) for t in start_texts):
+            self.install_only_extra = (".yarnrc.yml", ".yarn")  # the yarn release and plugins: the install's only
         used_bins = self._node_bins(start_texts)
         for b in sorted(used_bins):
             pkgname = NODE_BIN_PACKAGE.get(b, b)
@@ -172,7 +187,8 @@ class NodeStrategy:
         deps, builder, config = self.build_stages()
         install_in_builder = inst_step in self.builder_steps
         prune_from = "builder" if install_in_builder or not known else "deps"
-        prod_only = all(c.prod_only for _, c in installs)
+        # yarn berry has no --production install: NODE_ENV does not keep devDependencies out
+        prod_only = all(c.prod_only for _, c in installs) and not berry
         extra: list[tuple[str, list[Instruction]]] = []
         nm_stage = "builder" if install_in_builder else "deps"
         if dev_deps and not prod_only:
@@ -182,6 +198,8 @@ class NodeStrategy:
             prune = {"npm": npm_prune, "pnpm": "pnpm prune --prod",
                      "yarn": "yarn install --production --ignore-scripts --prefer-offline"
                              + (" --frozen-lockfile" if self._ctx_exists(app_dir, "yarn.lock") else "")}[pm]
+            if berry:
+                prune = self._yarn_berry_prune(app_dir, pkg)
             stage = [self.new(f"{self.kw('FROM')} {prune_from} {self.kw('AS')} prod-deps", blank=True)]
             stage.extend(self.arg_copies())
             end_wd = self.final_workdir if prune_from == "builder" else self.deps_end_workdir()
@@ -427,7 +445,7 @@ class NodeStrategy:
                 entries.append(posixpath.join(w, _rel(e.dest, w).split("/", 1)[0]))
             else:
                 entries.append(e.dest)
-        build_only = list(ALWAYS_BUILD_ONLY_NAMES) + list(NODE_INSTALL_ONLY_NAMES)
+        build_only = list(ALWAYS_BUILD_ONLY_NAMES) + list(NODE_INSTALL_ONLY_NAMES) + list(getattr(self, "install_only_extra", ()))
         source_dirs: set[str] = set()
         if outputs and known:
             build_only += list(NODE_BUILD_ONLY_NAMES)

@@ -23,6 +23,9 @@ from refactor.knowledge.project_files import SYSTEM_DIRS
 from refactor.knowledge.runner_images import image_name, slim_tag
 from refactor.shell.parse import SimpleCommand
 
+# The installers this strategy follows (in the order the explanation names them).
+PY_PMS = ("pip", "poetry", "uv", "pipenv", "pdm")
+
 
 class PythonStrategy:
     """Methods of the planner (refactor.codemods.multi_stage.planner)."""
@@ -35,7 +38,7 @@ class PythonStrategy:
         words = [w.value for w in c.words[len(c.wrappers):]]
         if re.fullmatch(r"pip(3(\.\d+)?)?", name):
             return ["pip"] + [w for w in words[1:]]
-        if re.fullmatch(r"python(3(\.\d+)?)?", name) and len(words) >= 3 and words[1] == "-m" and words[2] in ("pip", "pip3", "poetry", "uv", "pipenv", "venv"):
+        if re.fullmatch(r"python(3(\.\d+)?)?", name) and len(words) >= 3 and words[1] == "-m" and words[2] in ("pip", "pip3", "poetry", "uv", "pipenv", "pdm", "venv"):
             return [words[2].rstrip("3")] + words[3:]
         return None
 
@@ -48,7 +51,7 @@ class PythonStrategy:
         full = c.name or ""
         if "/" in full and not full.startswith(("/usr/local/bin/", "/usr/bin/")) :
             raise _Decline(f"{full}: a Python outside the image's default one", inst)
-        if "/" in full and tool in ("pip", "poetry", "uv", "pipenv") and any(a == "install" or a == "sync" for a in rest[:1]):
+        if "/" in full and tool in ("pip", "poetry", "uv", "pipenv", "pdm") and any(a == "install" or a == "sync" for a in rest[:1]):
             # by path, the install bypasses the virtualenv: it lands in the system site-packages
             raise _Decline(f"`{full} {' '.join(rest[:1])}` installs into the system site-packages, which the runner "
                            "would not have (the virtualenv is first on PATH, not at that path)", inst)
@@ -100,7 +103,7 @@ class PythonStrategy:
             tool_names = {re.split(r"[=<>~!\[ ]", n, 1)[0].lower() for n in names}
             if names and not reqs and not local and tool_names <= {"pip", "setuptools", "wheel"}:
                 return CmdInfo("tool", "pip", pm="pip-self", cmd=c)  # upgrades the installer itself
-            if names and not reqs and not local and tool_names <= {"pip", "setuptools", "wheel", "poetry", "uv", "pipenv", "pip-tools", "virtualenv", "poetry-plugin-export"}:
+            if names and not reqs and not local and tool_names <= {"pip", "setuptools", "wheel", "poetry", "uv", "pipenv", "pdm", "pip-tools", "virtualenv", "poetry-plugin-export"}:
                 return CmdInfo("tool", "pip", cmd=c)
             manifests: list[str] = []
             hoist = not local
@@ -137,7 +140,65 @@ class PythonStrategy:
             if sub in ("cache", "--version", "python"):
                 return CmdInfo("neutral", "uv", cmd=c)
             return CmdInfo("other", "uv", cmd=c)
+        if tool == "pipenv":
+            return self._classify_pipenv(c, rest, sub, cwd, inst)
+        if tool == "pdm":
+            return self._classify_pdm(c, rest, sub, cwd, inst)
         raise _Decline(f"{tool} installs are not supported yet", inst)
+
+
+    def _classify_pipenv(self, c, rest: list[str], sub: str | None, cwd: str, inst) -> CmdInfo:
+        """`pipenv install --deploy` / `--ignore-pipfile` / `pipenv sync`: the locked packages,
+        into the virtualenv the deps stage activates (pipenv uses an active VIRTUAL_ENV, and
+        `--system` means the first python on PATH, which is the virtualenv's)."""
+        if sub in ("--version", "--venv", "--where", "--py", "lock", "requirements", "graph", "check", "verify", "clean", "scripts"):
+            return CmdInfo("neutral", "pipenv", cmd=c)
+        if sub not in ("install", "sync"):
+            return CmdInfo("other", "pipenv", cmd=c)
+        words = [a for a in rest[rest.index(sub) + 1:] if not a.startswith("-")]
+        value_flags = {"--python", "--categories", "-r", "--requirements", "--extra-pip-args", "--index", "-i"}
+        flag_values = {rest[i + 1] for i, a in enumerate(rest[:-1]) if a in value_flags}
+        if [w for w in words if w not in flag_values]:
+            raise _Decline(f"`pipenv {sub}` with package names edits the Pipfile: not understood", inst)
+        if any(a in ("-r", "--requirements") or a.startswith("--requirements=") for a in rest):
+            raise _Decline("`pipenv install -r` imports a requirements file into the Pipfile: not understood", inst)
+        lock = _abspath("Pipfile.lock", cwd)
+        rel = self.ctx_path(lock)
+        if rel is None or not self.bc.is_file(rel) or not self.bc.sent(rel):
+            raise _Decline("a pipenv install without Pipfile.lock in the build context resolves the "
+                           "dependencies afresh: not proven to install the same packages", inst)
+        if sub == "install" and not ({"--deploy", "--ignore-pipfile"} & set(rest)):
+            raise _Decline("`pipenv install` without --deploy or --ignore-pipfile may re-lock and "
+                           "install other versions than Pipfile.lock's: not proven", inst)
+        m = tuple(_abspath(n, cwd) for n in ("Pipfile", "Pipfile.lock"))
+        pf = self.ctx_path(m[0])
+        text = self.bc.read_text(pf) if pf is not None else None
+        # a path dependency (`{path = ".", editable = true}`) needs the sources
+        hoist = text is not None and not re.search(r"\b(path|file)\s*=\s*[\"'](?!https?:)", text)
+        return CmdInfo("deps", "pipenv", manifests=m, hoistable=hoist, pm="pipenv", cmd=c)
+
+
+    def _classify_pdm(self, c, rest: list[str], sub: str | None, cwd: str, inst) -> CmdInfo:
+        """`pdm install` / `pdm sync`: into the active virtualenv (pdm's python.use_venv, on by
+        default, takes the VIRTUAL_ENV the deps stage sets)."""
+        if sub in ("config", "--version", "use", "lock", "export", "info", "list", "cache", "self"):
+            return CmdInfo("neutral", "pdm", cmd=c)
+        if sub not in ("install", "sync"):
+            return CmdInfo("other", "pdm", cmd=c)
+        for bad in ("-p", "--project", "-g", "--global", "-L", "--lockfile", "--venv"):
+            if bad in rest or any(a.startswith(bad + "=") for a in rest):
+                raise _Decline(f"`pdm {sub} {bad}`: another project, lock file or environment; not understood", inst)
+        lock = _abspath("pdm.lock", cwd)
+        rel = self.ctx_path(lock)
+        if rel is None or not self.bc.is_file(rel) or not self.bc.sent(rel):
+            raise _Decline("a pdm install without pdm.lock in the build context resolves the dependencies "
+                           "afresh: not proven to install the same packages", inst)
+        m = tuple(_abspath(n, cwd) for n in ("pyproject.toml", "pdm.lock", "pdm.toml"))
+        pp = self.ctx_path(m[0])
+        text = (self.bc.read_text(pp) if pp is not None else None) or ""
+        # without --no-self pdm installs the project itself (its sources) unless it is no distribution
+        hoist = "--no-self" in rest or bool(re.search(r"^\s*distribution\s*=\s*false", text, re.M))
+        return CmdInfo("deps", "pdm", manifests=m, hoistable=hoist, pm="pdm", cmd=c)
 
 
     def _requirement_closure(self, image_path: str, depth: int = 0) -> tuple[list[str], bool]:
@@ -181,7 +242,7 @@ class PythonStrategy:
         texts = [_cmd_text(a) for a in argvs if a] + [t for _, t in scripts]
         self.check_dev(DEV_PY_PATTERNS, texts)
         for s in self.steps:
-            if s.kind == "env" and any(k in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PIPENV_VENV_IN_PROJECT") for k in s.inst.value[0::2]):
+            if s.kind == "env" and any(k in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "PIPENV_VENV_IN_PROJECT", "PIPENV_IGNORE_VIRTUALENVS", "PDM_IGNORE_ACTIVE_VENV") for k in s.inst.value[0::2]):
                 raise _Decline("the Dockerfile chooses its own virtualenv: not understood", s.inst)
             if s.kind == "env" and any(k in ("FLASK_DEBUG", "FLASK_ENV") for k in s.inst.value[0::2]):
                 if any(v.strip("\"'") in ("1", "true", "development") for v in s.inst.value[1::2]):
@@ -194,9 +255,9 @@ class PythonStrategy:
         main = self.main_argv
         if main and re.match(r"^/.*python", main[0]) and "/opt/venv" not in main[0]:
             raise _Decline(f"the start command runs {main[0]} by path: the virtualenv would be bypassed")
-        pms = {c.pm for s in self.steps if s.run for c in s.run.cmds if c.kind in ("deps", "build") and c.pm in ("pip", "poetry", "uv")}
+        pms = {c.pm for s in self.steps if s.run for c in s.run.cmds if c.kind in ("deps", "build") and c.pm in PY_PMS}
         if not pms:
-            raise _Decline("installs no Python dependencies I can follow (pip, poetry, uv)")
+            raise _Decline("installs no Python dependencies I can follow (pip, poetry, uv, pipenv, pdm)")
         slim = slim_tag(base)
         derived = image_name(base, slim) if slim else None
         self.runner_image = self.resolve_runner(self._templated(derived), f"no slim image for {self.base_text}")
@@ -211,7 +272,7 @@ class PythonStrategy:
         inserted = False
         def installs_python(s: Step) -> bool:
             cmds = s.run.cmds if s.run else []
-            if any(c.kind in ("deps", "build") and c.pm in ("pip", "poetry", "uv") for c in cmds):
+            if any(c.kind in ("deps", "build") and c.pm in PY_PMS for c in cmds):
                 return True
             # a RUN that only upgrades pip/setuptools/wheel: upgrade the virtualenv's, as the original did the image's
             pips = [c for c in cmds if c.name == "pip"]
@@ -256,7 +317,7 @@ class PythonStrategy:
         runner.extend(self.outside_copies(runner, chown, app_copied=True))
         runner.append(self.user_text(user))
         runner.extend(self.runner_config(config))
-        self.leaves.append("pip/poetry/uv caches and the installers")
+        self.leaves.append("/".join(sorted(pms, key=PY_PMS.index)) + " caches and the installers")
         self.keeps.insert(0, f"the virtualenv {VENV}")
         self.keeps.append("the app files: " + ", ".join(app_paths))
         if user != self.final_user:

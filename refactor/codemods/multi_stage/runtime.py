@@ -122,6 +122,8 @@ class RuntimeNeeds:
             if any(re.search(r"(?:^|[\s/])" + re.escape(inner) + r"\b", t) for t in build_texts) \
                     or inner.split("/", 1)[0] in ("scripts", "test", "tests", "__tests__", "build-tools"):
                 continue  # a build script: it writes at build time
+            if inner.startswith((".yarn/", ".pnp.")):
+                continue  # yarn berry's own release, plugins and loader, not the app's code
             for m in rx.finditer(self.bc.read_text(f) or ""):
                 first = m.group(1)
                 if first and first not in (".", ":memory:") and self.ctx_path(posixpath.join(app_dir, first)) is None:

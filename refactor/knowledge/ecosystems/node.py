@@ -107,21 +107,68 @@ def _npm(cmd, args, index, cwd, ctx, resolve, generated):
 
 def _package_workspaces(s: StepReader, data: dict, ignore_scripts: bool) -> None:
     """package.json's `workspaces` (a list, or `{packages: [...]}` as yarn classic writes it)."""
-    ws = data.get("workspaces")
-    if isinstance(ws, dict):
-        ws = ws.get("packages")
-    if ws:
-        _workspaces(s, list(ws) if isinstance(ws, list) else [ws], ignore_scripts)
+    pats = workspace_patterns(data)
+    if pats:
+        _workspaces(s, pats, ignore_scripts)
 
 
 def _yarn_berry(s: StepReader, data: dict | None) -> bool:
-    if s.sent(s.at(".yarnrc.yml")) or s.ctx.exists(s.at(".yarn/releases")):
+    return is_yarn_berry(s.sent(s.at(".yarnrc.yml")) or s.ctx.exists(s.at(".yarn/releases")), data,
+                         s.read(s.at("yarn.lock")) or "")
+
+
+def is_yarn_berry(has_rc_or_releases: bool, package_json: dict | None, lock_text: str) -> bool:
+    """Yarn 2+ (berry): a .yarnrc.yml or .yarn/releases, a `packageManager: yarn@2+`, or a lock
+    file in berry's format (`__metadata:`)."""
+    if has_rc_or_releases:
         return True
-    pm = (data or {}).get("packageManager")
+    pm = (package_json or {}).get("packageManager")
     if isinstance(pm, str) and re.match(r"yarn@([2-9]|\d\d)", pm):
         return True
-    lock = s.read(s.at("yarn.lock")) or ""
-    return "__metadata:" in lock[:2000]
+    return "__metadata:" in lock_text[:2000]
+
+
+def yarnrc_settings(text: str) -> dict:
+    """What the analyses read of a .yarnrc.yml: `nodeLinker` (berry's default is pnp), `yarnPath`
+    and the plugin files (`plugins:` entries, `- path: ...` or a bare path)."""
+    def top(key: str) -> str | None:
+        m = re.search(rf"^{key}:\s*['\"]?([^'\"\s#]+)", text, re.M)
+        return m.group(1) if m else None
+
+    plugins: list[str] = []
+    block = re.search(r"^plugins:\s*\n((?:[ \t]+.*\n?|\s*\n)*)", text, re.M)
+    if block:
+        for m in re.finditer(r"^\s*(?:-\s*)?(?:path:\s*)?['\"]?([^'\"\s#:]+\.c?js)['\"]?\s*$", block.group(1), re.M):
+            plugins.append(m.group(1))
+    return {"nodeLinker": top("nodeLinker") or "pnp", "yarnPath": top("yarnPath"), "plugins": plugins}
+
+
+def yarn_berry_major(settings: dict, package_json: dict | None) -> int | None:
+    """The yarn major version that runs: the committed release yarnPath names, else the
+    package.json `packageManager` corepack would fetch."""
+    m = re.search(r"yarn-(\d+)\.[^/]*\.c?js$", settings.get("yarnPath") or "")
+    if m:
+        return int(m.group(1))
+    pm = (package_json or {}).get("packageManager")
+    m = re.match(r"yarn@(\d+)\.", pm) if isinstance(pm, str) else None
+    return int(m.group(1)) if m else None
+
+
+def workspace_patterns(package_json: dict | None) -> list:
+    """package.json's `workspaces` (a list, or `{packages: [...]}` as yarn classic writes it)."""
+    ws = (package_json or {}).get("workspaces")
+    if isinstance(ws, dict):
+        ws = ws.get("packages")
+    if not ws:
+        return []
+    return list(ws) if isinstance(ws, list) else [ws]
+
+
+def pnpm_workspace_patterns(text: str) -> list[str]:
+    """The `packages:` globs of a pnpm-workspace.yaml."""
+    body = text.split("packages:", 1)[1] if "packages:" in text else ""
+    body = re.split(r"^\S", body, maxsplit=1, flags=re.M)[0]  # up to the next top-level key
+    return re.findall(r"^\s*-\s*['\"]?([^'\"\n#]+?)['\"]?\s*$", body, re.M)
 
 
 def _yarn(cmd, args, index, cwd, ctx, resolve, generated):
@@ -211,7 +258,7 @@ def _pnpm(cmd, args, index, cwd, ctx, resolve, generated):
                 s.need(p)
     wsy = s.read(s.at("pnpm-workspace.yaml"))
     if wsy:
-        pats = re.findall(r"^\s*-\s*['\"]?([^'\"\n#]+?)['\"]?\s*$", wsy.split("packages:", 1)[1] if "packages:" in wsy else "", re.M)
+        pats = pnpm_workspace_patterns(wsy)
         if "patchedDependencies" in wsy or "catalog" in wsy and not pats:
             s.unknown.append("pnpm-workspace.yaml has settings this analysis does not read")
         _workspaces(s, pats, ignore)

@@ -334,7 +334,7 @@ IMAGES = ("python",)
 MANIFESTS = (
     "requirements*.txt", "requirements/*.txt", "requirements/*.in", "requirements*.in",
     "constraints*.txt", "pyproject.toml", "poetry.lock", "poetry.toml", "uv.lock", "Pipfile",
-    "Pipfile.lock", ".python-version", "pip.conf",
+    "Pipfile.lock", "pdm.lock", "pdm.toml", ".python-version", "pip.conf",
 )
 CONTEXT_MARKERS = ("requirements*.txt", "requirements/*.txt", "pyproject.toml", "Pipfile", "setup.py")
 LANGUAGE_TOOLS = frozenset({"python", "python3", "pip", "pip3", "pydoc"})

@@ -1,0 +1,3 @@
+const kleur = require("kleur");
+
+console.log(kleur.green("ok"));
