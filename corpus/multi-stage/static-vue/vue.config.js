@@ -1,0 +1,4 @@
+module.exports = {
+  outputDir: 'public_html',
+  publicPath: '/',
+}
