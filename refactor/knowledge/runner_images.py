@@ -1,6 +1,7 @@
-"""Which image runs what an official python, node, golang or rust image built: the slim tag of
+"""Which image runs what an official python, node, golang, rust or JDK image built: the slim tag of
 the same family, version and libc, Debian slim or alpine for native binaries, distroless for
-static ones; and how a runner image is built (debian, alpine, distroless, scratch)."""
+static ones, the JRE of the same vendor and Java major version for jars; and how a runner image
+is built (debian, alpine, distroless, scratch)."""
 from __future__ import annotations
 
 import re
@@ -22,10 +23,11 @@ DEFAULT_CODENAME = "bookworm"
 
 @dataclass(frozen=True)
 class Base:
-    """A base image the codemod understands: an official python/node/golang/rust image."""
+    """A base image the codemod understands: an official python/node/golang/rust image, or a JDK
+    image (eclipse-temurin, openjdk, amazoncorretto, maven, gradle)."""
 
     ref: ImageRef
-    family: str  # python | node | golang | rust
+    family: str  # python | node | golang | rust | eclipse-temurin | openjdk | maven | gradle ...
     version: str  # "3.11", "20", "lts", "latest", "" ...
     variants: tuple[str, ...]  # the rest of the tag, split on "-"
 
@@ -61,7 +63,7 @@ _VERSIONISH = re.compile(r"^(?:\d[\w.]*|lts|current|latest|stable|iron|hydrogen|
 
 
 def parse_base(resolved: str) -> Base | None:
-    """The official python/node/golang/rust image `resolved` names (ARG defaults already
+    """The official python/node/golang/rust/JDK image `resolved` names (ARG defaults already
     substituted), or None."""
     if "$" in resolved:
         return None
@@ -141,6 +143,79 @@ def runner_kind(image: str) -> str:
         return "distroless"
     if "alpine" in tag or name in ("alpine", "busybox"):
         return "alpine"
-    if name in ("debian", "ubuntu", "python", "node", "golang", "rust", "buildpack-deps"):
-        return "debian"
+    if name in ("eclipse-temurin", "openjdk") and "ubi" in tag:
+        return "unknown"  # ubi*-minimal: no useradd
+    if name in ("debian", "ubuntu", "python", "node", "golang", "rust", "buildpack-deps", "eclipse-temurin", "openjdk"):
+        return "debian"  # eclipse-temurin is Ubuntu: apt and useradd as Debian
     return "unknown"
+
+
+# ---- Java ---------------------------------------------------------------------------------------
+
+# Java majors whose JRE image each vendor publishes (eclipse-temurin: the LTS releases; the
+# deprecated openjdk image had JREs up to 11 only; Corretto has none but 8 on alpine).
+TEMURIN_JRE_MAJORS = frozenset({"8", "11", "17", "21", "25"})
+OPENJDK_JRE_MAJORS = frozenset({"8", "11"})
+_TEMURIN_OS = ("jammy", "focal", "noble", "alpine")
+_OPENJDK_OS = ("slim", "buster", "bullseye", "stretch")
+
+
+@dataclass(frozen=True)
+class Jdk:
+    """The JDK a Java build image brings: its vendor (temurin, openjdk, corretto, ...), Java
+    major version and OS variant (`jammy`, `alpine`, `slim-bullseye`, "" for the default)."""
+
+    vendor: str
+    major: str
+    os: str
+
+
+def java_jdk(base: Base) -> Jdk | str:
+    """The JDK of a Java build image, or why it is not known. eclipse-temurin:17-jdk-jammy,
+    openjdk:11-jdk-slim, amazoncorretto:17, maven:3.9-eclipse-temurin-17(-alpine),
+    maven:3-jdk-11(-slim), maven:3.8-openjdk-17, gradle:8.5-jdk17(-alpine)."""
+    repo, tag = base.family, base.ref.tag or "latest"
+    if repo in ("eclipse-temurin", "openjdk", "amazoncorretto"):
+        m = re.match(r"^(\d+)(?:[.u][\w.]*)?(?:-(jdk|jre))?(?:-(.*))?$", tag)
+        if not m:
+            return f"{repo}:{tag} names no Java major version"
+        if m.group(2) == "jre":
+            return f"{repo}:{tag} is already a JRE: it cannot compile"
+        vendor = {"eclipse-temurin": "temurin", "amazoncorretto": "corretto"}.get(repo, repo)
+        return Jdk(vendor, m.group(1), m.group(3) or "")
+    if repo == "maven":
+        m = re.match(r"^[\d.]+-(eclipse-temurin|openjdk|jdk|amazoncorretto|ibmjava|ibm-semeru|sapmachine)-(\d+)(?:-(.*))?$", tag)
+        if not m:
+            return f"maven:{tag} names no JDK vendor and Java version I know"
+        vendor = {"eclipse-temurin": "temurin", "jdk": "openjdk", "amazoncorretto": "corretto"}.get(m.group(1), m.group(1))
+        return Jdk(vendor, m.group(2), m.group(3) or "")
+    if repo == "gradle":
+        m = re.match(r"^(?:[\d.]+-)?jdk(\d+)(?:-(.*))?$", tag)
+        if not m:
+            return f"gradle:{tag} names no Java version"
+        return Jdk("temurin", m.group(1), m.group(2) or "")  # gradle's jdkN images are on eclipse-temurin
+    return f"{repo} is not a JDK image"
+
+
+def jre_runner(base: Base) -> tuple[str | None, str]:
+    """The JRE image of the same vendor, Java major version and OS (libc) as the JDK `base`
+    builds with, or (None, why not)."""
+    jdk = java_jdk(base)
+    if isinstance(jdk, str):
+        return None, jdk
+    prefix = (base.ref.registry + "/") if base.ref.registry else ""
+    if jdk.vendor == "temurin":
+        if jdk.major not in TEMURIN_JRE_MAJORS:
+            return None, f"eclipse-temurin publishes no JRE image for Java {jdk.major} (only {', '.join(sorted(TEMURIN_JRE_MAJORS, key=int))})"
+        if jdk.os not in ("",) + _TEMURIN_OS:
+            return None, f"no eclipse-temurin JRE image for the `{jdk.os}` variant is known"
+        return f"{prefix}eclipse-temurin:{jdk.major}-jre" + (f"-{jdk.os}" if jdk.os else ""), ""
+    if jdk.vendor == "openjdk":
+        if jdk.major not in OPENJDK_JRE_MAJORS:
+            return None, f"the openjdk image has no JRE for Java {jdk.major} (deprecated; its JREs stop at 11)"
+        if jdk.os == "alpine" and jdk.major == "8":
+            return f"{prefix}openjdk:8-jre-alpine", ""
+        if jdk.os and not all(p in _OPENJDK_OS for p in jdk.os.split("-")):
+            return None, f"no openjdk JRE image for the `{jdk.os}` variant is known"
+        return f"{prefix}openjdk:{jdk.major}-jre" + (f"-{jdk.os}" if jdk.os else ""), ""
+    return None, f"no JRE image of the {jdk.vendor} JDK is known for Java {jdk.major}"

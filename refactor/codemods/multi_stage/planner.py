@@ -11,6 +11,7 @@ import shlex
 from refactor.codemods.base import Context
 from refactor.codemods.multi_stage.emitter import Emitter
 from refactor.codemods.multi_stage.go import GoStrategy
+from refactor.codemods.multi_stage.java import JavaStrategy
 from refactor.codemods.multi_stage.model import (
     CONFIG_CMDS,
     CmdInfo,
@@ -36,7 +37,7 @@ from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.nodes import Dockerfile, Instruction
 
 
-class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy):
+class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy, JavaStrategy):
     """Reads the single stage, decides the plan (one strategy per ecosystem) and emits it."""
 
     def __init__(self, df: Dockerfile, ctx: Context) -> None:
@@ -82,7 +83,7 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
         base = parse_base(resolved)
         if base is None:
             raise _Decline(f"base image {self.base_text} is not one whose build I understand "
-                           "(official python, node, golang or rust images)", self.from_inst)
+                           "(official python, node, golang, rust or JDK images)", self.from_inst)
         if base.windows:
             raise _Decline("Windows base images are not supported", self.from_inst)
         self.base = base
@@ -99,6 +100,8 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             return self._plan_python()
         if self.eco == "go":
             return self._plan_go()
+        if self.eco == "java":
+            return self._plan_java()
         return self._plan_rust()
 
 
@@ -244,7 +247,8 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             entries = [e if e.is_dir or e.dest != dest_abs else CopyEntry(e.src, posixpath.join(dest_abs, posixpath.basename(e.src)), False) for e in entries]
         step.entries = entries
         self.image_map.extend(entries)
-        if entries and all(not e.is_dir and self._is_manifest(e.src) for e in entries):
+        if entries and all((not e.is_dir and self._is_manifest(e.src)) or (e.is_dir and self._is_manifest_dir(e.src))
+                           for e in entries):
             return "copy-manifest"
         if not entries:
             return "copy-manifest"  # `COPY package-lock.json* ./` matching nothing
@@ -416,6 +420,8 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             if subv == "install" and not c.has_flag("--path") and not c.option_value("--path"):
                 return CmdInfo("tool", "cargo", cmd=c)
             return CmdInfo("build", "cargo", pm="cargo", cmd=c)
+        if argv0 in ("mvn", "mvnw", "gradle", "gradlew"):
+            return self._classify_java(c, argv0, cwd)
         if argv0 in ("curl", "wget"):
             return CmdInfo("other", argv0, writes=tuple(filter(None, [c.option_value("-o", "--output", "-O", "--output-document")])), cmd=c)
         return CmdInfo("other", argv0, cmd=c)
