@@ -13,6 +13,7 @@
 #        node:20-slim, node:20                                                  official node binary (npm registry)
 #        golang:1.19 (+bookworm, latest ...)                                    Debian golang-go 1.19
 #        rust:1.63 (+bookworm, latest ...), rust:1.63-slim (+slim ...)          Debian rustc 1.63 + cargo
+#        ruby:3.1 (+3.1-bookworm, 3), ruby:3.1-slim (+3.1-slim-bookworm)        Debian ruby3.1 + bundler
 #        gcr.io/distroless/static-debian12, base-debian12 (+:nonroot)           files from Debian packages
 #        alpine:3.19 (+3, latest)                                               busybox only: no apk
 #        nginx:1.25 (+stable, latest, nginx)                                    Debian nginx, official layout
@@ -352,6 +353,37 @@ EOF
   bud "$tag" "$c"; rm -rf "$c"
 }
 
+# Debian ruby3.1 (3.1.2) + bundler 2.3 in the official ruby image's layout: gems and the bundle's
+# config under GEM_HOME=/usr/local/bundle (BUNDLE_APP_CONFIG), its bin first on PATH, ruby/gem/
+# bundle/rake also in /usr/local/bin. full: on buildpack-deps with ruby-dev and build-essential;
+# slim: no compilers, but the -dev libraries the official slim keeps (ffi, gmp, ssl, yaml, zlib).
+# Debian's libruby3.1 pulls in ruby-webrick; Ruby 3.x itself has no webrick: its files go.
+# RubyGems.org is not reachable: gems come from a vendor/cache of the app (`bundle install` then
+# installs from it offline).
+make_ruby() {  # slim | full
+  local c=$WORK/ctx-ruby-$1 from=debian:bookworm-slim tag=$D/ruby:3.1-slim
+  local extra="ca-certificates libffi-dev libgmp-dev libssl-dev libyaml-dev zlib1g-dev procps bzip2 "
+  [ "$1" = full ] && { from=buildpack-deps:bookworm; tag=$D/ruby:3.1; extra="ruby-dev build-essential "; }
+  mkdir -p "$c"
+  cat > "$c/Dockerfile" <<EOF
+FROM $from
+ENV LANG=C.UTF-8 RUBY_MAJOR=3.1 RUBY_VERSION=3.1.2
+RUN set -eux; apt-get update; \\
+    apt-get install -y --no-install-recommends ${extra}ruby3.1 ruby rake bundler; \\
+    rm -rf /var/lib/apt/lists/*; \\
+    for b in ruby gem bundle bundler rake irb erb; do \\
+      [ -e /usr/bin/\$b ] && ln -sf /usr/bin/\$b /usr/local/bin/\$b; done; \\
+    rm -rf /usr/share/rubygems-integration/all/gems/webrick-* \\
+      /usr/share/rubygems-integration/all/specifications/webrick-*; \\
+    ruby --version; gem --version; bundle --version
+ENV GEM_HOME=/usr/local/bundle BUNDLE_SILENCE_ROOT_WARNING=1 BUNDLE_APP_CONFIG=/usr/local/bundle
+ENV PATH=/usr/local/bundle/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+RUN mkdir -p /usr/local/bundle && chmod 1777 /usr/local/bundle
+CMD ["irb"]
+EOF
+  bud "$tag" "$c"; rm -rf "$c"
+}
+
 # distroless-like: a rootfs assembled from Debian packages in a throwaway stage and copied onto
 # scratch, so the result has no shell, no package manager and no dpkg database, as the real ones.
 make_distroless() {  # static | base
@@ -516,6 +548,10 @@ if [ "$IMAGES" = 1 ]; then
   ensure $D/rust:1.63-slim make_rust slim
   alias_tags $D/rust:1.63-slim $D/rust:1.63-slim-bookworm $D/rust:1-slim $D/rust:1-slim-bookworm \
       $D/rust:slim $D/rust:slim-bookworm
+  ensure $D/ruby:3.1-slim make_ruby slim
+  alias_tags $D/ruby:3.1-slim $D/ruby:3.1-slim-bookworm $D/ruby:3.1.2-slim $D/ruby:3-slim
+  ensure $D/ruby:3.1 make_ruby full
+  alias_tags $D/ruby:3.1 $D/ruby:3.1-bookworm $D/ruby:3.1.2 $D/ruby:3 $D/ruby:3-bookworm
   ensure gcr.io/distroless/static-debian12:nonroot make_distroless static
   ensure gcr.io/distroless/base-debian12:nonroot make_distroless base
   ensure $D/alpine:3.19 make_alpine

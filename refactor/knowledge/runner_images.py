@@ -102,7 +102,7 @@ def slim_tag(base: Base) -> str | None:
     unknown = [v for v in base.variants if v not in CODENAMES]
     if unknown:
         return None  # `-onbuild`, `-stretch-curl`...: not a shape we know
-    if base.family == "python":
+    if base.family in ("python", "ruby"):  # ruby:3.1 -> 3.1-slim, ruby:3.1-bookworm -> 3.1-slim-bookworm
         head = "slim" if version in ("", "latest") else f"{version}-slim"
         return f"{head}-{codename}" if codename else head
     if base.family == "node":
@@ -145,7 +145,7 @@ def runner_kind(image: str) -> str:
         return "alpine"
     if name in ("eclipse-temurin", "openjdk") and "ubi" in tag:
         return "unknown"  # ubi*-minimal: no useradd
-    if name in ("debian", "ubuntu", "python", "node", "golang", "rust", "buildpack-deps", "eclipse-temurin", "openjdk"):
+    if name in ("debian", "ubuntu", "python", "node", "golang", "rust", "ruby", "buildpack-deps", "eclipse-temurin", "openjdk"):
         return "debian"  # eclipse-temurin is Ubuntu: apt and useradd as Debian
     return "unknown"
 

@@ -27,6 +27,7 @@ from refactor.codemods.multi_stage.model import (
 )
 from refactor.codemods.multi_stage.node import NodeStrategy
 from refactor.codemods.multi_stage.python import PythonStrategy
+from refactor.codemods.multi_stage.ruby import RubyStrategy
 from refactor.codemods.multi_stage.runtime import RuntimeNeeds
 from refactor.codemods.multi_stage.rust import RustStrategy
 from refactor.knowledge.stage_images import expand_from, global_args
@@ -37,7 +38,7 @@ from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.nodes import Dockerfile, Instruction
 
 
-class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy, JavaStrategy):
+class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy, JavaStrategy, RubyStrategy):
     """Reads the single stage, decides the plan (one strategy per ecosystem) and emits it."""
 
     def __init__(self, df: Dockerfile, ctx: Context) -> None:
@@ -100,6 +101,8 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             return self._plan_python()
         if self.eco == "go":
             return self._plan_go()
+        if self.eco == "ruby":
+            return self._plan_ruby()
         if self.eco == "java":
             return self._plan_java()
         return self._plan_rust()
@@ -422,6 +425,8 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             return CmdInfo("build", "cargo", pm="cargo", cmd=c)
         if argv0 in ("mvn", "mvnw", "gradle", "gradlew"):
             return self._classify_java(c, argv0, cwd)
+        if self.eco == "ruby" and argv0 in ("bundle", "bundler", "gem", "rake", "rails"):
+            return self._classify_ruby(c, argv0, cwd, inst)
         if argv0 in ("curl", "wget"):
             return CmdInfo("other", argv0, writes=tuple(filter(None, [c.option_value("-o", "--output", "-O", "--output-document")])), cmd=c)
         return CmdInfo("other", argv0, cmd=c)

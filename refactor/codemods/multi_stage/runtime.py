@@ -19,6 +19,7 @@ from refactor.codemods.multi_stage.model import (
     _under,
 )
 from refactor.codemods.multi_stage.writes import Write, command_writes, opaque_outside_paths, word_value
+from refactor.knowledge.ecosystems.ruby import GEM_HOME
 from refactor.knowledge.stage_images import expand_from
 from refactor.knowledge.project_files import SYSTEM_DIRS
 from refactor.knowledge.system_packages import (
@@ -310,6 +311,8 @@ class RuntimeNeeds:
                 if self.eco != "python" and c.pm in ("pip", "pip-self", "poetry", "uv"):
                     raise _Decline(f"`{c.cmd.raw.strip()[:60]}` installs Python packages into the system "
                                    f"site-packages, which the {self.eco} runner would not have", s.inst)
+                if self.eco == "ruby" and c.pm in ("bundler", "bundler-config", "bundler-exec", "gem"):
+                    continue  # into GEM_HOME and the app folder, both copied whole into the runner
                 self._check_build_script(c.cmd, cwd, s)
                 w = command_writes(c.cmd, cwd, env, known_dirs)
                 if w.unknown:
@@ -391,7 +394,7 @@ class RuntimeNeeds:
         needs: list[Write] = []
         for w in self.build_writes():
             p = w.path
-            if self._ignorable(p) or (self.eco == "python" and _under(p, VENV)):
+            if self._ignorable(p) or (self.eco == "python" and _under(p, VENV)) or (self.eco == "ruby" and _under(p, GEM_HOME)):
                 continue
             inside = any(_under(p, a) for a in apps)
             if inside and (app_copied or w.kind in ("remove", "meta", "owner")):
