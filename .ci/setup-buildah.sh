@@ -17,6 +17,8 @@
 #        gcr.io/distroless/static-debian12, base-debian12 (+:nonroot)           files from Debian packages
 #        alpine:3.19 (+3, latest)                                               busybox only: no apk
 #        nginx:1.25 (+stable, latest, nginx)                                    Debian nginx, official layout
+#        php:8.2-cli (+8.2, 8.2-cli-bookworm), php:8.2-apache                   Debian php8.2, official layout
+#        composer:2 (+latest)                                                   Debian composer 2.5 as a phar
 #      An image whose primary tag already exists is skipped (only missing alias tags are added).
 #
 # Usage:  .ci/setup-buildah.sh [--force] [--with-modern] [--no-images]
@@ -478,6 +480,175 @@ EOF
   bud "$D/nginx:1.25" "$c"; rm -rf "$c"
 }
 
+# Debian's PHP 8.2 (php8.2-cli) in the official php image's layout: php on PATH as
+# /usr/local/bin/php, PHP_INI_DIR=/usr/local/etc/php holding conf.d (Debian's scan dir links to it)
+# and php.ini-production/-development, WORKDIR /var/www/html, docker-php-entrypoint, and the
+# extension helpers: docker-php-ext-install enables an extension Debian packages as php8.2-<ext>
+# (apt-get at build time, as the real one compiles it) or fails saying so; -enable/-configure
+# are thin. cli | apache (Debian apache2 + libapache2-mod-php8.2, apache2-foreground, port 80).
+make_php() {  # cli | apache
+  local c=$WORK/ctx-php-$1 tag=$D/php:8.2-cli extra="" tail
+  mkdir -p "$c/bin"
+  cat > "$c/bin/docker-php-ext-install" <<'EOF'
+#!/bin/sh
+# docker-php-ext-install (dockwright stand-in): enables extensions Debian packages as php8.2-<ext>
+# instead of compiling them from source. Unknown extensions fail with a clear message.
+set -e
+exts=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    -j*|--jobs=*) ;;
+    -j|--jobs|--ini-name) shift ;;
+    -*) ;;
+    *) exts="$exts $1" ;;
+  esac
+  shift
+done
+[ -n "$exts" ] || { echo "usage: docker-php-ext-install [-jN] ext-name [ext-name ...]" >&2; exit 1; }
+loaded() { php -m | tr 'A-Z' 'a-z' | grep -qx "$(echo "$1" | tr 'A-Z' 'a-z')" || { [ "$1" = opcache ] && php -m | grep -q 'Zend OPcache'; }; }
+pkgs=""
+for ext in $exts; do
+  loaded "$ext" && { echo "docker-php-ext-install: $ext already enabled"; continue; }
+  case $ext in
+    pdo_mysql|mysqli) p=mysql ;; pdo_pgsql|pgsql) p=pgsql ;; pdo_sqlite|sqlite3) p=sqlite3 ;;
+    pdo_odbc) p=odbc ;; pdo_dblib) p=sybase ;; *) p=$ext ;;
+  esac
+  pkgs="$pkgs php8.2-$p"
+done
+if [ -n "$pkgs" ]; then
+  apt-get update -q >/dev/null
+  for p in $pkgs; do
+    apt-cache show "$p" >/dev/null 2>&1 \
+      || { echo "docker-php-ext-install (dockwright stand-in): Debian has no package $p; this stand-in cannot build that extension" >&2; exit 1; }
+  done
+  apt-get install -y -q --no-install-recommends $pkgs >/dev/null
+  rm -rf /var/lib/apt/lists/*
+fi
+for ext in $exts; do
+  loaded "$ext" || { echo "docker-php-ext-install (dockwright stand-in): $ext is not enabled after install" >&2; exit 1; }
+done
+EOF
+  cat > "$c/bin/docker-php-ext-enable" <<'EOF'
+#!/bin/sh
+# docker-php-ext-enable (dockwright stand-in): phpenmod for each named extension.
+set -e
+for ext in "$@"; do case $ext in -*) ;; *) phpenmod -s ALL "$ext" ;; esac; done
+EOF
+  cat > "$c/bin/docker-php-ext-configure" <<'EOF'
+#!/bin/sh
+# docker-php-ext-configure (dockwright stand-in): Debian's packages come configured.
+echo "docker-php-ext-configure: $* (nothing to do in the stand-in)"
+EOF
+  cat > "$c/bin/docker-php-source" <<'EOF'
+#!/bin/sh
+# docker-php-source (dockwright stand-in): there is no PHP source tree to extract.
+exit 0
+EOF
+  cat > "$c/bin/docker-php-entrypoint" <<'EOF'
+#!/bin/sh
+set -e
+# first arg is `-f` or `--some-option`
+if [ "${1#-}" != "$1" ]; then
+	set -- php "$@"
+fi
+exec "$@"
+EOF
+  if [ "$1" = apache ]; then
+    tag=$D/php:8.2-apache extra="apache2 libapache2-mod-php8.2 "
+    cat > "$c/bin/apache2-foreground" <<'EOF'
+#!/bin/sh
+set -e
+# Apache gets grumpy about PID files pre-existing
+. /etc/apache2/envvars
+mkdir -p "$APACHE_RUN_DIR" "$APACHE_LOCK_DIR" "$APACHE_LOG_DIR"
+rm -f "$APACHE_PID_FILE"
+exec apache2 -DFOREGROUND "$@"
+EOF
+    tail='RUN set -eux; a2dismod mpm_event || true; a2enmod mpm_prefork php8.2 rewrite; \
+    mv /etc/php/8.2/apache2/conf.d/* /usr/local/etc/php/conf.d/ 2>/dev/null || true; \
+    rm -rf /etc/php/8.2/apache2/conf.d; ln -s /usr/local/etc/php/conf.d /etc/php/8.2/apache2/conf.d; \
+    rm -f /etc/php/8.2/apache2/php.ini; ln -s /usr/local/etc/php/php.ini /etc/php/8.2/apache2/php.ini; \
+    ln -sfT /dev/stderr /var/log/apache2/error.log; ln -sfT /dev/stdout /var/log/apache2/access.log; \
+    ln -sfT /dev/stdout /var/log/apache2/other_vhosts_access.log; \
+    rm -f /var/www/html/index.html; apache2ctl configtest
+ENTRYPOINT ["docker-php-entrypoint"]
+STOPSIGNAL SIGWINCH
+WORKDIR /var/www/html
+EXPOSE 80
+CMD ["apache2-foreground"]'
+  else
+    tail='ENTRYPOINT ["docker-php-entrypoint"]
+WORKDIR /var/www/html
+CMD ["php", "-a"]'
+  fi
+  cat > "$c/Dockerfile" <<EOF
+FROM debian:bookworm-slim
+ENV PHP_INI_DIR=/usr/local/etc/php PHP_VERSION=8.2
+RUN set -eux; apt-get update; \\
+    apt-get install -y --no-install-recommends ${extra}php8.2-cli php8.2-mbstring php8.2-xml php8.2-curl \\
+        php8.2-sqlite3 php8.2-readline ca-certificates; \\
+    rm -rf /var/lib/apt/lists/*; \\
+    ln -s /usr/bin/php8.2 /usr/local/bin/php; \\
+    mkdir -p "\$PHP_INI_DIR"; \\
+    mv /etc/php/8.2/cli/conf.d "\$PHP_INI_DIR/conf.d"; ln -s "\$PHP_INI_DIR/conf.d" /etc/php/8.2/cli/conf.d; \\
+    cp /usr/lib/php/8.2/php.ini-production /usr/lib/php/8.2/php.ini-development "\$PHP_INI_DIR/"; \\
+    rm -f /etc/php/8.2/cli/php.ini; ln -s "\$PHP_INI_DIR/php.ini" /etc/php/8.2/cli/php.ini; \\
+    mkdir -p /var/www/html; chown www-data:www-data /var/www/html; chmod 1777 /var/www/html; \\
+    php --version; id www-data
+COPY bin/ /usr/local/bin/
+$tail
+EOF
+  chmod 755 "$c"/bin/*
+  bud "$tag" "$c"; rm -rf "$c"
+}
+
+# composer:2: the official image's /usr/bin/composer is a self-contained phar that Dockerfiles
+# copy into their php image (`COPY --from=composer:2 /usr/bin/composer /usr/bin/composer`).
+# Debian's composer 2.5 is a script over /usr/share/php; this packs it and its libraries into a
+# phar with the same behaviour. Packagist is not reachable: only dependency-free projects install.
+make_composer() {
+  local c=$WORK/ctx-composer; mkdir -p "$c"
+  cat > "$c/mkphar.php" <<'EOF'
+<?php
+$out = '/usr/local/bin/composer.phar';
+@unlink($out);
+$p = new Phar($out, 0, 'composer.phar');
+$p->startBuffering();
+// files, not links: data/Composer/res/cacert.pem points into /etc/ssl
+$base = '/usr/share/php/';
+$files = new RecursiveIteratorIterator(new RecursiveDirectoryIterator($base,
+    FilesystemIterator::SKIP_DOTS | FilesystemIterator::FOLLOW_SYMLINKS));
+foreach ($files as $f) {
+    $rel = substr($f->getPathname(), strlen($base));
+    if (preg_match('#^(Composer|JsonSchema|Psr|React|Seld|Symfony|data)/#', $rel) && is_file($f->getPathname())) {
+        $p->addFromString($rel, file_get_contents($f->getPathname()));
+    }
+}
+$main = file_get_contents('/usr/bin/composer');
+$main = preg_replace('/^#!.*\n/', '', $main);
+$main = str_replace("__DIR__ . '/../share/php/Composer/autoload.php'", "'phar://composer.phar/Composer/autoload.php'", $main);
+$p->addFromString('bin/composer', $main);
+$p->setStub("#!/usr/bin/env php\n<?php\nPhar::mapPhar('composer.phar');\nrequire 'phar://composer.phar/bin/composer';\n__HALT_COMPILER();\n");
+$p->stopBuffering();
+EOF
+  cat > "$c/Dockerfile" <<'EOF'
+FROM php:8.2-cli
+COPY mkphar.php /tmp/
+RUN set -eux; apt-get update; apt-get install -y --no-install-recommends composer git unzip; \
+    rm -rf /var/lib/apt/lists/*; \
+    php -d phar.readonly=0 /tmp/mkphar.php; rm /tmp/mkphar.php; \
+    mv /usr/bin/composer /usr/bin/composer.debian; mv /usr/local/bin/composer.phar /usr/bin/composer; \
+    chmod 755 /usr/bin/composer; \
+    mkdir /tmp/t && cd /tmp/t && printf '{"autoload": {"psr-4": {"T\\\\": "src/"}}}' > composer.json; \
+    COMPOSER_ALLOW_SUPERUSER=1 /usr/bin/composer install --no-interaction; test -f vendor/autoload.php; \
+    cd / && rm -rf /tmp/t /root/.cache /root/.composer /root/.local; composer --version
+ENV COMPOSER_ALLOW_SUPERUSER=1 COMPOSER_HOME=/tmp
+WORKDIR /app
+CMD ["composer"]
+EOF
+  bud "$D/composer:2" "$c"; rm -rf "$c"
+}
+
 # Optional: trixie's buildah 1.39 (heredocs) in a private rootfs; the host's libc is too old to
 # install it directly. It shares the host image store, so host podman sees what it builds.
 make_modern() {
@@ -558,6 +729,12 @@ if [ "$IMAGES" = 1 ]; then
   alias_tags $D/alpine:3.19 $D/alpine:3 $D/alpine:latest
   ensure $D/nginx:1.25 make_nginx
   alias_tags $D/nginx:1.25 $D/nginx:stable $D/nginx:latest
+  ensure $D/php:8.2-cli make_php cli
+  alias_tags $D/php:8.2-cli $D/php:8.2 $D/php:8.2-cli-bookworm $D/php:8.2-bookworm
+  ensure $D/php:8.2-apache make_php apache
+  alias_tags $D/php:8.2-apache $D/php:8.2-apache-bookworm
+  ensure $D/composer:2 make_composer
+  alias_tags $D/composer:2 $D/composer:latest
 fi
 [ "$WITH_MODERN" = 1 ] && timed "buildah-modern (trixie)" make_modern
 

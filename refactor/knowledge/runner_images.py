@@ -147,6 +147,8 @@ def runner_kind(image: str) -> str:
         return "unknown"  # ubi*-minimal: no useradd
     if name in ("debian", "ubuntu", "python", "node", "golang", "rust", "ruby", "buildpack-deps", "eclipse-temurin", "openjdk"):
         return "debian"  # eclipse-temurin is Ubuntu: apt and useradd as Debian
+    if name == "php":
+        return "debian"  # the official php images: Debian unless the tag says alpine
     return "unknown"
 
 

@@ -295,9 +295,10 @@ class Emitter:
 
     def app_dirs(self) -> set[str]:
         """Where the app lives: the working directories of its installs, builds and start
-        command (not system folders)."""
+        command (not system folders, but for one an ecosystem names as its apps' home:
+        `app_home`, /var/www for PHP)."""
         work = {self.final_workdir} | {s.workdir for s in self.steps if s.kind.startswith("run-")}
-        return {w for w in work if w not in SYSTEM_DIRS}
+        return {w for w in work if w not in SYSTEM_DIRS or w == getattr(self, "app_home", None)}
 
 
     def copy_paths(self, stage: str, paths: list[str], chown: str | None) -> list[Instruction]:

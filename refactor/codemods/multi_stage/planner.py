@@ -26,6 +26,7 @@ from refactor.codemods.multi_stage.model import (
     _unquote,
 )
 from refactor.codemods.multi_stage.node import NodeStrategy
+from refactor.codemods.multi_stage.php import PhpStrategy
 from refactor.codemods.multi_stage.python import PythonStrategy
 from refactor.codemods.multi_stage.ruby import RubyStrategy
 from refactor.codemods.multi_stage.runtime import RuntimeNeeds
@@ -38,7 +39,7 @@ from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.nodes import Dockerfile, Instruction
 
 
-class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy, JavaStrategy, RubyStrategy):
+class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy, JavaStrategy, RubyStrategy, PhpStrategy):
     """Reads the single stage, decides the plan (one strategy per ecosystem) and emits it."""
 
     def __init__(self, df: Dockerfile, ctx: Context) -> None:
@@ -105,12 +106,16 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             return self._plan_ruby()
         if self.eco == "java":
             return self._plan_java()
+        if self.eco == "php":
+            return self._plan_php()
         return self._plan_rust()
 
 
     # ---- walking the single stage ---------------------------------------------------------------
 
     def _base_workdir(self) -> str:
+        if self.base.family == "php":
+            return "/var/www/html"  # the php images' WORKDIR
         return "/go" if self.base.family == "golang" else "/"
 
 
@@ -122,6 +127,8 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             env.setdefault("GOPATH", "/go")
         if self.base.family == "rust":
             env.setdefault("CARGO_HOME", "/usr/local/cargo")
+        if self.base.family == "php":
+            env.setdefault("PHP_INI_DIR", "/usr/local/etc/php")
         workdir = self._base_workdir()
         user = "root"
         self.dirs: set[str] = {workdir, "/"}
@@ -401,6 +408,10 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             targets = tuple(w.text for w in c.args_without_flags())
             return CmdInfo("other", argv0, writes=targets, cmd=c)
         # ---- ecosystems
+        if self.eco == "php":
+            php = self._classify_php(c, argv0, cwd)
+            if php is not None:
+                return php
         if argv0 in ("npm", "yarn", "pnpm", "corepack", "npx"):
             return self._classify_node(c, argv0, subv, args, flags, cwd, env, inst)
         py = self._python_tool(c)

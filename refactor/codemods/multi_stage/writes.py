@@ -121,6 +121,11 @@ def command_writes(cmd: SimpleCommand, cwd: str, env: dict[str, str], known_dirs
     name = (cmd.name or "").rsplit("/", 1)[-1]
     if not cmd.words or not name:
         return out
+    if name in ("composer", "composer.phar"):
+        sub = cmd.subcommand()
+        if sub is not None and sub.value in ("global", "self-update", "selfupdate"):
+            out.unknown = f"`{cmd.raw.strip()[:60]}` installs PHP packages outside the project: its files are not enumerable"
+        return out  # a project command: it writes the project's vendor/, in the app folder
     if name in _SYSTEM_INSTALLERS:
         sub = cmd.subcommand()
         if name not in ("make", "cmake", "ninja") or (sub is not None and sub.value == "install") or cmd.has_flag("--install"):

@@ -15,6 +15,7 @@ from refactor.knowledge.ecosystems.steps import CommandInfo, InstallStep
 ECOSYSTEMS = (node, python, go, rust, ruby, php, java)
 # Official image repository -> ecosystem, for the images multi-stage knows how to split.
 FAMILIES = {image: eco.NAME for eco in (python, node, go, rust, java, ruby) for image in eco.IMAGES}
+FAMILIES.update({image: php.NAME for image in php.IMAGES})  # split on the same php image
 MANIFESTS = {eco.NAME: eco.MANIFESTS for eco in ECOSYSTEMS}
 CONTEXT_MARKERS = {eco.NAME: eco.CONTEXT_MARKERS for eco in ECOSYSTEMS}
 LANGUAGE_TOOLS = {eco.NAME: eco.LANGUAGE_TOOLS for eco in ECOSYSTEMS if eco.LANGUAGE_TOOLS}

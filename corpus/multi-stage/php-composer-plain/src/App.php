@@ -1,0 +1,10 @@
+<?php
+namespace Acme\Shortener;
+
+final class App
+{
+    public function run(): void
+    {
+        echo "ok";
+    }
+}

@@ -1,0 +1,10 @@
+<?php
+namespace Acme\Thumbs;
+
+final class Worker
+{
+    public function run(): void
+    {
+        imagecreatetruecolor(8, 8);
+    }
+}

@@ -1,0 +1,3 @@
+<?php
+
+return ["name" => env("APP_NAME", "Laravel")];
