@@ -27,10 +27,12 @@ def test_real_file_round_trips_and_matches_buildkit(path):
 
 @pytest.mark.shared_corpus
 @pytest.mark.parametrize("path", shared_params(FILES))
-def test_internal_reparse_equals_the_lalr_parse(path):
-    # The engine re-parses its own output with `reparse_generated`; it must build the very
-    # tree the LALR parser builds.
-    from refactor.syntax.parser import reparse_generated
+def test_direct_build_equals_the_lalr_parse(path):
+    # parse_dockerfile builds the CST straight from the lexer's lines; it must build the very
+    # tree grammar/dockerfile.lark's LALR parser builds, positions included.
+    from refactor.syntax.lalr import parse_dockerfile_lalr
 
     text = read_text_exact(path)
-    assert reparse_generated(text).deep_equals(parse_dockerfile(text))
+    ours, reference = parse_dockerfile(text), parse_dockerfile_lalr(text)
+    assert ours.deep_equals(reference)
+    assert [(i.start, i.end_line) for i in ours.instructions] == [(i.start, i.end_line) for i in reference.instructions]

@@ -64,18 +64,31 @@ def dockerfile_text(draw):
     return text + draw(tails)
 
 
+def _lalr(text: str):
+    """The grammar's LALR parse: the tree, or the error as (message, line, column)."""
+    from refactor.syntax.lalr import parse_dockerfile_lalr
+
+    try:
+        return parse_dockerfile_lalr(text)
+    except ParseError as e:
+        return (e.message, e.line, e.column)
+
+
 def check(text: str) -> None:
     theirs = oracle_commands(text)
+    reference = _lalr(text)
     try:
         df = parse_dockerfile(text)
     except ParseError as e:
         assert isinstance(theirs, tuple), f"we reject what BuildKit accepts: {e.message}"
         assert e.line >= 1 and e.column >= 1
+        assert reference == (e.message, e.line, e.column), "the LALR parser disagrees"
         return
     assert df.code == text
-    from refactor.syntax.parser import reparse_generated
-
-    assert reparse_generated(text).deep_equals(df)
+    # The direct builder makes the very tree the grammar's LALR parser makes, positions included.
+    assert not isinstance(reference, tuple), f"the LALR parser rejects it: {reference}"
+    assert reference.deep_equals(df)
+    assert [(i.start, i.end_line) for i in reference.instructions] == [(i.start, i.end_line) for i in df.instructions]
     assert not isinstance(theirs, tuple), f"BuildKit rejects this: {theirs[1]}"
     assert buildkit_commands(df) == theirs
 

@@ -1,17 +1,16 @@
-"""The custom Lark lexer behind grammar/dockerfile.lark.
+"""The Dockerfile lexer: physical lines read the way BuildKit's parser.go does (directives at the
+top, comment and blank lines, continuations with comment lines inside, heredoc bodies after the
+logical line), each run of instruction text typed by BuildKit's own split of the logical line.
 
-It reads physical lines the way BuildKit's parser.go does (directives at the top, comment and
-blank lines, continuations with comment lines inside, heredoc bodies after the logical line) and
-emits one terminal per run of text, with its line endings, so that the parser's tree holds every
-byte. Which run is KEYWORD, FLAG, ARG or WS comes from BuildKit's own split of the logical line.
+`scan` gives the file line by line (one item per instruction); refactor.syntax.parser builds the
+CST from it directly. `tokenize` flattens the same items into the terminals of
+grammar/dockerfile.lark, each with its line endings, for the LALR parser that tests hold the
+direct builder equal to (refactor.syntax.lalr).
 """
 from __future__ import annotations
 
 import re
 from typing import Any, Iterator
-
-from lark import Token
-from lark.lexer import Lexer
 
 from refactor.syntax import buildkit
 from refactor.syntax import heredocs
@@ -50,30 +49,29 @@ def check_line_lengths(lines: list[tuple[str, str]]) -> None:
             raise ParseError(f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES}", n, 1)
 
 
-class DockerfileLexer(Lexer):
-    def __init__(self, lexer_conf: Any) -> None:
-        pass
+def scan(source: str) -> Iterator[tuple]:
+    """The file as the parser reads it, one item per line outside instructions and one per
+    instruction:
 
-    # Lark's interface 0: lex() receives the whole text.
-    __future_interface__ = 0
+    - ("BOM", "\\ufeff"), ("DIRECTIVE_LINE" | "COMMENT_LINE" | "BLANK_LINE", content, ending, line);
+    - ("INSTRUCTION", indent, pieces, eol, eol_line, first_line, bodies, split, parsed): `pieces`
+      in order, each (kind, text) for KEYWORD/WS/FLAG/ARG, or (marker, ending, line, inner) for
+      a line continuation whose `inner` are the skipped lines (content, ending, line);
+      `first_line` is that of the first KEYWORD/WS/FLAG/ARG piece (of `eol` when none);
+      `bodies` one (lines, terminator, ending, terminator_line) per heredoc, `lines` as
+      (content + ending, line); `split` and `parsed` BuildKit's reading of the logical line.
 
-    def lex(self, source: str) -> Iterator[Token]:  # type: ignore[override]
-        return tokenize(source)
-
-
-def _tok(kind: str, value: str, line: int) -> Token:
-    return Token(kind, value, None, line)  # positional: measurably cheaper than keywords
-
-
-def tokenize(source: str) -> Iterator[Token]:
+    Raises ParseError for input BuildKit rejects, at the first such line."""
     lines = split_lines(source)
     check_line_lengths(lines)
     if lines and lines[0][0].startswith("\ufeff"):
-        yield _tok("BOM", "\ufeff", 1)
+        yield ("BOM", "\ufeff")
         lines[0] = (lines[0][0][1:], lines[0][1])
 
     escape = "\\"
     cont_re = buildkit.continuation_regex(escape)
+    trim = buildkit.go_trim_left_space
+    go_space = buildkit.GO_SPACE
     in_directives = True
     seen: set[str] = set()
     instructions = 0
@@ -82,7 +80,7 @@ def tokenize(source: str) -> Iterator[Token]:
     while i < n_lines:
         content, nl = lines[i]
         lineno = i + 1
-        stripped = buildkit.go_trim_left_space(content)
+        stripped = trim(content) if content and content[0] in go_space else content
 
         if in_directives:
             directive = buildkit.parse_directive(stripped)
@@ -101,51 +99,52 @@ def tokenize(source: str) -> Iterator[Token]:
                         )
                     escape = value
                     cont_re = buildkit.continuation_regex(escape)
-                yield _tok("DIRECTIVE_LINE", content + nl, lineno)
+                yield ("DIRECTIVE_LINE", content, nl, lineno)
                 i += 1
                 continue
 
         if stripped.startswith("#"):
-            yield _tok("COMMENT_LINE", content + nl, lineno)
+            yield ("COMMENT_LINE", content, nl, lineno)
             i += 1
             continue
-        m = cont_re.search(stripped)
+        m = cont_re.search(stripped) if escape in stripped else None
         if m is None and stripped == "":
-            yield _tok("BLANK_LINE", content + nl, lineno)
+            yield ("BLANK_LINE", content, nl, lineno)
             i += 1
             continue
 
         # An instruction: gather its physical lines as BuildKit joins them.
         start = lineno
         indent = content[: len(content) - len(stripped)]
-        # segments: str for text on a physical line, tuple for a continuation break
-        segments: list[Any] = []
-        if m is not None:
-            segments.append(stripped[: m.start()])
-            segments.append(("LINE_CONT", stripped[m.start() :] + nl, lineno, []))
-        else:
-            segments.append(stripped)
-        i += 1
-        continuing = m is not None
-        while continuing and i < n_lines:
-            content, nl = lines[i]
+        # segments: str for text on a physical line, list for a continuation break
+        if m is None:
             i += 1
-            if buildkit.is_blank_line(content) or buildkit.is_comment_line(content):
-                segments[-1][3].append(_tok("CONT_LINE", content + nl, i))
-                continue
-            m = cont_re.search(content)
-            if m is None:
-                segments.append(content)
-                continuing = False
-            else:
-                segments.append(content[: m.start()])
-                segments.append(("LINE_CONT", content[m.start() :] + nl, i, []))
-        eol = "" if continuing else nl
+            logical = stripped
+            segments: list[Any] | None = None
+            eol = nl
+        else:
+            segments = [stripped[: m.start()], [stripped[m.start() :], nl, lineno, []]]
+            i += 1
+            continuing = True
+            while continuing and i < n_lines:
+                content, nl = lines[i]
+                i += 1
+                if buildkit.is_blank_line(content) or buildkit.is_comment_line(content):
+                    segments[-1][3].append((content, nl, i))
+                    continue
+                m = cont_re.search(content)
+                if m is None:
+                    segments.append(content)
+                    continuing = False
+                else:
+                    segments.append(content[: m.start()])
+                    segments.append([content[m.start() :], nl, i, []])
+            eol = "" if continuing else nl
+            logical = "".join([s for s in segments if type(s) is str])
 
-        logical = "".join(s for s in segments if type(s) is str)
         split = buildkit.split_command(logical)
         try:
-            buildkit.parse_arguments(split.cmd, split.args, escape)
+            parsed = buildkit.parse_arguments(split.cmd, split.args, escape)
             markers = (
                 heredocs.heredoc_markers(logical)
                 if "<<" in logical and heredocs.can_contain_heredoc(split, escape)
@@ -154,13 +153,17 @@ def tokenize(source: str) -> Iterator[Token]:
         except buildkit.BuildKitError as e:
             raise ParseError(str(e), start, len(indent) + 1) from None
 
-        if indent:
-            yield _tok("INDENT", indent, start)
-        yield from _typed_pieces(segments, split, start)
-        yield _tok("EOL", eol, i)
+        if segments is None:
+            pieces = _cut(logical, split)
+            first_line = start if pieces else i
+        else:
+            pieces, first_line = _cut_segments(segments, split, start, i)
+        eol_line = i
         instructions += 1
 
+        bodies = []
         for marker in markers:
+            body = []
             while True:
                 if i >= n_lines:
                     raise ParseError("unterminated heredoc", start, len(indent) + 1)
@@ -168,33 +171,60 @@ def tokenize(source: str) -> Iterator[Token]:
                 i += 1
                 candidate = content.lstrip("\t") if marker.chomp else content
                 if candidate == marker.name:
-                    yield _tok("HEREDOC_END", content + nl, i)
+                    bodies.append((body, content, nl, i))
                     break
-                yield _tok("HEREDOC_LINE", content + nl, i)
+                body.append((content + nl, i))
+        yield ("INSTRUCTION", indent, pieces, eol, eol_line, start if indent else first_line, bodies, split, parsed)
 
     if instructions == 0:
         raise ParseError("file with no instructions", max(n_lines, 1), 1)
 
 
-def _typed_pieces(segments: list[Any], split: buildkit.Split, line: int) -> Iterator[Token]:
-    """Cut the text segments at the boundaries of BuildKit's split of the logical line."""
+def _bounds(split: buildkit.Split) -> list[tuple[int, int, str]]:
     bounds: list[tuple[int, int, str]] = []
     if split.cmd_span[1] > split.cmd_span[0]:
         bounds.append((split.cmd_span[0], split.cmd_span[1], "KEYWORD"))
     bounds.extend((s, e, "FLAG") for s, e in split.flag_spans if e > s)
     if split.args_span[1] > split.args_span[0]:
         bounds.append((split.args_span[0], split.args_span[1], "ARG"))
+    return bounds
+
+
+def _cut(text: str, split: buildkit.Split) -> list[tuple[str, str]]:
+    """A logical line on one physical line, cut at the boundaries of BuildKit's split: blanks
+    between the parts are WS."""
+    out = []
+    pos = 0
+    for s, e, kind in _bounds(split):
+        if e <= pos:  # the spans are ordered and apart; this keeps `_cut_segments`'s reading if not
+            continue
+        if s > pos:
+            out.append(("WS", text[pos:s]))
+        out.append((kind, text[max(s, pos):e]))
+        pos = e
+    if pos < len(text):
+        out.append(("WS", text[pos:]))
+    return out
+
+
+def _cut_segments(segments: list[Any], split: buildkit.Split, line: int, eol_line: int) -> tuple[list, int]:
+    """As `_cut`, for a logical line spread over physical lines: each text segment cut at the
+    boundaries, the continuations between them kept in place. Also the line of the first text
+    piece (`eol_line` when there is none)."""
+    bounds = _bounds(split)
+    out: list = []
+    first_line = 0
     k = 0
     offset = 0
     for seg in segments:
         if type(seg) is not str:
-            kind, value, lineno, inner = seg
-            yield _tok(kind, value, lineno)
-            yield from inner
-            line = lineno + 1 + len(inner)
+            out.append(tuple(seg))
+            line = seg[2] + 1 + len(seg[3])
             continue
         end = offset + len(seg)
         pos = offset
+        if pos < end and not first_line:
+            first_line = line
         while pos < end:
             while k < len(bounds) and bounds[k][1] <= pos:
                 k += 1
@@ -204,6 +234,39 @@ def _typed_pieces(segments: list[Any], split: buildkit.Split, line: int) -> Iter
             else:
                 stop = min(end, bounds[k][0]) if k < len(bounds) else end
                 kind = "WS"
-            yield _tok(kind, seg[pos - offset : stop - offset], line)
+            out.append((kind, seg[pos - offset : stop - offset]))
             pos = stop
         offset = end
+    return out, first_line or eol_line
+
+
+def tokenize(source: str) -> Iterator[Any]:
+    """`scan` as the terminals of grammar/dockerfile.lark (Lark tokens)."""
+    from lark import Token
+
+    for item in scan(source):
+        kind = item[0]
+        if kind == "BOM":
+            yield Token("BOM", item[1], None, 1)
+            continue
+        if kind != "INSTRUCTION":
+            yield Token(kind, item[1] + item[2], None, item[3])
+            continue
+        _, indent, pieces, eol, eol_line, first_line, bodies, _split, _parsed = item
+        if indent:
+            yield Token("INDENT", indent, None, first_line)
+        line = first_line
+        for p in pieces:
+            if len(p) == 2:
+                yield Token(p[0], p[1], None, line)
+                continue
+            marker, nl, lineno, inner = p
+            yield Token("LINE_CONT", marker + nl, None, lineno)
+            for content, inl, n in inner:
+                yield Token("CONT_LINE", content + inl, None, n)
+            line = lineno + 1 + len(inner)
+        yield Token("EOL", eol, None, eol_line)
+        for body, terminator, nl, end_line in bodies:
+            for text, n in body:
+                yield Token("HEREDOC_LINE", text, None, n)
+            yield Token("HEREDOC_END", terminator + nl, None, end_line)

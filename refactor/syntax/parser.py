@@ -1,16 +1,13 @@
-"""`parse_dockerfile`: source text → lossless CST (refactor.nodes), with BuildKit's errors."""
+"""`parse_dockerfile`: source text → lossless CST (refactor.nodes), with BuildKit's errors.
+
+The lexer (refactor.syntax.lexer.scan) already reads the file as BuildKit does, line by line, and
+hands over each instruction whole; the nodes are built from that directly, in the shape
+grammar/dockerfile.lark describes. The same grammar run by Lark's LALR parser
+(refactor.syntax.lalr) builds the very same tree: tests hold the two equal on the real corpus and
+on generated input. Building directly costs half the time and keeps Lark out of start-up."""
 from __future__ import annotations
 
-import os
-from importlib import resources
-from pathlib import Path
-from typing import Any
-
-from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedInput, VisitError
-
-from refactor.syntax.errors import ParseError
-from refactor.syntax.lexer import DockerfileLexer
+from refactor.syntax.lexer import scan
 from refactor.syntax.nodes import (
     BlankLine,
     Comment,
@@ -23,197 +20,65 @@ from refactor.syntax.nodes import (
     Position,
 )
 
-_PIECE_KINDS = frozenset({"KEYWORD", "WS", "FLAG", "ARG"})
 
-
-def _split_newline(value: str) -> tuple[str, str]:
-    text = value.rstrip("\r\n")
-    return text, value[len(text) :]
-
-
-def _trivia(tok: Token) -> Comment | BlankLine:
-    text, nl = _split_newline(tok)
-    if tok.type in ("COMMENT_LINE",) or text.lstrip().startswith("#"):
-        return Comment(text, nl)
-    return BlankLine(text, nl)
-
-
-class _CSTBuilder(Transformer):
-    """Runs inside the LALR parser (no intermediate parse tree is built)."""
-
-    def __init__(self) -> None:
-        super().__init__(visit_tokens=False)
-        self.escape = "\\"
-
-    def continuation(self, children: list[Token]) -> Continuation:
-        marker_nl = children[0]
-        marker, nl = _split_newline(marker_nl)
-        lines = tuple(_trivia(t) for t in children[1:])
-        return Continuation(marker, nl, lines)
-
-    def heredoc(self, children: list[Token]) -> HeredocBody:
-        *body, end = children
-        terminator, nl = _split_newline(end)
-        return HeredocBody(tuple(str(t) for t in body), terminator, nl)
-
-    def instruction(self, children: list[Any]) -> tuple[Any, ...]:
-        # The leading trivia is attached by `start`; return the parts.
-        indent = ""
-        pieces: list[Piece | Continuation] = []
-        heredocs: list[HeredocBody] = []
-        eol = ""
-        first_line = 0
-        last_line = 0
-        for c in children:
-            if isinstance(c, Token):
-                t = c.type
-                if t in _PIECE_KINDS:
-                    pieces.append(Piece(t, str(c)))
-                elif t == "EOL":
-                    eol = str(c)
-                    last_line = c.line
-                elif t == "INDENT":
-                    indent = str(c)
-                if not first_line:
-                    first_line = c.line
-            elif isinstance(c, Continuation):
-                pieces.append(c)
-            else:
-                heredocs.append(c)
-        return (indent, tuple(pieces), eol, tuple(heredocs), first_line, last_line)
-
-    def start(self, children: list[Any]) -> Dockerfile:
-        bom = ""
-        directives: list[Directive] = []
-        instructions: list[Instruction] = []
-        pending: list[Comment | BlankLine] = []
-        escape = "\\"
-        for c in children:
-            if isinstance(c, Token):
-                if c.type == "BOM":
-                    bom = str(c)
-                elif c.type == "DIRECTIVE_LINE":
-                    d = Directive(*_split_newline(c))
-                    if d.key == "escape":
-                        escape = d.value
-                    directives.append(d)
-                else:
-                    pending.append(_trivia(c))
-                continue
-            indent, pieces, eol, heredocs, first_line, last_line = c
-            end_line = last_line + sum(len(h.lines) + 1 for h in heredocs)
-            if not eol and not heredocs:
-                end_line = last_line
-            instructions.append(
-                Instruction(
-                    tuple(pending),
-                    indent,
-                    pieces,
-                    eol,
-                    heredocs,
-                    escape,
-                    Position(first_line, len(indent) + 1),
-                    end_line,
-                )
-            )
-            pending = []
-        return Dockerfile(bom, tuple(directives), tuple(instructions), tuple(pending))
-
-
-def _grammar_text() -> str:
-    try:
-        return (resources.files("refactor.grammar") / "dockerfile.lark").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):  # running from a source tree
-        return (Path(__file__).resolve().parents[2] / "grammar" / "dockerfile.lark").read_text("utf-8")
-
-
-def _cache_path() -> str | bool:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "dockwright")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return False
-    return os.path.join(folder, "dockerfile-grammar.lark-cache")
-
-
-_PARSER: Lark | None = None
-
-
-def _parser() -> Lark:
-    global _PARSER
-    if _PARSER is None:
-        _PARSER = Lark(
-            _grammar_text(),
-            parser="lalr",
-            lexer=DockerfileLexer,
-            transformer=_CSTBuilder(),
-            cache=_cache_path(),
-        )
-    return _PARSER
-
-
-def reparse_generated(source: str) -> Dockerfile:
-    """Parse text dockwright generated itself (an edited instruction, a codemod's output).
-
-    The same lexer, and the same node building, as `parse_dockerfile`; the tokens are assembled
-    in the shape of grammar/dockerfile.lark by hand rather than by the LALR parser, which makes
-    the engine's many re-parse checks several times cheaper. User input always goes through the
-    LALR parser, and tests hold the two equal on the real corpus and on generated input."""
-    from refactor.syntax.lexer import tokenize
-
-    b = _CSTBuilder()
-    children: list[Any] = []
-    it = tokenize(source)
-    tok = next(it, None)
-    try:
-        while tok is not None:
-            if tok.type in _LINE_TOKENS:
-                children.append(tok)
-                tok = next(it, None)
-                continue
-            parts: list[Any] = []
-            while tok.type != "EOL":
-                if tok.type == "LINE_CONT":
-                    cont = [tok]
-                    tok = next(it)
-                    while tok.type == "CONT_LINE":
-                        cont.append(tok)
-                        tok = next(it)
-                    parts.append(b.continuation(cont))
-                else:
-                    parts.append(tok)
-                    tok = next(it)
-            parts.append(tok)
-            tok = next(it, None)
-            while tok is not None and tok.type in ("HEREDOC_LINE", "HEREDOC_END"):
-                body = []
-                while tok.type == "HEREDOC_LINE":
-                    body.append(tok)
-                    tok = next(it)
-                body.append(tok)
-                parts.append(b.heredoc(body))
-                tok = next(it, None)
-            children.append(b.instruction(parts))
-    except StopIteration:  # the lexer never ends inside an instruction; this would be a bug
-        raise ParseError("internal: token stream ended inside an instruction", 1, 1) from None
-    return b.start(children)
-
-
-_LINE_TOKENS = frozenset({"BOM", "DIRECTIVE_LINE", "COMMENT_LINE", "BLANK_LINE"})
+def _trivia(text: str, newline: str) -> Comment | BlankLine:
+    """A comment or blank line skipped inside a continuation, or a blank line between
+    instructions (as the grammar's builder reads them: a line whose first non-blank is `#`)."""
+    if text.lstrip().startswith("#"):
+        return Comment(text, newline)
+    return BlankLine(text, newline)
 
 
 def parse_dockerfile(source: str) -> Dockerfile:
     """Parse Dockerfile text into a lossless CST; `.code` of the result is `source`.
 
     Raises ParseError (with a 1-based line and column) for input BuildKit rejects."""
-    try:
-        tree = _parser().parse(source)
-    except VisitError as e:  # an error raised while building nodes
-        if isinstance(e.orig_exc, ParseError):
-            raise e.orig_exc from None
-        raise
-    except UnexpectedInput as e:  # the lexer's tokens always fit the grammar; never expected
-        raise ParseError(f"unexpected input: {e}", getattr(e, "line", 1) or 1, 1) from None
-    assert isinstance(tree, Dockerfile)
-    return tree
+    bom = ""
+    directives: list[Directive] = []
+    instructions: list[Instruction] = []
+    pending: list[Comment | BlankLine] = []
+    escape = "\\"
+    for item in scan(source):
+        kind = item[0]
+        if kind == "INSTRUCTION":
+            _, indent, parts, eol, eol_line, first_line, bodies, split, parsed = item
+            pieces: list[Piece | Continuation] = []
+            for p in parts:
+                if len(p) == 2:
+                    pieces.append(Piece(p[0], p[1]))
+                else:
+                    pieces.append(Continuation(p[0], p[1], tuple([_trivia(c, nl) for c, nl, _ in p[3]])))
+            if bodies:
+                heredocs = tuple([HeredocBody(tuple([t for t, _ in b[0]]), b[1], b[2]) for b in bodies])
+                end_line = eol_line + sum(len(h.lines) + 1 for h in heredocs)
+            else:
+                heredocs = ()
+                end_line = eol_line
+            inst = Instruction(tuple(pending), indent, tuple(pieces), eol, heredocs, escape,
+                               Position(first_line, len(indent) + 1), end_line)
+            # BuildKit's reading of the line, which the lexer needed anyway: the node's own
+            # memo would compute the same from the same text.
+            memo = inst._memo
+            memo["split"] = split
+            memo["parsed"] = parsed
+            instructions.append(inst)
+            pending = []
+        elif kind == "COMMENT_LINE":
+            pending.append(Comment(item[1], item[2]))
+        elif kind == "BLANK_LINE":
+            pending.append(_trivia(item[1], item[2]))
+        elif kind == "DIRECTIVE_LINE":
+            d = Directive(item[1], item[2])
+            if d.key == "escape":
+                escape = d.value
+            directives.append(d)
+        else:  # BOM
+            bom = item[1]
+    return Dockerfile(bom, tuple(directives), tuple(instructions), tuple(pending))
+
+
+def reparse_generated(source: str) -> Dockerfile:
+    """Parse text dockwright generated itself (an edited instruction, a codemod's output): the
+    same as `parse_dockerfile` (once a faster path than the LALR parser user input went through;
+    kept for its callers)."""
+    return parse_dockerfile(source)
