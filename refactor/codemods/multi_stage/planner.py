@@ -31,6 +31,7 @@ from refactor.codemods.multi_stage.python import PythonStrategy
 from refactor.codemods.multi_stage.ruby import RubyStrategy
 from refactor.codemods.multi_stage.runtime import RuntimeNeeds
 from refactor.codemods.multi_stage.rust import RustStrategy
+from refactor.codemods.multi_stage.static_site import StaticSiteStrategy
 from refactor.knowledge.stage_images import expand_from, global_args
 from refactor.knowledge.ecosystems import CONTEXT_MARKERS, FAMILIES, MANIFESTS
 from refactor.knowledge.runner_images import parse_base
@@ -39,7 +40,8 @@ from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.nodes import Dockerfile, Instruction
 
 
-class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy, JavaStrategy, RubyStrategy, PhpStrategy):
+class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy, JavaStrategy, RubyStrategy, PhpStrategy,
+               StaticSiteStrategy):
     """Reads the single stage, decides the plan (one strategy per ecosystem) and emits it."""
 
     def __init__(self, df: Dockerfile, ctx: Context) -> None:
@@ -96,6 +98,8 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
         self._walk()
         self._check_context()
         self.check_stage_references()
+        if self.eco == "node" and self.serves_with_nginx():
+            return self._plan_static_site()
         if self.eco == "node":
             return self._plan_node()
         if self.eco == "python":

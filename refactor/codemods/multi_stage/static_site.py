@@ -71,7 +71,7 @@ class StaticSiteStrategy:
             runner_files, copies = {}, {}
             for p, text in written.items():
                 d = posixpath.dirname(p)
-                if d not in _SITE_DIRS or p == default:
+                if d not in _SITE_DIRS:
                     raise _Decline(f"a build step writes {p}: a part of the distro's nginx layout I do not map "
                                    "onto the official image")
                 name = posixpath.basename(p)
