@@ -136,7 +136,7 @@ class _StageAnalysis:
         infos = scan(run, self.bc, self._resolver(r))
         installs = [c for c in infos if c.step is not None]
         if not installs:
-            return None
+            return self._compile_only(infos)
         if self.bc is None:
             return "no build context: cannot tell which manifests the install reads (pass --context)"
         for flag in run.flags:
@@ -305,6 +305,37 @@ class _StageAnalysis:
             groups = [groups[k] for k in order]
         return _Plan(self, run, r, infos, split_at, state_cmds if split_at is not None else [], steps, moved,
                      groups, group_counts, counts, moved_counts, list(dict.fromkeys(unsafe)), like)
+
+    def _compile_only(self, infos: list[CommandInfo]) -> str | None:
+        """Why a build that fetches or compiles its dependencies itself, after the sources,
+        is not reordered: the layer that would cache them is a new command, not a move."""
+        for ci in infos:
+            unit = ci.unit
+            name = getattr(unit, "name", None)
+            sub = unit.subcommand() if name in ("cargo", "go") else None
+            if sub is None or sub.value not in ("build", "install"):
+                continue
+            if name == "cargo" and sub.value == "build":
+                return ("`cargo build` compiles the dependencies and the crate in one step: caching the dependencies "
+                        "takes a build of stub targets before the sources, which leaves other files in target/ than "
+                        "this build (not proven the same image); multi-stage's deps stage does it")
+            if name == "go" and self.bc is not None and self._go_requires():
+                return ("`go build` downloads the modules go.mod requires as it builds: a `RUN go mod download` "
+                        "layer before the sources would cache them, but it also fetches the modules only tests "
+                        "need (not the same image); multi-stage's deps stage adds it")
+        return None
+
+    def _go_requires(self) -> bool:
+        """A go.mod of the context requires modules that are not vendored."""
+        for f in self.bc.files:
+            if posixpath.basename(f) == "go.mod" and self.bc.sent(f):
+                d = posixpath.dirname(f)
+                if self.bc.is_dir(_cj(d, "vendor")):
+                    continue
+                text = self.bc.read_text(f) or ""
+                if re.search(r"^require\b", text, re.M):
+                    return True
+        return False
 
     def _already_copied(self, m: str, img: str, r: int, moved_set: set[int], like: _Copy) -> bool:
         """Whether the last copy before the RUN at `r` that writes `img` and does not move writes

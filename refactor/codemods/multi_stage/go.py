@@ -16,7 +16,7 @@ from refactor.codemods.multi_stage.model import (
     _matches_any,
     _unquote,
 )
-from refactor.knowledge.ecosystems.go import DEV_GO_PATTERNS, GO_CGO_MODULES
+from refactor.knowledge.ecosystems.go import DEV_GO_PATTERNS, GO_CGO_MODULES, local_replacements
 from refactor.knowledge.project_files import ALWAYS_BUILD_ONLY_NAMES, RUNTIME_DIR_HINTS
 from refactor.knowledge.runner_images import debian_runner, distroless_static
 from refactor.knowledge.system_packages import SLIM_HAS
@@ -47,7 +47,16 @@ class GoStrategy:
         tools = self.runtime_tools(argvs, scripts, {posixpath.basename(binary)})
         tools = [n for n in tools if n not in SLIM_HAS]
         cmd_rewrite: list[tuple[Instruction, Instruction]] = []
-        if static:
+        named = self.final_user.split(":", 1)[0]
+        if static and named not in ("", "root", "0") and not named.isdigit():
+            # distroless has no account commands: the user the original creates needs the
+            # builder's own family (busybox adduser on alpine, useradd on Debian)
+            derived, why = debian_runner(base)
+            if why:
+                self.notes.append(why)
+            self.notes.append(f"the runner is {derived}, not distroless, so that the user {named} is created as the "
+                              "original does")
+        elif static:
             derived = distroless_static(base)
             if shell_needed or scripts or tools:
                 conv = self._exec_forms(argvs)
@@ -70,7 +79,11 @@ class GoStrategy:
             self.notes.append("builds with CGO_ENABLED=0 (no `import \"C\"` in the code): a static binary")
         deps, builder, config = self.build_stages(None, builder_extra)
         # a deps stage that downloads the modules, when the original has none
-        if not any(s.run and any(c.kind == "deps" for c in s.run.cmds) for s in self.steps) and not self._ctx_has_vendor():
+        if any(s.run and any(c.kind == "deps" for c in s.run.cmds) for s in self.steps):
+            pass
+        elif self._ctx_has_vendor():
+            self.notes.append("the modules come from vendor/ with the sources: no `go mod download` layer")
+        else:
             deps = self._add_go_download(deps)
         packages, left = self.runtime_packages(tools, [], set())
         self.leaves.extend(left)
@@ -154,11 +167,47 @@ class GoStrategy:
         dest = dests.pop()
         if dest != self.deps_end_workdir():
             return deps  # the module folder is not the deps stage's working directory
-        copy = self.new(f"{self.kw('COPY')} {' '.join(r for _, r in mods)} ./")
+        root = posixpath.dirname(mods[0][1])
+        extra = self._go_download_reads(root, dest)
+        if isinstance(extra, str):
+            self.notes.append(f"no `go mod download` layer: {extra}")
+            return deps
+        copies = [self.new(f"{self.kw('COPY')} {' '.join(r for _, r in mods)} ./")]
+        for rel in extra:
+            sub = rel[len(root) + 1:] if root else rel
+            copies.append(self.new(f"{self.kw('COPY')} {rel}/go.mod ./{sub}/"))
         dl = self.new(f"{self.kw('RUN')} go mod download")
-        self.notes.append("the deps stage downloads the modules (`go mod download`) from go.mod/go.sum")
+        self.notes.append("the deps stage downloads the modules (`go mod download`) from go.mod/go.sum"
+                          + (" and the go.mod of the local replacements" if extra else ""))
         # after the last WORKDIR of the deps stage
-        return deps + [copy, dl]
+        return deps + copies + [dl]
+
+    def _go_download_reads(self, root: str, dest: str) -> list[str] | str:
+        """The folders of the local `replace` targets whose go.mod `go mod download` reads
+        (context paths), or why the download cannot run on the manifests alone: a Go
+        workspace (go.work reads every member's go.mod), a replacement outside what the
+        Dockerfile copies."""
+        gowork = self.env.get("GOWORK")
+        if gowork and gowork != "off":
+            return f"GOWORK={gowork}: a Go workspace"
+        d = root
+        while True:
+            if self.bc.exists(posixpath.join(d, "go.work") if d else "go.work"):
+                return f"{posixpath.join(d, 'go.work') if d else 'go.work'}: a Go workspace reads every member's go.mod"
+            if not d:
+                break
+            d = posixpath.dirname(d)
+        out = []
+        text = self.bc.read_text(posixpath.join(root, "go.mod") if root else "go.mod") or ""
+        for target in local_replacements(text):
+            rel = posixpath.normpath(posixpath.join(root, target)) if not target.startswith("/") else None
+            image = _abspath(target, dest)
+            if rel is None or self.ctx_path(image) != rel or not self.bc.sent(posixpath.join(rel, "go.mod")):
+                return f"the replacement {target} in go.mod is not copied where go.mod points"
+            if not re.fullmatch(r"[\w./-]+", rel):
+                return f"the replacement {target} would need quoting"
+            out.append(rel)
+        return out
 
 
     def _go_outputs(self, s: Step, c: CmdInfo) -> list[str]:

@@ -1,12 +1,15 @@
-"""The rust strategy: `cargo fetch` in deps, the release binary `cargo build` writes, the
-runtime libraries native crates need, and the rust plan (Debian slim or alpine runner)."""
+"""The rust strategy: the dependencies compiled in deps (manifests, then a build of stub targets
+whose own artefacts are removed again), else `cargo fetch`; the release binary `cargo build`
+writes, the runtime libraries native crates need, and the rust plan (Debian slim or alpine
+runner)."""
 from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 
 from refactor.codemods.multi_stage.model import CmdInfo, Plan, Step, _abspath, _Decline
-from refactor.knowledge.ecosystems.rust import DEV_RUST_PATTERNS, RUST_NATIVE_RUNTIME
+from refactor.knowledge.ecosystems.rust import DEV_RUST_PATTERNS, RUST_NATIVE_RUNTIME, CargoLayout, cargo_layout
 from refactor.knowledge.runner_images import debian_runner
 from refactor.syntax.nodes import Instruction
 
@@ -38,7 +41,10 @@ class RustStrategy:
         if kind == "alpine" and base.libc != "musl":
             raise _Decline("the runner would switch from glibc to musl")
         deps, builder, config = self.build_stages()
-        if not any(s.run and any(c.kind == "deps" for c in s.run.cmds) for s in self.steps):
+        stub = self._add_cargo_stub_build(deps, builds)
+        if stub is not None:
+            deps = stub
+        elif not any(s.run and any(c.kind == "deps" for c in s.run.cmds) for s in self.steps):
             deps = self._add_cargo_fetch(deps)
         scripts = self.scripts_run(argvs)
         tools = self.runtime_tools(argvs, scripts, {posixpath.basename(binary)})
@@ -144,3 +150,145 @@ class RustStrategy:
         )
         self.notes.append("the deps stage fetches the crates (`cargo fetch`) from Cargo.toml/Cargo.lock")
         return deps + [copy, fetch]
+
+
+    _CARGO_VALUE_FLAGS = ["--bin", "--target", "--target-dir", "--profile", "--features", "-F", "-p", "--package",
+                          "-j", "--jobs", "--manifest-path", "--example", "--test", "--bench", "--color", "--config", "-Z"]
+
+    def _add_cargo_stub_build(self, deps: list[Instruction], builds) -> list[Instruction] | None:
+        """The deps stage compiles the dependencies: the manifests (and what else the build
+        reads without the sources: build.rs, .cargo/config.toml, path crates), a stub file for
+        every target, the user's own `cargo build` command, then the stubs and the package's
+        own artefacts removed, so the builder's build compiles the real code and reuses every
+        dependency. None, with the reason in the explanation, when the layout is not proven."""
+        why = self._cargo_stub_problem(builds)
+        if isinstance(why, str):
+            self.notes.append(f"the dependencies compile in the builder with the sources: {why}")
+            return None
+        layout, view, argv, out_dir, incremental = why
+        present = set()
+        for s in self.deps_steps:
+            if s.kind in ("copy-manifest", "copy-source"):
+                present.update(e.src for e in s.entries)
+        want = ["Cargo.toml"] + (["Cargo.lock"] if view.is_file("Cargo.lock") else [])
+        want += list(layout.copies)
+        groups: dict[str, list[str]] = {}
+        for rel in want:
+            ctx_rel = view.source(rel)
+            if ctx_rel in present:
+                continue
+            if self.bc.is_dir(ctx_rel):
+                groups.setdefault(f"./{rel}/", []).append(ctx_rel)
+            else:
+                parent = posixpath.dirname(rel)
+                groups.setdefault(f"./{parent}/" if parent else "./", []).append(ctx_rel)
+        out = list(deps)
+        for dest, srcs in groups.items():
+            out.append(self.new(f"{self.kw('COPY')} {' '.join(srcs)} {dest}"))
+        dirs = {posixpath.dirname(f) for f, _ in layout.stubs if posixpath.dirname(f)}
+        dirs = sorted(d for d in dirs if not any(o.startswith(d + "/") for o in dirs))
+        lines = [f"mkdir -p {' '.join(dirs)}"] if dirs else []
+        for f, content in layout.stubs:
+            lines.append(f"echo '{content.strip()}' > {f}" if content.strip() else f"touch {f}")
+        lines.append(" ".join(argv))
+        tops = sorted({f.split("/", 1)[0] for f, _ in layout.stubs})
+        rm = "rm -rf " + " ".join(tops)
+        for glob in layout.artefacts(out_dir, incremental):
+            last = rm.rsplit("\n", 1)[-1]
+            rm += (" \\\n        " if len(last) + len(glob) > 96 else " ") + glob
+        lines.append(rm)
+        out.append(self.new(f"{self.kw('RUN')} " + " \\\n    && ".join(lines)))
+        self.notes.append("the deps stage compiles the dependencies with stub targets (`" + " ".join(argv)
+                          + "` on the manifests alone), then removes the stubs and the package's own artefacts "
+                          "so that the builder compiles the real sources: a source edit reuses the compiled dependencies")
+        return out
+
+    def _cargo_stub_problem(self, builds) -> str | tuple[CargoLayout, "_ImageFiles", list[str], str, bool]:
+        """Why the stub build cannot be proven, or (layout, the build folder's files, build
+        argv, artefact folder, incremental)."""
+        cargo_builds = [(s, c) for s, c in builds if c.cmd.subcommand().value == "build"]
+        if len(builds) != 1 or len(cargo_builds) != 1:
+            return "the image compiles with `cargo install` or with several cargo commands"
+        s, c = cargo_builds[0]
+        cmd = c.cmd
+        for prev in s.run.cmds:
+            if prev is c:
+                break
+            if prev.name == "cd":
+                return "the build changes folder (`cd`) first"
+        if s.workdir != self.deps_end_workdir():
+            return "the build runs in another folder than the manifests'"
+        pairs = [(a.name, a.value) for a in cmd.assignments]
+        words = list(cmd.argv[len(cmd.wrappers):])
+        if any(v is None or "$" in v for v in [v for _, v in pairs] + words):
+            return "the build command uses variables"
+        argv = [f"{n}={shlex.quote(v)}" for n, v in pairs] + [shlex.quote(w) for w in words]
+        vf = self._CARGO_VALUE_FLAGS
+        for bad in ("--manifest-path", "-p", "--package", "--workspace", "--all", "-Z", "--config", "--example",
+                    "--test", "--bench", "--all-targets", "--examples", "--tests", "--benches"):
+            if cmd.has_flag(bad, value_flags=vf) or cmd.option_value(bad, value_flags=vf):
+                return f"`cargo build {bad}`: a target selection I do not model"
+        if self.env.get("CARGO_BUILD_TARGET") or self.env.get("CARGO_BUILD_TARGET_DIR"):
+            return "CARGO_BUILD_TARGET/CARGO_BUILD_TARGET_DIR move the artefacts"
+        if any(f.startswith("--mount") for f in s.inst.flags):
+            return "the build RUN mounts a cache or files of its own"
+        late = [w.split("=", 1)[0] for b in self.builder_steps if b.kind in ("env", "arg")
+                for w in (b.inst.value[0::2] if b.kind == "env" else b.inst.value)]
+        late = [n for n in late if n.startswith(("CARGO", "RUST"))]
+        if late:
+            return f"{late[0]} is set after the sources, so the deps stage would compile with other settings"
+        view = _ImageFiles(self, s.workdir)
+        if not view.is_file("Cargo.toml"):
+            return "Cargo.toml is not copied into the build's working directory"
+        layout = cargo_layout(view, "")
+        if isinstance(layout, str):
+            return layout
+        profile = cmd.option_value("--profile", value_flags=vf)
+        if profile is None:
+            profile = "release" if cmd.has_flag("--release", "-r", value_flags=vf) else "debug"
+        elif profile == "dev":
+            profile = "debug"
+        tdir = cmd.option_value("--target-dir", value_flags=vf) or self.env.get("CARGO_TARGET_DIR") or "target"
+        triple = cmd.option_value("--target", value_flags=vf)
+        if triple:
+            return "`--target`: the artefacts of another platform are not modelled"
+        if not re.fullmatch(r"[A-Za-z0-9_./-]+", tdir + profile):
+            return "the target folder would need quoting"
+        out_dir = posixpath.join(tdir, profile)
+        return layout, view, argv, out_dir, profile == "debug"
+
+
+class _ImageFiles:
+    """The files of the build's working directory in the image, as the COPYs of the original
+    put them there: what cargo_layout reads (paths relative to that directory), each read from
+    the context file copied to it. A file the context has but the image does not is absent."""
+
+    def __init__(self, planner, workdir: str) -> None:
+        self.p = planner
+        self.workdir = workdir
+
+    def source(self, rel: str) -> str | None:
+        return self.p.ctx_path(_abspath(rel, self.workdir))
+
+    def _sent(self, rel: str) -> str | None:
+        src = self.source(rel)
+        return src if src is not None and self.p.bc.sent(src) else None
+
+    def sent(self, rel: str) -> bool:
+        return self._sent(rel) is not None
+
+    def is_file(self, rel: str) -> bool:
+        src = self._sent(rel)
+        return src is not None and self.p.bc.is_file(src)
+
+    def is_dir(self, rel: str) -> bool:
+        src = self._sent(rel)
+        return src is not None and self.p.bc.is_dir(src)
+
+    def read_text(self, rel: str) -> str | None:
+        src = self._sent(rel)
+        return self.p.bc.read_text(src) if src is not None and self.p.bc.is_file(src) else None
+
+    def listdir(self, rel: str) -> list[str]:
+        return [n for n in (self.p.bc.listdir(self._sent(rel)) if self.is_dir(rel) else [])
+                if self.sent(posixpath.join(rel, n))]

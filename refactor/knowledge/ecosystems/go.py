@@ -19,8 +19,8 @@ def _go(cmd, args, index, cwd, ctx, resolve, generated):
     gm = s.need("go.mod")
     s.maybe("go.sum")
     text = s.read(gm) or ""
-    for m in re.finditer(r"=>\s*(\.{1,2}/\S*|/\S+)", text):
-        s.local.append(f"replace => {m.group(1)}")
+    for target in local_replacements(text):
+        s.local.append(f"replace => {target}")
     d = s.cdir or ""
     while True:
         if s.ctx.exists(context_join(d, "go.work")):
@@ -30,6 +30,12 @@ def _go(cmd, args, index, cwd, ctx, resolve, generated):
             break
         d = posixpath.dirname(d)
     return s.freeze()
+
+
+def local_replacements(go_mod: str) -> list[str]:
+    """The folders go.mod's `replace` directives point to (`=> ./lib`, `=> ../shared`,
+    `=> /abs`): `go mod download` reads each one's go.mod."""
+    return [m.group(1) for m in re.finditer(r"=>\s*(\.{1,2}/\S*|/\S+)", go_mod)]
 
 
 DEV_GO_PATTERNS = (

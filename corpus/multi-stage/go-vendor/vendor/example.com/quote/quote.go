@@ -1,0 +1,4 @@
+package quote
+
+// Line is a line of verse.
+func Line() string { return "an old silent pond" }

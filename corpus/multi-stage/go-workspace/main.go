@@ -1,0 +1,11 @@
+package main
+
+import (
+	"fmt"
+
+	"example.com/tools"
+)
+
+func main() {
+	fmt.Println(tools.Name, "up")
+}

@@ -1,0 +1,4 @@
+package tools
+
+// Name is the service name.
+const Name = "svc"

@@ -1,0 +1,5 @@
+include!(concat!(env!("OUT_DIR"), "/schema.rs"));
+
+fn main() {
+    println!("{SCHEMA}");
+}

@@ -1,0 +1,3 @@
+fn main() {
+    println!("cargo:rustc-env=LOG_TOOLS_PROFILE={}", std::env::var("PROFILE").unwrap());
+}

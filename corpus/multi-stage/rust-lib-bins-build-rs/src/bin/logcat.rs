@@ -1,0 +1,1 @@
+fn main() { println!("logcat {}", log_tools::tag()); }

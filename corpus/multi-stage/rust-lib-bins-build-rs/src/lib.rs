@@ -1,0 +1,1 @@
+pub fn tag() -> &'static str { env!("LOG_TOOLS_PROFILE") }

@@ -1,0 +1,1 @@
+fn main() { println!("log-tools {}", log_tools::tag()); }

@@ -1,0 +1,11 @@
+package main
+
+import (
+	"fmt"
+
+	"example.com/words"
+)
+
+func main() {
+	fmt.Println("greeter:", words.Hello)
+}

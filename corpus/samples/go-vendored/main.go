@@ -1,0 +1,11 @@
+package main
+
+import (
+	"fmt"
+
+	"example.com/verse"
+)
+
+func main() {
+	fmt.Println("poet:", verse.Line())
+}
