@@ -116,7 +116,11 @@ def debian_runner(base: Base) -> tuple[str, str | None]:
     """A minimal image with the same libc as `base` (golang, rust): `debian:<codename>-slim`,
     or `alpine:<version>`. The second value says what was assumed, if anything."""
     if base.alpine is not None:
-        return (f"alpine:{base.alpine}" if base.alpine else "alpine:latest"), None
+        if base.alpine:
+            return f"alpine:{base.alpine}", None
+        # musl runs what an older musl linked, but the runner's packages follow its release
+        return "alpine:latest", (f"{base.ref.familiar}:{base.ref.tag} names no Alpine release; the runner takes "
+                                 "alpine:latest (pin both to the same alpine3.N)")
     if base.codename:
         return f"debian:{base.codename}-slim", None
     return (
