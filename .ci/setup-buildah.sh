@@ -13,6 +13,8 @@
 #        node:20-slim, node:20                                                  official node binary (npm registry)
 #        golang:1.19 (+bookworm, latest ...)                                    Debian golang-go 1.19
 #        rust:1.63 (+bookworm, latest ...), rust:1.63-slim (+slim ...)          Debian rustc 1.63 + cargo
+#        eclipse-temurin:17-jdk (+17, 17-jdk-jammy), eclipse-temurin:17-jre     Debian OpenJDK 17 headless
+#        maven:3.9-eclipse-temurin-17 (+3-eclipse-temurin-17)                   Debian maven 3.8.7, offline
 #        ruby:3.1 (+3.1-bookworm, 3), ruby:3.1-slim (+3.1-slim-bookworm)        Debian ruby3.1 + bundler
 #        gcr.io/distroless/static-debian12, base-debian12 (+:nonroot)           files from Debian packages
 #        alpine:3.19 (+3, latest)                                               busybox only: no apk
@@ -353,6 +355,63 @@ RUN set -eux; apt-get update; \\
     cargo --version; rustc --version
 EOF
   bud "$tag" "$c"; rm -rf "$c"
+}
+
+# Debian OpenJDK 17 in the official eclipse-temurin layout (JAVA_HOME=/opt/java/openjdk, its bin
+# first on PATH). jdk: openjdk-17-jdk-headless; jre: openjdk-17-jre-headless. The real images are
+# Ubuntu-based; these are Debian bookworm-slim (same apt/useradd tooling, glibc).
+make_temurin() {  # jdk | jre
+  local c=$WORK/ctx-temurin-$1 tag=$D/eclipse-temurin:17-$1
+  mkdir -p "$c"
+  cat > "$c/Dockerfile" <<EOF
+FROM debian:bookworm-slim
+ENV JAVA_HOME=/opt/java/openjdk LANG=C.UTF-8 JAVA_VERSION=jdk-17.0.21+2
+ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+RUN set -eux; apt-get update; mkdir -p /usr/share/man/man1; \\
+    apt-get install -y --no-install-recommends ca-certificates tzdata openjdk-17-$1-headless; \\
+    rm -rf /var/lib/apt/lists/*; \\
+    mkdir -p /opt/java; ln -s /usr/lib/jvm/java-17-openjdk-amd64 /opt/java/openjdk; \\
+    java -version
+CMD ["jshell"]
+EOF
+  [ "$1" = jre ] && sed -i 's/^CMD .*//' "$c/Dockerfile"
+  bud "$tag" "$c"; rm -rf "$c"
+}
+
+# Debian maven 3.8.7 on the JDK stand-in, in the official maven image's layout (MAVEN_HOME=
+# /usr/share/maven, mvn on PATH, MAVEN_CONFIG=/root/.m2). Maven Central is not reachable: the
+# global settings mirror every repository to file:///usr/share/maven-repo, where Debian's packaged
+# plugins live, so a pom that pins those versions builds (and `dependency:go-offline` resolves).
+make_maven() {
+  local c=$WORK/ctx-maven
+  mkdir -p "$c"
+  cat > "$c/Dockerfile" <<'EOF'
+FROM eclipse-temurin:17-jdk
+ENV MAVEN_HOME=/usr/share/maven MAVEN_CONFIG=/root/.m2
+RUN set -eux; apt-get update; \
+    apt-get install -y --no-install-recommends maven libmaven-compiler-plugin-java \
+      libmaven-jar-plugin-java libmaven-resources-plugin-java libmaven-install-plugin-java \
+      libmaven-deploy-plugin-java libmaven-clean-plugin-java libsurefire-java \
+      libmaven-dependency-plugin-java libmaven-shade-plugin-java libmaven-site-plugin-java; \
+    rm -rf /var/lib/apt/lists/*; \
+    mvn -v
+COPY settings.xml /usr/share/maven/conf/settings.xml
+CMD ["mvn"]
+EOF
+  # Debian's artifacts have no checksum files: the policy is `ignore` for this one repository.
+  cat > "$c/settings.xml" <<'EOF'
+<settings>
+  <mirrors><mirror><id>debian</id><mirrorOf>*</mirrorOf><url>file:///usr/share/maven-repo</url></mirror></mirrors>
+  <profiles><profile><id>debian</id>
+    <repositories><repository><id>central</id><url>file:///usr/share/maven-repo</url>
+      <releases><checksumPolicy>ignore</checksumPolicy></releases><snapshots><enabled>false</enabled></snapshots></repository></repositories>
+    <pluginRepositories><pluginRepository><id>central</id><url>file:///usr/share/maven-repo</url>
+      <releases><checksumPolicy>ignore</checksumPolicy></releases><snapshots><enabled>false</enabled></snapshots></pluginRepository></pluginRepositories>
+  </profile></profiles>
+  <activeProfiles><activeProfile>debian</activeProfile></activeProfiles>
+</settings>
+EOF
+  bud "$D/maven:3.9-eclipse-temurin-17" "$c"; rm -rf "$c"
 }
 
 # Debian ruby3.1 (3.1.2) + bundler 2.3 in the official ruby image's layout: gems and the bundle's
@@ -719,6 +778,12 @@ if [ "$IMAGES" = 1 ]; then
   ensure $D/rust:1.63-slim make_rust slim
   alias_tags $D/rust:1.63-slim $D/rust:1.63-slim-bookworm $D/rust:1-slim $D/rust:1-slim-bookworm \
       $D/rust:slim $D/rust:slim-bookworm
+  ensure $D/eclipse-temurin:17-jdk make_temurin jdk
+  alias_tags $D/eclipse-temurin:17-jdk $D/eclipse-temurin:17 $D/eclipse-temurin:17-jdk-jammy
+  ensure $D/eclipse-temurin:17-jre make_temurin jre
+  alias_tags $D/eclipse-temurin:17-jre $D/eclipse-temurin:17-jre-jammy
+  ensure $D/maven:3.9-eclipse-temurin-17 make_maven
+  alias_tags $D/maven:3.9-eclipse-temurin-17 $D/maven:3-eclipse-temurin-17
   ensure $D/ruby:3.1-slim make_ruby slim
   alias_tags $D/ruby:3.1-slim $D/ruby:3.1-slim-bookworm $D/ruby:3.1.2-slim $D/ruby:3-slim
   ensure $D/ruby:3.1 make_ruby full
