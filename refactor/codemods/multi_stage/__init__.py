@@ -17,6 +17,15 @@ rust base image, and a build context whose manifests it can read), it writes thr
   the start command needs; a non-root user; the original CMD, ENTRYPOINT, ENV, EXPOSE, WORKDIR,
   HEALTHCHECK, LABEL, STOPSIGNAL and VOLUME.
 
+A node image that installs its distro's nginx and serves the built site with it
+(`CMD ["nginx", "-g", "daemon off;"]`) gets the official nginx image of the same libc as its
+runner (`nginx:stable`, `nginx:stable-alpine`) instead (static_site.py): the folders its config
+serves (proven filled by the build: a `cp dist/. /usr/share/nginx/html`, or a framework output
+the config names: vite outDir, CRA build/, angular.json outputPath, Vue CLI outputDir) and the
+project's own config (a distro site folder, sites-enabled or http.d, lands in conf.d), with nginx
+made unprivileged (user nginx 101:101, pid and temp paths in /tmp, `listen 80` moved to 8080 in
+the file that has it, EXPOSE with it: a behaviour change the explanation says).
+
 Original instructions move verbatim, with their comments, into the stage where they belong;
 new instructions follow the file's keyword case, line endings and escape character.
 `docker build --target builder` keeps working: the stage names are fixed and lowercase.
@@ -72,7 +81,8 @@ RUNs write outside the app folder (`mkdir`/`printf >`/`cp` into `/etc`, `/usr/sh
 with `curl -o`) are copied, symbolic links are made again, and writes it cannot enumerate
 (`make install`, loops writing to system folders, `pip install` into a non-Python image, a chown
 outside the app, accounts other than the runner's user) make it decline. It declines for
-web servers that start as root (nginx serving a built site), for entrypoints that switch user
+web servers that start as root other than a static site's nginx (and for a static site whose
+config or served folders it cannot prove), for entrypoints that switch user
 (gosu), and when the input is broken: a `COPY --from` naming a stage the file does not have, a
 start script that is not in the context, a `go build` of a package that is not there. The
 runner's user comes from refactor.knowledge.users (the image's own user, else `app` 10001

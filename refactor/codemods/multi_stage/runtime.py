@@ -2,7 +2,8 @@
 the input's stage references and start scripts (broken input), the programs the start command,
 HEALTHCHECK and entrypoint scripts run (kept, installed with the runner family's package
 manager, or a decline), the files build RUNs write outside the app folder (copied, links
-repeated, or a decline), the accounts they create, and servers that need root (nginx)."""
+repeated, or a decline), the accounts they create, and servers that need root (nginx started
+other than by the static-site strategy)."""
 from __future__ import annotations
 
 import posixpath
@@ -242,7 +243,7 @@ class RuntimeNeeds:
         if servers:
             raise _Decline(f"the container runs {servers[0]}, a web server that starts as root and needs its own "
                            "runner image set up to run unprivileged (writable pid and temp paths, a port of "
-                           "1024 or more); I do not write that runner yet")
+                           "1024 or more); I write that runner only for nginx started as the CMD itself")
         return names
 
     def tool_packages(self, tools: list[str], installed: list[str], kind: str) -> list[str]:
@@ -414,9 +415,8 @@ class RuntimeNeeds:
                 raise _Decline(f"a build step unpacks or copies into {p}, a system folder: which files it adds "
                                "is not enumerable")
             if _under(p, "/usr/share/nginx") or _under(p, "/etc/nginx"):
-                raise _Decline(f"a build step writes {p}: a site for nginx, which needs its own runner image set up "
-                               "to run unprivileged (writable pid and temp paths, a port of 1024 or more); I do "
-                               "not write that runner yet")
+                raise _Decline(f"a build step writes {p}: a site for nginx, which the runner of an app not served "
+                               "by nginx would not serve")
             if p.startswith(_PKG_SOURCES):
                 self.package_sources = True
                 continue

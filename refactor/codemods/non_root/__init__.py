@@ -28,6 +28,13 @@ What it does
     - `USER <uid>:<gid>` goes after the last RUN that needs root (package installs, and
       anything but a plain `npm ci`/`yarn`/`pnpm`/`bun` install or build in the app folder,
       which then runs as the user and writes files it owns) and before CMD/ENTRYPOINT.
+    A final stage on the official nginx image (a built site copied in) is made unprivileged
+    instead (nginx_site.py): a RUN drops the `user` directive, moves the pid file and temp paths
+    to /tmp and gives /var/cache/nginx to the nginx user, moves `listen 80` to 8080 (443 to 8443)
+    in the config files that have it, then `USER 101:101` and EXPOSE with the new port. The
+    config is read (the image's own files plus what the stage copies from the build context);
+    one from another stage, templates, a RUN editing it, a listen it cannot rewrite, another
+    port below 1024 or a log path the user cannot write make it decline.
     Earlier stages are left alone. New lines follow the file's keyword case, line endings,
     escape character and continuation style.
 
@@ -69,7 +76,7 @@ Safety
     Docker socket or CLI, VPN and tunnel tools, packet capture and IDS, daemons that switch
     user themselves (squid, mysqld, a copied config with `user=`), host monitors and
     `--privileged` notes; images whose
-    entrypoint drops privileges itself (nginx, httpd, postgres, redis, mysql, mariadb, mongo,
+    entrypoint drops privileges itself (httpd, postgres, redis, mysql, mariadb, mongo,
     rabbitmq, elasticsearch, php's -fpm/-apache, linuxserver.io...), an EXPOSE below 1024 or a
     start command binding such a port, a start command that needs root (package managers,
     `service`, `chown`, `sysctl`, gosu/su-exec, cron, sshd, supervisord, FUSE mounts, writes
