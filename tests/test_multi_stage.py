@@ -64,7 +64,7 @@ def stage_names(text: str) -> list[str | None]:
 
 def test_there_are_fixtures_per_ecosystem():
     names = {c.name for c in CASES}
-    for prefix in ("python-", "node-npm", "node-yarn", "node-pnpm", "nextjs-", "go-", "rust-"):
+    for prefix in ("python-", "node-npm", "node-yarn", "node-pnpm", "nextjs-", "go-", "rust-", "ruby-"):
         assert any(n.startswith(prefix) for n in names), prefix
 
 

@@ -111,6 +111,8 @@ DEBIAN_TO_ALPINE: dict[str, str] = {
     "libpq5": "libpq", "libmariadb3": "mariadb-connector-c", "libcurl4": "libcurl", "unixodbc": "unixodbc",
     "libldap-2.5-0": "libldap", "libsasl2-2": "libsasl", "libcairo2": "cairo", "libssl3": "libssl3",
     "ca-certificates": "ca-certificates", "libsqlite3-0": "sqlite-libs", "libgirepository-1.0-1": "gobject-introspection",
+    "libxml2": "libxml2", "libxslt1.1": "libxslt", "imagemagick": "imagemagick", "libvips42": "vips",
+    "libmagic1": "libmagic",
 }
 
 

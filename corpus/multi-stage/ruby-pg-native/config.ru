@@ -1,0 +1,2 @@
+require "pg"
+run ->(env) { [200, {"content-type" => "text/plain"}, ["pg #{PG::VERSION}\n"]] }

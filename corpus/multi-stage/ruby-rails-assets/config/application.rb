@@ -1,0 +1,3 @@
+require_relative "boot"
+require "rails/all"
+Bundler.require(*Rails.groups)
