@@ -1,0 +1,3 @@
+import { render } from './render.js'
+
+document.querySelector('#app').innerHTML = render(['tides', 'birds', 'weather'])

@@ -1,0 +1,3 @@
+export function render(topics) {
+  return '<ul>' + topics.map((t) => `<li>${t}</li>`).join('') + '</ul>'
+}
