@@ -230,3 +230,13 @@ def test_java_fixtures_cover_the_shapes():
             "java-decline-ambiguous-jar"} <= names
     for n in names:
         assert (CORPUS / n / "Dockerfile.after").exists() != (CORPUS / n / "skip.txt").exists(), n
+
+
+def test_sh_c_start_and_cache_mount_build(tmp_path):
+    r = run(tmp_path, {"pom.xml": pom(), **SRC},
+            "# syntax=docker/dockerfile:1\nFROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\n"
+            "RUN --mount=type=cache,target=/root/.m2 mvn -B package\n"
+            'ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar target/app-1.0.jar"]\n')
+    assert "FROM eclipse-temurin:17-jre AS runner" in r.output
+    assert "dependency:go-offline" not in r.output and "cache mount" in r.edits[0].rationale
+    assert "COPY --from=builder /app/target/app-1.0.jar ./target/" in r.output

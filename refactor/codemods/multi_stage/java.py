@@ -164,7 +164,7 @@ class JavaStrategy:
             if not main:
                 continue
             words = main
-            if main[:2] == ["/bin/sh", "-c"] and len(main) > 2:
+            if len(main) > 2 and main[0] in ("/bin/sh", "sh", "/bin/bash", "bash") and main[1] == "-c":
                 try:
                     words = shlex.split(main[2])
                 except ValueError:
@@ -315,6 +315,9 @@ class JavaStrategy:
         s, c = builds[0]
         cwd = self._cmd_cwd(s, c)
         if cwd != self.deps_end_workdir() or any(w.value is None for w in c.cmd.args):
+            return deps
+        if any(f.startswith("--mount=") and "type=cache" in f for f in s.inst.flags):
+            self.notes.append("no dependency stage added: the build keeps its dependencies in a cache mount")
             return deps
         exe = c.cmd.name or ""
         wrapper = exe.rsplit("/", 1)[-1] in ("mvnw", "gradlew")
