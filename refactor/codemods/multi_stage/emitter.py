@@ -484,11 +484,13 @@ class Emitter:
 
     def manifest_copies(self, need: list[tuple[str, str]], workdir: str) -> list[Instruction]:
         """One COPY per destination folder (a workspace's members each have their own)."""
-        by_dest: dict[str, list[str]] = {}
+        by_dest: dict[str, list[str]] = {workdir: []}
         for m, rel in need:
             by_dest.setdefault(posixpath.dirname(m), []).append(rel)
         out = []
         for d, rels in by_dest.items():
+            if not rels:
+                continue
             dest = "./" if d == workdir else d + "/"
             out.append(self.new(f"{self.kw('COPY')} {' '.join(rels)} {dest}"))
         return out

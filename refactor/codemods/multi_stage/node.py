@@ -118,6 +118,7 @@ class NodeStrategy(NodeInstalls):
         self.install_only_extra: tuple[str, ...] = ()
         if berry:
             self._check_yarn_berry(app_dir, pkg)
+            self._berry_dirs_are_manifests()
         scripts = pkg.get("scripts") or {}
         deps_ = dict(pkg.get("dependencies") or {})
         dev_deps = dict(pkg.get("devDependencies") or {})
@@ -141,7 +142,8 @@ class NodeStrategy(NodeInstalls):
             m = re.search(r"\b(?:npm\s+run|yarn(?:\s+run)?|pnpm(?:\s+run)?)\s+([\w:.-]+)", text)
             if m and m.group(1) in DEV_SCRIPT_NAMES:
                 raise _Decline(f"the start command runs the `{m.group(1)}` script: a development setup")
-        if berry and not any(re.search(r"(?:^|[\s;&|(])yarn\b", t) for t in start_texts):
+        if berry:
+            self._berry_start_check(start_texts)
             self.install_only_extra = (".yarnrc.yml", ".yarn")  # the yarn release and plugins: the install's only
         used_bins = self._node_bins(start_texts)
         for b in sorted(used_bins):
@@ -186,7 +188,10 @@ class NodeStrategy(NodeInstalls):
             raise _Decline("the runner would switch from glibc to musl (native modules would break)")
         deps, builder, config = self.build_stages()
         install_in_builder = inst_step in self.builder_steps
-        prune_from = "builder" if install_in_builder or not known else "deps"
+        # a workspace: members hold their own node_modules (links, nested versions), so the runner
+        # gets the whole workspace folder, pruned where the sources are
+        workspace = any(posixpath.basename(m) == "package.json" and m != root_pj for m in inst_cmd.manifests)
+        prune_from = "builder" if install_in_builder or not known or workspace else "deps"
         # yarn berry has no --production install: NODE_ENV does not keep devDependencies out
         prod_only = all(c.prod_only for _, c in installs) and not berry
         extra: list[tuple[str, list[Instruction]]] = []
@@ -248,6 +253,10 @@ class NodeStrategy(NodeInstalls):
             self.leaves.append("node_modules outside the standalone trace, the source and .next/cache")
             cmd_rewrite = self.new(f'{self.kw("CMD")} ["node", "server.js"]')
             self.notes.append("runs `node server.js` (the standalone server) instead of `next start`")
+        elif not is_next and workspace:
+            src = "prod-deps" if nm_stage == "prod-deps" else "builder"
+            runner.append(self.copy_line(src, app_dir, self.dest_text(app_dir, True), chown))
+            self.keeps.insert(0, f"the workspace {app_dir} with production node_modules (the members' links included)")
         elif not is_next and not known and any(s.run and s.kind == "run-build" for s in self.builder_steps):
             # the build's outputs are unknown: the whole built app folder, with the production
             # node_modules (prod-deps is the builder with devDependencies pruned)

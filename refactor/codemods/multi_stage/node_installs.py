@@ -5,6 +5,7 @@ production-only reinstall `yarn workspaces focus --all --production`)."""
 from __future__ import annotations
 
 import posixpath
+import re
 
 from refactor.codemods.multi_stage.model import _Decline
 from refactor.knowledge.context import go_clean
@@ -17,6 +18,9 @@ from refactor.knowledge.ecosystems.node import (
 )
 
 BERRY_PRUNE = "yarn workspaces focus --all --production"
+# Folders of a berry project that only the install reads (the release yarnPath names, plugins,
+# patches): a COPY of one of them is a manifest copy, not the source.
+BERRY_INSTALL_DIRS = re.compile(r"(?:^|/)\.yarn/(?:releases|plugins|patches)/?$")
 
 
 class NodeInstalls:
@@ -73,6 +77,12 @@ class NodeInstalls:
                              self._ctx_text(posixpath.join(app_dir, "yarn.lock")) or "")
 
 
+    def _berry_dirs_are_manifests(self) -> None:
+        for s in self.steps:
+            if s.kind == "copy-source" and s.entries and all(e.is_dir and BERRY_INSTALL_DIRS.search(e.src) for e in s.entries):
+                s.kind = "copy-manifest"
+
+
     def _yarn_berry_files(self, cwd: str, pm: str) -> tuple[str, ...]:
         """The committed yarn release and plugins .yarnrc.yml names: the install runs them."""
         if pm != "yarn":
@@ -92,6 +102,13 @@ class NodeInstalls:
                            + (" (the default)" if linker == "pnp" and "nodeLinker" not in (self._ctx_text(posixpath.join(app_dir, ".yarnrc.yml")) or "") else "")
                            + ": the packages are not in node_modules but in the yarn cache, loaded through "
                            ".pnp.cjs; splitting that is not understood yet (nodeLinker: node-modules is)")
+
+
+    def _berry_start_check(self, start_texts: list[str]) -> None:
+        for t in start_texts:
+            if re.search(r"(?:^|[\s;&|(])yarn\b", t):
+                raise _Decline("the start command runs yarn berry, which reads its install state and yarn.lock at "
+                               "run time: not proven in a slim runner (start the app with node)")
 
 
     def _yarn_berry_prune(self, app_dir: str, pkg: dict) -> str:

@@ -279,6 +279,15 @@ class PythonStrategy:
             return bool(pips) and all(c.pm == "pip-self" for c in pips) and all(c.kind in ("tool", "neutral") for c in cmds)
 
         first_py = next((s for s in self.steps if s.run and installs_python(s)), None)
+        if first_py is not None:
+            # an installer pip-installed once the virtualenv is active lands in it, and so in the runner
+            late = [w.value for s in self.steps[self.steps.index(first_py):] if s.run for c in s.run.cmds
+                    if c.kind == "tool" and c.name == "pip" and c.cmd is not None
+                    for w in c.cmd.args_without_flags()[1:] if w.value and re.split(r"[=<>~!\[]", w.value, 1)[0].lower() in PY_PMS]
+            if late:
+                self.notes.append(f"{', '.join(dict.fromkeys(late))}, installed in the virtualenv's RUN or after it, "
+                                  "reaches the runner with it (install it in a RUN of its own before the dependencies "
+                                  "to leave it behind)")
 
         def venv_lines(step):
             nonlocal inserted

@@ -1,0 +1,1 @@
+require("@mono/shared"); require("fastify");

@@ -1,0 +1,1 @@
+// yarn 3.6.4 (stand-in text)

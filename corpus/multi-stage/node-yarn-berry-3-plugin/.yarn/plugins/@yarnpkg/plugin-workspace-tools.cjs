@@ -1,0 +1,1 @@
+// plugin-workspace-tools (stand-in text)

@@ -1,0 +1,1 @@
+// yarn 4.5.3 (stand-in text)
