@@ -118,6 +118,10 @@ class RubyStrategy:
             bundle_dir = GEM_HOME
             self.notes.append("gems stay in GEM_HOME with `frozen` instead of deployment mode: the start command "
                               "runs gem commands without `bundle exec`, which deployment's vendor/bundle would hide")
+        local_bundle = self.ctx_path(bundle_dir) if _under(bundle_dir, app) and not _under(bundle_dir, GEM_HOME) else None
+        if local_bundle and self.bc.exists(local_bundle) and self.bc.sent(local_bundle):
+            raise _Decline(f"the build context has {local_bundle} (not in .dockerignore): the source copy would lay it "
+                           f"over the bundle the deps stage installs in {bundle_dir}")
         if groups and not ({"without", "with", "only"} & set(user)):
             build_texts = " ".join(s.inst.code for s in self.steps if s.kind in ("run-build",))
             if not production:
