@@ -47,7 +47,9 @@ def test_layout_of_a_library_with_binaries_and_a_plain_build_script(tmp_path):
     write(tmp_path, {"Cargo.toml": APP, "src/lib.rs": "", "src/main.rs": "", "src/bin/tool.rs": "",
                      "build.rs": 'fn main() { println!("cargo:rustc-env=X=1"); }'})
     lay = cargo_layout(BuildContext(tmp_path), "")
-    assert lay.package == "my-app" and lay.lib == "my_app" and set(lay.crates) == {"my_app", "tool"}
+    (pkg,) = lay.packages
+    assert pkg.name == "my-app" and pkg.lib == "my_app" and set(pkg.crates) == {"my_app", "tool"}
+    assert lay.stub_dirs == ("src",) and set(pkg.bins) == {"my-app", "tool"}
     assert dict(lay.stubs) == {"src/lib.rs": "", "src/main.rs": "fn main() {}\n", "src/bin/tool.rs": "fn main() {}\n"}
     assert lay.copies == ("build.rs",)
     globs = lay.artefacts("target/release")
@@ -58,7 +60,8 @@ def test_layout_of_a_library_with_binaries_and_a_plain_build_script(tmp_path):
 
 
 @pytest.mark.parametrize("files, why", [
-    ({"Cargo.toml": APP + "\n[workspace]\nmembers = ['x']\n", "src/main.rs": ""}, "workspace"),
+    ({"Cargo.toml": APP.replace('edition = "2021"', "workspace = '..'"), "src/main.rs": ""}, "belongs to a workspace above"),
+    ({"Cargo.toml": "[workspace]\nmembers = ['*/crates']\n"}, "member pattern */crates is not modelled"),
     ({"Cargo.toml": APP + "\n[lib]\nproc-macro = true\n", "src/lib.rs": ""}, "proc-macro"),
     ({"Cargo.toml": APP, "src/main.rs": "", "build.rs": 'fn main() { std::fs::read("proto/a.proto").unwrap(); }'},
      "build script build.rs reads other files"),
@@ -100,7 +103,7 @@ def test_rust_deps_stage_builds_stub_targets_with_the_users_flags(tmp_path):
 @pytest.mark.parametrize("dockerfile, why", [
     (RUST_DF.replace("COPY . .\n", "COPY . .\nENV RUSTFLAGS=-Copt-level=2\n"), "RUSTFLAGS is set after the sources"),
     (RUST_DF.replace("RUN cargo", "RUN --mount=type=cache,target=/app/target cargo"), "mounts a cache"),
-    (RUST_DF.replace("--locked", "--locked -p my-app"), "`cargo build -p`"),
+    (RUST_DF.replace("--locked", "--locked --manifest-path Cargo.toml"), "`cargo build --manifest-path`"),
     (RUST_DF.replace("--locked", "$FEATURES"), "uses variables"),
     (RUST_DF.replace("cargo build --release --locked", "cargo install --path .").replace("./target/release/my-app", "my-app"),
      "`cargo install`"),
@@ -186,3 +189,22 @@ def test_go_named_user_keeps_the_family_runner_instead_of_distroless(tmp_path):
     runner = r.output.split("AS runner")[1]
     assert "FROM alpine:3.19 AS runner" in r.output and "RUN addgroup -S app && adduser -S -G app app" in runner
     assert "not distroless, so that the user app is created" in notes(r)
+
+
+def test_workspace_members_are_stubbed_and_other_path_crates_copied(tmp_path):
+    member = '[package]\nname = "{0}"\nversion = "0.1.0"\n\n[dependencies]\n{1}'
+    write(tmp_path, {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\nexclude = ["crates/old"]\n',
+        "crates/api/Cargo.toml": member.format("api", 'core = { path = "../core" }\nrle = { path = "../../vendor/rle" }\n'),
+        "crates/api/src/main.rs": "", "crates/core/Cargo.toml": member.format("core", ""), "crates/core/src/lib.rs": "",
+        "crates/old/Cargo.toml": member.format("old", ""), "crates/old/src/lib.rs": "",
+        "vendor/rle/Cargo.toml": member.format("rle", ""), "vendor/rle/src/lib.rs": "",
+    })
+    lay = cargo_layout(BuildContext(tmp_path), "")
+    assert [p.name for p in lay.packages] == ["api", "core"]
+    assert dict(lay.stubs) == {"crates/api/src/main.rs": "fn main() {}\n", "crates/core/src/lib.rs": ""}
+    assert lay.copies == ("crates/api/Cargo.toml", "crates/core/Cargo.toml", "vendor/rle")
+    assert lay.stub_dirs == ("crates/api/src", "crates/core/src")
+    assert "target/release/deps/libcore-*" in lay.artefacts("target/release")
+    (tmp_path / "crates/core/Cargo.toml").write_text(member.format("core", "") + "\n[lib]\nproc-macro = true\n")
+    assert "core is a proc-macro crate" in cargo_layout(BuildContext(tmp_path), "")

@@ -93,19 +93,26 @@ class RustStrategy:
         text = self._cargo_toml(cwd)
         if text is None:
             raise _Decline(f"no Cargo.toml reaches {cwd}")
-        if re.search(r"^\[workspace\]", text, re.M):
-            raise _Decline("a cargo workspace: not understood yet")
-        m = re.search(r'^\[package\][^\[]*?^name\s*=\s*"([^"]+)"', text, re.M | re.S)
-        bins = re.findall(r'^\[\[bin\]\][^\[]*?^name\s*=\s*"([^"]+)"', text, re.M | re.S)
-        names = bins or ([m.group(1)] if m else [])
-        src_bin = self.ctx_path(posixpath.join(cwd, "src/bin"))
-        if src_bin and self.bc.exists(src_bin):
-            names += [n[:-3] for n in self._listdir(src_bin) if n.endswith(".rs")]
-        deps_sec = re.findall(r"^\[(?:dependencies|target\.[^\]]*dependencies)\]\s*(.*?)(?=^\[|\Z)", text, re.M | re.S)
-        crates = set()
-        for sec in deps_sec:
-            crates |= set(re.findall(r"^([A-Za-z0-9_-]+)\s*=", sec, re.M))
         vf = ["--bin", "--target", "--target-dir", "--profile", "--features", "-F", "-p", "--package", "--root", "--path", "-j", "--jobs", "--manifest-path"]
+        if re.search(r"^\[workspace\]", text, re.M):
+            layout = cargo_layout(_ImageFiles(self, cwd), "")
+            if isinstance(layout, str):
+                raise _Decline(f"a cargo workspace whose members I cannot read: {layout}")
+            pick = cmd.option_value("-p", "--package", value_flags=vf)
+            pkgs = [p for p in layout.packages if pick is None or p.name == pick]
+            names = [b for p in pkgs for b in p.bins]
+            crates = {d for p in pkgs for d in p.dependencies}
+        else:
+            m = re.search(r'^\[package\][^\[]*?^name\s*=\s*"([^"]+)"', text, re.M | re.S)
+            bins = re.findall(r'^\[\[bin\]\][^\[]*?^name\s*=\s*"([^"]+)"', text, re.M | re.S)
+            names = bins or ([m.group(1)] if m else [])
+            src_bin = self.ctx_path(posixpath.join(cwd, "src/bin"))
+            if src_bin and self.bc.exists(src_bin):
+                names += [n[:-3] for n in self._listdir(src_bin) if n.endswith(".rs")]
+            deps_sec = re.findall(r"^\[(?:dependencies|target\.[^\]]*dependencies)\]\s*(.*?)(?=^\[|\Z)", text, re.M | re.S)
+            crates = set()
+            for sec in deps_sec:
+                crates |= set(re.findall(r"^([A-Za-z0-9_-]+)\s*=", sec, re.M))
         one = cmd.option_value("--bin", value_flags=vf)
         if one:
             names = [one]
@@ -191,8 +198,7 @@ class RustStrategy:
         for f, content in layout.stubs:
             lines.append(f"echo '{content.strip()}' > {f}" if content.strip() else f"touch {f}")
         lines.append(" ".join(argv))
-        tops = sorted({f.split("/", 1)[0] for f, _ in layout.stubs})
-        rm = "rm -rf " + " ".join(tops)
+        rm = "rm -rf " + " ".join(layout.stub_dirs)
         for glob in layout.artefacts(out_dir, incremental):
             last = rm.rsplit("\n", 1)[-1]
             rm += (" \\\n        " if len(last) + len(glob) > 96 else " ") + glob
@@ -224,8 +230,8 @@ class RustStrategy:
             return "the build command uses variables"
         argv = [f"{n}={shlex.quote(v)}" for n, v in pairs] + [shlex.quote(w) for w in words]
         vf = self._CARGO_VALUE_FLAGS
-        for bad in ("--manifest-path", "-p", "--package", "--workspace", "--all", "-Z", "--config", "--example",
-                    "--test", "--bench", "--all-targets", "--examples", "--tests", "--benches"):
+        for bad in ("--manifest-path", "-Z", "--config", "--example", "--test", "--bench", "--all-targets", "--examples",
+                    "--tests", "--benches"):
             if cmd.has_flag(bad, value_flags=vf) or cmd.option_value(bad, value_flags=vf):
                 return f"`cargo build {bad}`: a target selection I do not model"
         if self.env.get("CARGO_BUILD_TARGET") or self.env.get("CARGO_BUILD_TARGET_DIR"):
