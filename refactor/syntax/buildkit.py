@@ -208,7 +208,13 @@ class Parsed:
     sub_flags: tuple[str, ...] = ()
 
 
+# A run of characters Go's unicode.IsSpace does not count: a word, when no quote or escape is near.
+_GO_WORD = re.compile("[^" + "".join(sorted(re.escape(c) for c in GO_SPACE)) + "]+")
+
+
 def _parse_words(rest: str, escape: str) -> list[str]:
+    if escape not in rest and "'" not in rest and '"' not in rest:
+        return _GO_WORD.findall(rest)  # what the loop below makes of such text, at C speed
     words: list[str] = []
     in_spaces, in_word, in_quote = 0, 1, 2
     phase = in_spaces

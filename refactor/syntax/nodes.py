@@ -22,6 +22,10 @@ from refactor.syntax import heredocs
 N = TypeVar("N", bound="Node")
 
 
+# The fields `deep_equals` compares, per node class (dataclasses.fields is slow to ask each time).
+_COMPARED: dict[type, tuple[str, ...]] = {}
+
+
 class RemoveFromParent:
     """Return this from a `leave_*` method to delete the node from its parent's tuple."""
 
@@ -54,18 +58,25 @@ class Node:
                 yield value
 
     def deep_equals(self, other: object) -> bool:
-        if type(self) is not type(other):
+        cls = type(self)
+        if cls is not type(other):
             return False
-        for f in dataclasses.fields(self):
-            if not f.compare:
+        names = _COMPARED.get(cls)
+        if names is None:
+            names = _COMPARED[cls] = tuple(f.name for f in dataclasses.fields(self) if f.compare)
+        for name in names:
+            a, b = getattr(self, name), getattr(other, name)
+            if a is b:  # one object (a node shared by both trees, an interned string)
                 continue
-            a, b = getattr(self, f.name), getattr(other, f.name)
             if isinstance(a, Node):
                 if not a.deep_equals(b):
                     return False
             elif isinstance(a, tuple) and a and isinstance(a[0], Node):
-                if len(a) != len(b) or not all(x.deep_equals(y) for x, y in zip(a, b)):
+                if len(a) != len(b):
                     return False
+                for x, y in zip(a, b):
+                    if x is not y and not x.deep_equals(y):
+                        return False
             elif a != b:
                 return False
         return True
@@ -330,6 +341,8 @@ class Instruction(Node):
 
     @property
     def heredoc_markers(self) -> tuple[heredocs.HeredocMarker, ...]:
+        if "<<" not in self.logical:  # no marker (heredoc_markers would say so), no JSON to try
+            return ()
         s = self.split
         if not heredocs.can_contain_heredoc(s, self.escape):
             return ()
