@@ -117,6 +117,14 @@ PHP_SKIPS = {
     "composer-global": ({"composer.json": "{}", "composer.lock": LOCK},
                         "FROM php:8.2-cli\nRUN composer global require phpunit/phpunit\nWORKDIR /app\nCOPY . .\n"
                         "RUN composer install\nCMD [\"php\", \"index.php\"]\n", "outside the project"),
+    "nginx-and-supervisord": ({"composer.json": "{}", "composer.lock": LOCK},
+                              "FROM php:8.2-fpm\nRUN apt-get update && apt-get install -y nginx supervisor\n"
+                              "WORKDIR /var/www/html\nCOPY . .\nRUN composer install\nEXPOSE 8080\nCMD [\"supervisord\", \"-n\"]\n",
+                              "starts as root"),
+    "entrypoint-chown": ({"composer.json": "{}", "composer.lock": LOCK,
+                          "entrypoint.sh": "#!/bin/sh\nchown -R www-data storage\nexec \"$@\"\n"},
+                         "FROM php:8.2-fpm\nWORKDIR /var/www/html\nCOPY . .\nRUN composer install\n"
+                         "ENTRYPOINT [\"./entrypoint.sh\"]\nCMD [\"php-fpm\"]\n", "changes file owners"),
 }
 
 
@@ -149,3 +157,26 @@ def test_root_user_of_the_original_kept_when_it_names_one(tmp_path):
     assert result.error is None
     runner = result.output.split("AS runner", 1)[1]
     assert "USER www-data" in runner and runner.count("USER") == 1
+
+
+def test_vendor_reaches_the_runner_from_a_system_folder(tmp_path):
+    files = {"composer.json": "{}", "composer.lock": LOCK, "public/index.php": ""}
+    text = ("FROM php:8.2-fpm\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nWORKDIR /usr/src\n"
+            "COPY . /usr/src\nRUN composer install\nCMD [\"php-fpm\"]\n")
+    result = run(write_context(tmp_path, files, text))
+    assert result.error is None and result.output != text
+    runner = result.output.split("AS runner", 1)[1]
+    assert "COPY --from=builder /usr/src/vendor ./vendor/" in runner  # a folder, not its contents
+
+
+def test_composer_installer_pipeline_leaves_the_runner(tmp_path):
+    files = {"composer.json": "{}", "composer.lock": LOCK, "public/index.php": ""}
+    text = ("FROM php:8.2-cli\nRUN apt-get update && apt-get install -y git libzip-dev \\\n"
+            "    && docker-php-ext-install zip \\\n"
+            "    && curl -sS https://getcomposer.org/installer | php -- --install-dir=/usr/bin --filename=composer\n"
+            "WORKDIR /app\nCOPY . .\nRUN composer install\nCMD [\"php\", \"-S\", \"0.0.0.0:8000\"]\n")
+    result = run(write_context(tmp_path, files, text))
+    assert result.error is None and result.output != text
+    runner = result.output.split("AS runner", 1)[1]
+    assert "docker-php-ext-install zip" in runner and "libzip-dev" in runner
+    assert "getcomposer" not in runner and " git" not in runner and "| php" not in runner

@@ -20,6 +20,7 @@ from refactor.knowledge.ecosystems.php import (
     DEV_PHP_PATTERNS,
     DURING_INSTALL_EVENTS,
     EXTENSION_COMMANDS,
+    ROOT_SERVICES,
     WWW_DATA_ALPINE,
     WWW_DATA_DEBIAN,
     composer_scripts,
@@ -39,6 +40,9 @@ _COMPOSER_NEUTRAL = frozenset({"config", "validate", "diagnose", "clear-cache", 
                                "prohibits", "why-not", "fund", "list", "help"})
 # words a RUN keeps when everything else was taken out of it: then the RUN is dropped
 _IDLE = frozenset({"set", "true", ":", "echo"})
+# System folders Dockerfiles use as the app's own folder (the runner gets it whole, for www-data);
+# others (/usr/src holds the php source tarball) are copied entry by entry.
+_APP_HOMES = ("/var/www", "/srv", "/opt")
 _PHP_PROGRAMS = frozenset({"php", "php-fpm", "php-cgi", "phpdbg", "docker-php-entrypoint", "php-fpm8.2"})
 
 
@@ -85,8 +89,8 @@ class PhpStrategy:
             raise _Decline(f"{self.base_text} runs Apache, which binds port 80 as root and hands requests to "
                            "www-data itself: a non-root runner needs Listen and the vhost moved to a port of 1024 "
                            "or more, which I do not write", self.from_inst)
-        if self.final_workdir == "/var/www":
-            self.app_home = "/var/www"  # where PHP apps live: the app folder, though a system one
+        if self.final_workdir in _APP_HOMES:
+            self.app_home = self.final_workdir  # where apps live: the app folder, though a system one
         argvs = self.checked_start(DEV_PHP_PATTERNS)
         installs = [(s, c) for s in self.steps if s.run for c in s.run.cmds if c.pm == "composer" and c.kind == "deps"]
         if not installs:
@@ -96,7 +100,9 @@ class PhpStrategy:
         step, cinfo = installs[0]
         data = self._check_composer_project(step, cinfo)
         scripts = self.scripts_run(argvs)
+        self.check_dev(DEV_PHP_PATTERNS, [t for _, t in scripts])
         tools = self.runtime_tools(argvs, scripts, set(_PHP_PROGRAMS))
+        self._check_root_services(tools, scripts)
         self.runner_image = self.resolve_runner(self.base_text, "")
         kind = self.kind_of(self.runner_image)
         self.runner_default_workdir = "/var/www/html"
@@ -150,14 +156,18 @@ class PhpStrategy:
         app_paths = [self.final_workdir] if getattr(self, "app_home", None) else self._app_roots()
         vend = posixpath.join(self.final_workdir, vendor_dir(data))
         if not any(_under(vend, p) for p in app_paths):
-            raise _Decline(f"vendor-dir {vend} is outside the folders the app is copied from")
+            if not _under(vend, self.final_workdir):
+                raise _Decline(f"vendor-dir {vend} is outside the app folder {self.final_workdir}")
+            app_paths.append(vend)  # made by the install: no COPY of the original names it
+            self.dirs.add(vend)
         runner.extend(self.copy_paths("builder", app_paths, chown))
         runner.extend(self.outside_copies(runner, chown, app_copied=True))
         runner.append(self.user_text(user))
         runner.extend(self.runner_config(config))
 
         self.gain = True
-        self.leaves.append("Composer" + (" (" + ", ".join(dropped["composer"]) + ")" if dropped["composer"] else "")
+        how = dropped["composer"][:2] + (["..."] if len(dropped["composer"]) > 2 else [])
+        self.leaves.append("Composer" + (" (" + ", ".join(how) + ")" if how else "")
                            + " and its cache")
         if dropped["packages"]:
             self.leaves.append(", ".join(sorted(dropped["packages"])) + " (Composer fetches with them; nothing runs them)")
@@ -184,6 +194,23 @@ class PhpStrategy:
         return self.finish("php", deps, builder, [], runner)
 
     # ---- checks -----------------------------------------------------------------------------------
+
+    def _check_root_services(self, tools: list[str], scripts: list[tuple[str, str]]) -> None:
+        """Decline for images that run services which start as root (nginx or Apache beside
+        php-fpm, supervisord, cron) and for start scripts that change owners: a www-data runner
+        breaks them."""
+        if self.final_user not in ("root", "0", "0:0", "root:root", ""):
+            return
+        installed = {p.split("=", 1)[0] for s in self.steps if s.run for c in s.run.cmds for p in c.apt}
+        started = {posixpath.basename(a[0]) for a in [self.main_argv] if a} | set(tools)
+        found = sorted((installed | started) & ROOT_SERVICES)
+        if found:
+            raise _Decline(f"the image runs {found[0]}, which starts as root and manages its own users: a runner "
+                           "as www-data would break it")
+        for rel, text in scripts:
+            if re.search(r"(?:^|[\s;&|(])(?:chown|chgrp|setfacl)\s", text):
+                raise _Decline(f"{rel} changes file owners when the container starts: it expects root, and the "
+                               "runner runs as www-data")
 
     def _check_composer_project(self, step: Step, cinfo: CmdInfo) -> dict:
         """composer.json as data; declines for what the split cannot prove."""

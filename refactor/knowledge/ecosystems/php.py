@@ -120,6 +120,12 @@ def vendor_dir(data: dict) -> str:
     return str(cfg.get("vendor-dir", "vendor")).strip("/") or "vendor"
 
 
+# Packages and programs that start as root and manage their own users (a web server next to
+# php-fpm, a process supervisor, cron): an image that has them is not run as www-data.
+ROOT_SERVICES = frozenset({"nginx", "nginx-light", "nginx-full", "apache2", "httpd", "lighttpd", "caddy", "supervisor",
+                           "supervisord", "cron", "crond", "dcron", "cronie", "s6", "s6-overlay", "runit", "openrc",
+                           "s6-svscan", "runsvdir", "apache2-foreground", "httpd-foreground"})
+
 DEV_PHP_PATTERNS = (
     (re.compile(r"(?:^|[\s;&|(/])composer(?:\.phar)?(?=\s|$)"), "Composer runs at run time (the runner has no Composer)"),
     (re.compile(r"(?:^|[\s;&|(/])(?:phpunit|pest|phpstan|psalm|php-cs-fixer|phpcs)\b"), "a development tool"),
