@@ -125,19 +125,52 @@ def _selection(select: list[str] | None, ignore: list[str], safe_only: bool):
     return Selection(load(explicit - set(ignore)), explicit, safe_only)
 
 
-def _process(args: tuple[str, str | None, list[str] | None, list[str], bool, dict]):
-    """One file, in this process or a worker (hence plain arguments)."""
+def _process(args: tuple[str, str | None, list[str] | None, list[str], bool, dict, tuple | None]):
+    """One file, in this process or a worker (hence plain arguments). With `render` (verbose,
+    quiet, color) the text report's block for the file is made here too, and what comes back is
+    a `_Rendered`, not the texts: workers share the lint and diff work, and a run keeps no file's
+    text once it is printed."""
     from refactor.engine.runner import refactor_text
     from refactor.engine.results import FileResult
 
-    path_s, context_s, select, ignore, safe_only, options = args
+    path_s, context_s, select, ignore, safe_only, options, render = args
     path = Path(path_s)
     try:
         source = read_source(path)
     except UnreadableFile as e:
-        return FileResult(path, "", "", error=str(e))
-    selection = _selection(select, ignore, safe_only)
-    return refactor_text(source, path, Path(context_s) if context_s else None, selection, options)
+        result = FileResult(path, "", "", error=str(e))
+    else:
+        selection = _selection(select, ignore, safe_only)
+        result = refactor_text(source, path, Path(context_s) if context_s else None, selection, options)
+    return result if render is None else _render(result, context_s, *render)
+
+
+class _Rendered:
+    """What the text report needs of a FileResult once the file's block (explanation, lint
+    comments, diff) is made: the counts, skips and messages, not the file's texts."""
+
+    __slots__ = ("path", "changed", "edits", "skips", "error", "internal_errors", "block")
+
+    def __init__(self, result, block: str) -> None:
+        self.path = result.path
+        self.changed = result.changed
+        self.edits = result.edits
+        self.skips = result.skips
+        self.error = result.error
+        self.internal_errors = result.internal_errors
+        self.block = block
+
+
+def _render(result, context_dir: str | None, verbose: bool, quiet: bool, color: bool) -> _Rendered:
+    from refactor.engine.report import explanation, file_diff
+
+    block = ""
+    if result.changed:
+        if not quiet:
+            block = explanation(result, verbose) + _lint_comments(result, context_dir)
+        d = file_diff(result)
+        block += colorize(d) if color else d
+    return _Rendered(result, block)
 
 
 @main.command("refactor", hidden=True)
@@ -165,7 +198,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     """Refactor the Dockerfiles in PATHS (files or folders; `-` reads stdin)."""
     from refactor.engine.config import ConfigError, find_config
     from refactor.engine.discovery import discover
-    from refactor.engine.report import Report, explanation, file_diff, result_json, sarif, skip_lines
+    from refactor.engine.report import Report, result_json, sarif, skip_lines
     from refactor.engine.results import FileResult
 
     out = sys.stdout
@@ -208,19 +241,33 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
         click.echo(p, err=True)
     report.problems = problems
 
-    jobs_args = [(str(p), context_dir, select_l, ignore_l, safe, options) for p in files]
-    results: list[FileResult] = []
+    show_diff = mode_diff or not mode_check
+    # The text report of --diff/--check: each file's block is made where the file is processed
+    # and printed as it comes, in order (stdout and stderr each get what they always got).
+    streaming = fmt == "text" and not mode_apply
+    render = (verbose, quiet, color) if streaming and show_diff else None
+    jobs_args = [(str(p), context_dir, select_l, ignore_l, safe, options, render) for p in files]
     show_progress = len(jobs_args) >= 20 and sys.stderr.isatty() and not quiet
     if jobs is None:
         jobs = min(os.cpu_count() or 1, 8) if len(jobs_args) >= 16 else 1
+    if stdin_result is not None and render is not None:
+        stdin_result = _render(stdin_result, context_dir, *render)
+    pool = None
     if jobs > 1 and len(jobs_args) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            iterator = pool.map(_process, jobs_args, chunksize=8)
-            results = _with_progress(iterator, len(jobs_args), show_progress)
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        iterator = pool.map(_process, jobs_args, chunksize=8)
     else:
-        results = _with_progress(map(_process, jobs_args), len(jobs_args), show_progress)
+        iterator = map(_process, jobs_args)
+    try:
+        if streaming and not show_progress:
+            _report_text(iterator, stdin_result, report, show_diff, mode_check, quiet, verbose)
+            sys.exit(report.return_code)
+        results = _with_progress(iterator, len(jobs_args), show_progress)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     if stdin_result is not None:
         results.insert(0, stdin_result)
 
@@ -244,15 +291,11 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     if mode_apply:
         _apply(results, report, fmt, quiet, verbose, verify_apply, smoke, context_dir)
     else:
-        show_diff = mode_diff or not mode_check
         for r in results:
             if fmt != "text":
                 continue
             if r.changed and show_diff:
-                if not quiet:
-                    click.echo(explanation(r, verbose) + _lint_comments(r, context_dir), nl=False)
-                d = file_diff(r)
-                click.echo(colorize(d) if color else d, nl=False)
+                click.echo(r.block, nl=False)
             elif r.changed:
                 click.echo(f"would change: {r.path} ({len(r.edits)} edit{'s' * (len(r.edits) != 1)})", err=True)
             if verbose and r.skips and not (r.changed and show_diff):
@@ -263,11 +306,42 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     sys.exit(report.return_code)
 
 
+def _report_text(iterator, stdin_result, report, show_diff: bool, mode_check: bool, quiet: bool, verbose: bool) -> None:
+    """The text report, printed file by file as the results come: errors and blocks at once;
+    the `would change` and skip lines, which always came after every error, at the end."""
+    later: list[str] = []
+    if stdin_result is not None:
+        _report_one(stdin_result, report, show_diff, verbose, later)
+    for r in iterator:
+        _report_one(r, report, show_diff, verbose, later)
+    for text in later:
+        click.echo(text, nl=False, err=True)
+    if not quiet:
+        click.echo(report.summary("would change" if mode_check else "to change"), err=True)
+
+
+def _report_one(r, report, show_diff: bool, verbose: bool, later: list[str]) -> None:
+    from refactor.engine.report import skip_lines
+
+    report.add(r)
+    if r.error:
+        click.echo(r.error, err=True)
+    for message in r.internal_errors:
+        click.echo(message, err=True)
+    if r.changed and show_diff:
+        click.echo(r.block, nl=False)
+    elif r.changed:
+        later.append(f"would change: {r.path} ({len(r.edits)} edit{'s' * (len(r.edits) != 1)})\n")
+    if verbose and r.skips and not (r.changed and show_diff):
+        later.append(skip_lines(r))
+
+
 def _lint_comments(result, context_dir: str | None) -> str:
     """BuildKit's build checks no codemod fixes, on the refactored text, as `#` lines for the
     explanation block (`patch` skips them)."""
     from refactor.checks.findings import lint_dockerfile
     from refactor.knowledge.context import BuildContext
+    from refactor.engine.runner import read_back
     from refactor.syntax.parser import reparse_generated
 
     if result.path == Path("<stdin>"):
@@ -275,9 +349,10 @@ def _lint_comments(result, context_dir: str | None) -> str:
     else:
         root = Path(context_dir) if context_dir else result.path.parent
     try:
-        # The output is the engine's, which read it back with reparse_generated before returning
-        # it: the same tree as parse_dockerfile's, for two thirds of the LALR parser's time.
-        findings = lint_dockerfile(reparse_generated(result.output), BuildContext(root, result.path) if root.is_dir() else None)
+        # The output is the engine's, which read it back before returning it: that tree when it
+        # is still at hand (the file was just processed here), else the same tree parsed again.
+        tree = read_back(result.output) or reparse_generated(result.output)
+        findings = lint_dockerfile(tree, BuildContext(root, result.path) if root.is_dir() else None)
     except ParseError:
         return ""
     return "".join(f"#   lint: {f.text(result.path.as_posix())}\n" for f in findings)

@@ -76,6 +76,18 @@ def make_selection(
     return Selection(tuple(chosen), explicit, safe_only)
 
 
+# The last output the engine read back and the tree it read: the CLI lints that very text right
+# after (refactor.cli._lint_comments), in the same process; one entry, so memory stays flat.
+_READ_BACK: tuple[str, Dockerfile] | None = None
+
+
+def read_back(output: str) -> Dockerfile | None:
+    """The tree `parse_dockerfile(output)` gives, when `output` is the last output the engine
+    checked (it parsed it then), else None."""
+    last = _READ_BACK
+    return last[1] if last is not None and (last[0] is output or last[0] == output) else None
+
+
 class _Rejected(Exception):
     """The engine refuses the file's output; `line` is the input line the refusal is about."""
 
@@ -279,6 +291,7 @@ def refactor_text(
     options: dict[str, object] | None = None,
 ) -> FileResult:
     """Refactor one Dockerfile's text. Never raises for bad input: the error is in the result."""
+    global _READ_BACK
     name = str(path) if path is not None else "<stdin>"
     file_path = path if path is not None else Path("<stdin>")
     selection = selection or make_selection()
@@ -326,6 +339,7 @@ def refactor_text(
             if reparsed.code != output or not reparsed.deep_equals(out):
                 first = ctx.edits[0].line if ctx.edits else 1
                 raise _Rejected("the output does not read back as the tree the codemods built", first)
+            _READ_BACK = (output, reparsed)
             # `out` is a fixed point: the last round ran every codemod without a change. The
             # output reads back as that very tree, and codemods are pure, so a second run over
             # the output would change nothing: the result is idempotent.
