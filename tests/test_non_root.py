@@ -86,6 +86,7 @@ def test_skips_say_why():
         "nginx-port-81": "listens on port 81, below 1024",
         "nginx-own-log": "writes where the nginx user cannot",
         "nginx-templates": "the official entrypoint uses it at start",
+        "nginx-image-variant": "installs nginx packages: an nginx image of its own",
         "postgres": "manages its runtime user itself",
         "expose-80": "EXPOSE 80",
         "port-80-in-cmd": "binds port 80",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 
 from refactor.codemods.base import Codemod, Context
 from refactor.codemods.non_root.steps import Decline
@@ -91,6 +92,9 @@ class NginxSite:
 
     def _run(self, inst: Instruction, files: dict[str, str | None]) -> None:
         text = " ".join(inst.value) if inst.is_json else (inst.value[0] if inst.value else "")
+        if re.search(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf)\b[^;&|]*\b(?:install|add)\b[\s\S]*\bnginx", text):
+            raise Decline("installs nginx packages: an nginx image of its own (a base for other images), not a "
+                          "site served by the official one", inst)
         if not any(k in text for k in ("/etc/nginx", "nginx.conf", "conf.d", "docker-entrypoint", "/var/cache/nginx")) \
                 and not inst.heredocs:
             return
