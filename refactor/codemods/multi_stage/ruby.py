@@ -149,6 +149,13 @@ class RubyStrategy:
             if missing:
                 raise _Decline(f"no alpine package known for {missing[0]}, which a native gem needs at run time")
 
+        for st in self.steps:
+            # `COPY vendor/cache vendor/cache`: what `bundle install` reads, like the manifests
+            if st.kind == "copy-source" and st.entries and all(
+                    e.is_dir and posixpath.basename(e.src.rstrip("/")) == "cache"
+                    and posixpath.basename(posixpath.dirname(e.src.rstrip("/"))) == "vendor"
+                    and e.dest == posixpath.join(app, "vendor/cache") for e in st.entries):
+                st.kind = "copy-manifest"
         deps, builder, config = self.build_stages()
         deps = self._ruby_deps_extras(deps, installs[0][0], app, ours)
         provided = set(RUBY_TOOLS) | set(lock.gems) | {x for g in lock.gems for x in GEM_EXECUTABLES.get(g, ())}
