@@ -225,7 +225,7 @@ def test_start_commands_declined(tmp_path, start, why):
 
 def test_java_fixtures_cover_the_shapes():
     names = {d.name for d in CORPUS.iterdir() if d.name.startswith("java-")}
-    assert {"java-maven", "java-maven-wrapper", "java-gradle", "java-gradle-kts", "java-spring-boot-layered",
+    assert {"java-maven", "java-maven-wrapper", "java-gradle", "java-gradle-kts", "java-spring-boot-layered", "java-gradle-spring-boot",
             "java-decline-war", "java-decline-spring-boot-run", "java-decline-unknown-jdk",
             "java-decline-ambiguous-jar"} <= names
     for n in names:
