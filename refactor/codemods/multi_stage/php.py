@@ -430,7 +430,7 @@ class PhpStrategy:
             if composerish or u.raw in doomed:
                 pipe = script.pipeline_of(u)
                 if composerish and u.raw not in doomed:
-                    text = " | ".join(p.raw.strip() for p in pipe)
+                    text = " ".join(re.sub(r"[\\`]\r?\n", " ", " | ".join(p.raw.strip() for p in pipe)).split())
                     dropped["composer"].append(f"`{text[:57]}...`" if len(text) > 60 else f"`{text}`")
                 if len(pipe) > 1:
                     doomed.update(p.raw for p in pipe)
