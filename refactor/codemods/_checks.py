@@ -8,7 +8,7 @@ from typing import Callable
 
 from refactor.checks.config import RuleGate, file_config
 from refactor.syntax.edit import _keep_position, reparse_instruction
-from refactor.syntax.nodes import Dockerfile, Instruction, Piece
+from refactor.syntax.nodes import Comment, Continuation, Dockerfile, Instruction, Piece
 
 
 def gate(df: Dockerfile, rule: str) -> RuleGate | None:
@@ -85,7 +85,8 @@ def apply_replacements(df: Dockerfile, replacements: dict[int, Instruction]) -> 
 
 def remove_instructions(df: Dockerfile, remove: set[int]) -> tuple[Dockerfile, dict[int, Instruction]]:
     """`df` without the instructions whose ids are in `remove`, in one pass; the comment and blank
-    lines above each removed one move down to the next instruction kept (or the file's end).
+    lines above each removed one (and the comment lines inside its continuations) move down to the
+    next instruction kept (or the file's end).
     Returns the tree and, by removed id, the original instruction that received its lines."""
     items: list[Instruction] = []
     carried: tuple = ()
@@ -93,8 +94,11 @@ def remove_instructions(df: Dockerfile, remove: set[int]) -> tuple[Dockerfile, d
     heirs: dict[int, Instruction] = {}
     for inst in df.instructions:
         if id(inst) in remove:
-            carried += inst.leading
-            if inst.leading:
+            # A comment line inside the removed instruction's continuation stays too, as a line
+            # of its own above the next instruction.
+            inner = tuple(t for p in inst.pieces if type(p) is Continuation for t in p.lines if type(t) is Comment)
+            carried += inst.leading + inner
+            if inst.leading or inner:
                 waiting.append(id(inst))
             continue
         if carried:

@@ -18,21 +18,39 @@ class Run:
     index: int = -1  # the instruction's index in df.instructions
 
 
+def word_edits(inserts: list[tuple[object, str]]) -> list[tuple[int, int, str]]:
+    """The (start, end, text) edits putting each (node, text) after its node, separated by a
+    blank (`ShellScript.insert_after`), for `ShellScript.apply_edits`."""
+    return [(node.span[1], node.span[1], " " + text) for node, text in inserts]  # type: ignore[attr-defined]
+
+
 def insert_after_each(script: ShellScript, inserts: list[tuple[object, str]]) -> ShellScript:
     """`script` with each (node, text) inserted after its node (`insert_after`, in one pass):
     nodes are taken from `script` itself. Re-parsing after every insertion would make a RUN of
     thousands of installs quadratic."""
-    if not inserts:
-        return script
-    at: dict[int, str] = {}
-    for node, text in inserts:
-        end = node.span[1]  # type: ignore[attr-defined]
-        at[end] = at.get(end, "") + " " + text
-    code, pos, parts = script.code, 0, []
-    for k in sorted(at):
-        parts.append(code[pos:k] + at[k])
-        pos = k
-    return parse_shell("".join(parts) + code[pos:], script.escape)
+    return script.apply_edits(word_edits(inserts))
+
+
+class RunEdits:
+    """The RUNs a codemod rewrites, applied to the tree in one pass at the end (`tree()`): a new
+    tree per fixed RUN made files of thousands of RUNs quadratic."""
+
+    def __init__(self, df: Dockerfile) -> None:
+        self.df = df
+        self.new: dict[int, Instruction] = {}
+        self.newline = df.newline  # once: it is looked up in the tree
+
+    def commit(self, ctx, codemod, inst: Instruction, script: ShellScript, notes: list[str]) -> None:
+        """Replace `inst` (of the tree given) with its edited body; one edit per note."""
+        self.new[id(inst)] = rewrite(inst, script, self.newline)
+        for note in notes:
+            ctx.edit(codemod, inst, note)
+
+    def tree(self) -> Dockerfile:
+        if not self.new:
+            return self.df
+        new = self.new
+        return self.df.with_changes(instructions=tuple(new.get(id(i), i) for i in self.df.instructions))
 
 
 def append_blocker(script: ShellScript) -> str | None:
@@ -118,18 +136,13 @@ def is_only(script: ShellScript, accept) -> bool:
     )
 
 
-def rewrite(inst: Instruction, script: ShellScript) -> Instruction:
-    return with_body(inst, script.code)
-
-
-def commit_run(df: Dockerfile, ctx, codemod, inst: Instruction, script: ShellScript, notes: list[str]) -> Dockerfile:
-    """Replace `inst` with its edited body and record one edit per note."""
-    from refactor.syntax.edit import replace_instruction
-
-    df = replace_instruction(df, inst, rewrite(inst, script))
-    for note in notes:
-        ctx.edit(codemod, inst, note)
-    return df
+def rewrite(inst: Instruction, script: ShellScript, nl: str = "\n") -> Instruction:
+    """`inst` with the edited body. `nl`: the file's line ending, for the line breaks an edit adds
+    to a body that has none of its own to copy (one line ending the file in a dangling escape)."""
+    code = script.code
+    if nl != "\n" and "\n" in code and "\n" not in body_text(inst):
+        code = code.replace("\n", nl)
+    return with_body(inst, code)
 
 
 def env_in_stage(stage: Stage, name: str) -> bool:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
-from refactor.codemods._run import commit_run, has_cache_mount, heredoc_runs_using, insert_after_each, stage_runs, subcommand
+from refactor.codemods._run import RunEdits, has_cache_mount, heredoc_runs_using, insert_after_each, stage_runs, subcommand
 
 
 class ApkNoCache(Codemod):
@@ -41,6 +41,7 @@ class ApkNoCache(Codemod):
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         for inst in heredoc_runs_using(df, "apk "):
             ctx.skip(self, "apk in a heredoc body: left as written", inst)
+        edits = RunEdits(df)
         for run in list(stage_runs(df, "apk")):
             # every apk command, inside `if`/loops/`case` bodies too, in order
             cmds = run.script.all_commands()
@@ -75,8 +76,8 @@ class ApkNoCache(Codemod):
                 top_index = next(i for i, c in enumerate(top) if c is cmds[update])
                 script = script.remove_command(script.commands()[top_index])
                 notes.append("removed `apk update`: each apk command after it fetches a fresh index with --no-cache")
-            df = commit_run(df, ctx, self, run.inst, script, notes)
-        return df
+            edits.commit(ctx, self, run.inst, script, notes)
+        return edits.tree()
 
 
 CODEMOD = ApkNoCache()

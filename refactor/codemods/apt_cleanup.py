@@ -32,11 +32,10 @@ Safety
 """
 from __future__ import annotations
 
-from refactor.syntax.edit import remove_instruction, replace_instruction
 from refactor.syntax.nodes import Dockerfile, Instruction
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
 from refactor.shell.parse import ShellScript, SimpleCommand
-from refactor.codemods._run import Run, append_blocker, has_cache_mount, heredoc_runs_using, insert_after_each, is_only, parsed_body, rewrite, stage_runs, subcommand
+from refactor.codemods._run import Run, append_blocker, has_cache_mount, heredoc_runs_using, is_only, parsed_body, rewrite, stage_runs, subcommand, word_edits
 
 APT = ("apt-get", "apt")
 LISTS = "/var/lib/apt/lists"
@@ -83,39 +82,45 @@ class AptCleanup(Codemod):
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         for inst in heredoc_runs_using(df, "apt-get", "apt "):
             ctx.skip(self, "apt in a heredoc body: left as written", inst)
-        done: set[int] = set()
-        blockers = _cleanup_blockers(df)
-        start = 0  # the RUNs before this index need nothing more: resume there, not at the top
-        for _ in range(4 * len(df.instructions) + 4):
-            target = next((r for r in stage_runs(df, "apt", start=start) if id(r.inst) not in done and self._wants(r)), None)
-            if target is None:
-                return df
-            new_df = self._fix(df, target, ctx, blockers)
-            if new_df is df:
-                done.add(id(target.inst))
-                start = target.index + 1
-            else:
-                start = max(0, target.index - 1)  # a merged `apt-get update` RUN above is gone
-            df = new_df
-        return df
+        runs = list(stage_runs(df, "apt"))
+        blockers = _cleanup_blockers(runs)
+        # One pass, one new tree: each RUN's fix depends only on the file as it was (a merged
+        # update-only RUN above or cleanup-only RUN below is never another install RUN), and a
+        # new tree per fixed RUN made files of hundreds of them quadratic.
+        new: dict[int, Instruction] = {}
+        gone: set[int] = set()
+        nl = df.newline  # once: it is looked up in the tree
+        for run in runs:
+            if self._wants(run):
+                self._fix(df, run, ctx, blockers, new, gone, nl)
+        if not new:
+            return df
+        return df.with_changes(instructions=tuple(new.get(id(i), i) for i in df.instructions if id(i) not in gone))
 
     def _wants(self, run: Run) -> bool:
         return any(_is_apt(c, "install") for c in run.script.all_commands())
 
-    def _fix(self, df: Dockerfile, run: Run, ctx: Context, blockers: dict[int, str]) -> Dockerfile:
+    def _fix(self, df: Dockerfile, run: Run, ctx: Context, blockers: dict[int, str],
+             new: dict[int, Instruction], gone: set[int], nl: str) -> None:
+        """Record the fixed RUN in `new` (by the original's id) and the merged RUNs in `gone`.
+        Every edit is found on the one parse of the body and made at once (`apply_edits`):
+        parsing again after each step tripled the time on RUNs of thousands of installs."""
         inst, script = run.inst, run.script
         if has_cache_mount(inst, "/var/lib/apt", "/var/cache/apt"):
             ctx.skip(self, "a cache mount serves apt's folders: nothing to clean", inst)
-            return df
+            return
         touched: list[Instruction] = []
         notes: list[tuple[str, Safety]] = []
+        edits: list[tuple[int, int, str]] = []
 
         # 1. An `apt-get update` alone in the RUN just before: merge it in.
-        has_update = any(_is_apt(c, "update") for c in script.all_commands())
+        has_update = "update" in script.code and any(_is_apt(c, "update") for c in script.all_commands())
         prev = _previous(df, run)
+        merged_update = False
         if not has_update and prev is not None and _only_update(prev) and not prev.flags:
             prev_script = _script_of(prev)
-            script = script.prepend_command(prev_script.code.strip())
+            edits.append(script.prepend_edit(prev_script.code.strip()))
+            merged_update = True
             touched.append(prev)
             notes.append(("merged the `apt-get update` RUN above into this one", Safety.SAFE))
 
@@ -153,11 +158,12 @@ class AptCleanup(Codemod):
                     ))
                 else:
                     notes.append(("added --no-install-recommends", Safety.UNSAFE))
-        script = insert_after_each(script, inserts)
+        edits.extend(word_edits(inserts))
+        final = None
 
         # 3. Lists removed in the same layer (a removal inside shell code the parser keeps opaque,
         # a loop or an `if`, counts too: appending another would never reach a fixed point).
-        if not _lists_removed(script):
+        if not _lists_removed(script, merged_update):
             reason = blockers.get(id(run.inst)) or append_blocker(script)
             if reason:
                 ctx.skip(self, reason, inst)
@@ -166,50 +172,56 @@ class AptCleanup(Codemod):
                 if nxt is not None and not nxt.flags and is_only(_script_of(nxt), _is_cleanup) and any(
                     _removes_lists(c) for c in _script_of(nxt).commands()
                 ):
-                    script = script.append_command(_script_of(nxt).code.strip())
+                    edits.append(script.append_edit(_script_of(nxt).code.strip()))
                     touched.append(nxt)
                     notes.append(("merged the cleanup RUN below into this one, so the lists never reach a layer", Safety.SAFE))
                 else:
-                    cleaned = script.append_command(CLEANUP)
-                    if any(_removes_lists(c) for c in cleaned.reparse().commands()):
-                        script = cleaned
+                    cleaned = script.apply_edits(edits + [script.append_edit(CLEANUP)])
+                    last = cleaned.units()[-1]  # the appended command, read as a command of its own
+                    if isinstance(last, SimpleCommand) and _removes_lists(last):
+                        final = cleaned
                         notes.append(("removes /var/lib/apt/lists/* in the same layer (saves the package lists, ~20-40 MB)", Safety.SAFE))
                     else:
                         # The RUN ends in shell code the parser does not follow (e.g. `done done`):
                         # the appended command would read as part of it.
-                        last = script.units()[-1]
+                        last = script.units()[-1]  # of the body as written: the edits keep its units
                         ctx.skip(self, f"the RUN ends in shell code this analysis does not follow (`{last.raw.strip()[:40]}`): "
                                  "the list cleanup is not appended", inst)
 
         if not notes:
-            return df
-        new = rewrite(inst, script)
+            return
+        fixed = rewrite(inst, final if final is not None else script.apply_edits(edits), nl)
         if touched and touched[-1] is not prev:
             # The comments above a merged cleanup RUN describe the merged RUN now.
-            new = new.with_changes(leading=new.leading + touched[-1].leading)
-            df = df.with_changes(instructions=tuple(i for i in df.instructions if i is not touched[-1]))
-        df = replace_instruction(df, inst, new)
+            fixed = fixed.with_changes(leading=fixed.leading + touched[-1].leading)
+            gone.add(id(touched[-1]))
         if prev is not None and prev in touched:
-            df = remove_instruction(df, prev)
+            # the comment and blank lines above the merged update stay, above this RUN now
+            fixed = fixed.with_changes(leading=prev.leading + fixed.leading)
+            gone.add(id(prev))
+        new[id(inst)] = fixed
         for summary, safety in notes:
             ctx.edit(self, inst, summary, safety=safety, touched=tuple(touched))
-        return df
 
 
 def _opaque_removes_lists(script: ShellScript) -> bool:
     return any(LISTS in u.raw and "rm " in u.raw for u in script.unmodelled())
 
 
-def _lists_removed(script: ShellScript) -> bool:
+def _lists_removed(script: ShellScript, update_first: bool = False) -> bool:
     """Whether the RUN already removes the lists it fetches: a removal at the top level, or one
     after each `apt-get update` in the same body, a body around it or one inside it (an update
     in an `if` branch cleaned in that branch). A new removal goes at the top level, where it
-    runs on every path; `rm -rf` of lists that were never fetched does nothing."""
-    if any(_removes_lists(c) for c in script.commands()) or _opaque_removes_lists(script):
+    runs on every path; `rm -rf` of lists that were never fetched does nothing.
+    `update_first`: an `apt-get update` is being put before the whole body (any removal in the
+    body comes after it)."""
+    if "/var/lib/apt" not in script.code:  # the text first: asking each command is slower
+        return False
+    if any(_removes_lists(c) for c in reversed(script.commands())) or _opaque_removes_lists(script):  # usually last
         return True
     updates = [c for c in script.all_commands() if _is_apt(c, "update")]
     removals = [c for c in script.all_commands() if _removes_lists(c)]
-    if not updates or not removals:
+    if not (updates or update_first) or not removals:
         return False
 
     def covered(update) -> bool:
@@ -248,8 +260,8 @@ def _only_update(inst: Instruction) -> bool:
 
 
 def _neighbours(df: Dockerfile, run: Run) -> tuple[Instruction | None, Instruction | None]:
-    insts = run.stage.instructions
-    i = next(k for k, x in enumerate(insts) if x is run.inst)
+    # A RUN's neighbours in the file are in its stage, unless a FROM (which is no RUN).
+    insts, i = df.instructions, run.index
     prev = insts[i - 1] if i > 0 else None
     nxt = insts[i + 1] if i + 1 < len(insts) else None
     return prev, nxt
@@ -265,17 +277,17 @@ def _next(df: Dockerfile, run: Run) -> Instruction | None:
     return nxt if nxt is not None and nxt.cmd == "RUN" and not nxt.is_json and not nxt.heredocs and nxt.args else None
 
 
-def _cleanup_blockers(df: Dockerfile) -> dict[int, str]:
+def _cleanup_blockers(runs: list[Run]) -> dict[int, str]:
     """For each apt RUN (by its instruction's id): a later install in its stage, or in a stage
     built on it, that relies on its lists (installs without `apt-get update`), as the reason to
     leave the lists alone. One pass over the file: asked per RUN, it was quadratic. Computed on
     the file as the transform starts, which is exact: RUNs are fixed in order, so every RUN after
-    the one being fixed is still as it was."""
-    runs = list(stage_runs(df, "apt"))
+    the one being fixed is still as it was. `runs`: the file's apt RUNs (`stage_runs`)."""
 
     def reason(other: Run) -> str | None:
         cmds = other.script.all_commands()
-        if any(_is_apt(c, "install") for c in cmds) and not any(_is_apt(c, "update") for c in cmds):
+        if any(_is_apt(c, "install") for c in cmds) and not (
+                "update" in other.inst.args and any(_is_apt(c, "update") for c in cmds)):
             line = other.inst.start.line if other.inst.start else 0
             return f"a later RUN (line {line}) installs packages without `apt-get update`; removing the lists would break it"
         return None

@@ -80,6 +80,7 @@ class Context:
     # Exceptions a codemod raised (a dockwright bug): the engine drops that codemod's change and
     # reports each one as an error, never only as a skip. (codemod id, line, "Type: message").
     internal_errors: list[tuple[str, int, str]] = field(default_factory=list)
+    _seen: set[Skip] = field(default_factory=set, repr=False, compare=False)
 
     def edit(
         self,
@@ -105,8 +106,11 @@ class Context:
         if line is None:
             line = _line_of(inst) or self.file_line
         s = Skip(codemod.id, reason, line)
-        if s not in self.skips:
+        # `_seen` answers "never recorded" at once (a linear search per skip was quadratic in
+        # files of thousands of skips); the engine may drop skips, so a hit checks the list.
+        if s not in self._seen or s not in self.skips:
             self.skips.append(s)
+            self._seen.add(s)
 
 
 def _line_of(*insts: Instruction | None) -> int:

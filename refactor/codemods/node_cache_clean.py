@@ -24,7 +24,7 @@ import re
 
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
-from refactor.codemods._run import append_blocker, has_cache_mount, commit_run, stage_runs, subcommand
+from refactor.codemods._run import RunEdits, append_blocker, has_cache_mount, stage_runs, subcommand
 
 MANAGERS = {
     # tool: (subcommands that fill the cache, clean command, cache folders)
@@ -80,6 +80,7 @@ class NodeCacheClean(Codemod):
 
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         berry: object = _UNKNOWN
+        edits = RunEdits(df)
         for run in list(stage_runs(df, "npm", "yarn", "pnpm")):
             cmds = run.script.commands()
             todo = [t for t in MANAGERS if any(_fills(c, t) for c in cmds) and not any(_cleans(c, t) for c in cmds)]
@@ -109,8 +110,8 @@ class NodeCacheClean(Codemod):
                 notes.append(f"ends the RUN with `{MANAGERS[tool][1]}`")
             if not notes:
                 continue
-            df = commit_run(df, ctx, self, run.inst, script, notes)
-        return df
+            edits.commit(ctx, self, run.inst, script, notes)
+        return edits.tree()
 
 
 CODEMOD = NodeCacheClean()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
-from refactor.codemods._run import commit_run, env_in_stage, has_cache_mount, insert_after_each, stage_runs
+from refactor.codemods._run import RunEdits, env_in_stage, has_cache_mount, insert_after_each, stage_runs
 
 PIPS = ("pip", "pip3") + tuple(f"pip3.{n}" for n in range(6, 15))
 
@@ -54,12 +54,16 @@ class PipNoCache(Codemod):
     hadolint = ("DL3042",)
 
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        edits = RunEdits(df)
+        env_set: dict[int, bool] = {}
         for run in list(stage_runs(df, "pip")):
             # every pip install, inside `if`/`for`/`case` bodies too: the flag is safe on any path
             wanted = [c for c in run.script.all_commands() if _install_word(c) is not None and not _has_no_cache_dir(c)]
             if not wanted:
                 continue
-            if env_in_stage(run.stage, "PIP_NO_CACHE_DIR"):
+            if run.stage.index not in env_set:  # once per stage: per RUN it was quadratic
+                env_set[run.stage.index] = env_in_stage(run.stage, "PIP_NO_CACHE_DIR")
+            if env_set[run.stage.index]:
                 ctx.skip(self, "PIP_NO_CACHE_DIR is set in this stage", run.inst)
                 continue
             if has_cache_mount(run.inst, "/root/.cache/pip", "/root/.cache"):
@@ -69,8 +73,8 @@ class PipNoCache(Codemod):
             script = insert_after_each(run.script, inserts)
             count = len(inserts)
             note = "added --no-cache-dir to pip install" + (f" ({count}×)" if count > 1 else "")
-            df = commit_run(df, ctx, self, run.inst, script, [note])
-        return df
+            edits.commit(ctx, self, run.inst, script, [note])
+        return edits.tree()
 
 
 CODEMOD = PipNoCache()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
-from refactor.codemods._run import append_blocker, commit_run, has_cache_mount, heredoc_runs_using, insert_after_each, stage_runs, subcommand
+from refactor.codemods._run import RunEdits, append_blocker, has_cache_mount, heredoc_runs_using, stage_runs, subcommand, word_edits
 
 TOOLS = ("yum", "dnf", "microdnf")
 
@@ -47,6 +47,7 @@ class RpmCleanup(Codemod):
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         for inst in heredoc_runs_using(df, "yum ", "dnf "):
             ctx.skip(self, "yum/dnf in a heredoc body: left as written", inst)
+        fixed = RunEdits(df)
         for run in list(stage_runs(df, "yum", "dnf")):
             cmds = run.script.all_commands()  # inside `if`/loops/`case` too
             tools = [t for t in TOOLS if any(c.name == t and subcommand(c) in ("install", "groupinstall", "update", "upgrade") for c in cmds)]
@@ -63,29 +64,39 @@ class RpmCleanup(Codemod):
                     if not cmd.has_flag("-y", "--assumeyes"):
                         yes.append((cmd.subcommand(), "-y"))
                         notes.append(f"added -y to {cmd.name} {subcommand(cmd)}")
-            script = insert_after_each(script, yes)
+            # Every edit is found on this one parse and made at once: a RUN of thousands of
+            # installs parsed again per step took seconds. What the appended commands add is
+            # tracked in `cleaned` / `removed` (they are top-level commands of their own).
+            edits = word_edits(yes)
+            commands = script.commands()
+            cleaned = {t for t in tools if any(_cleans(c, t) for c in commands)}
+            removed = any(c.name == "rm" and "/var/cache/yum" in c.code for c in commands)
+            appended = False
             for tool in tools:
-                if not any(_cleans(c, tool) for c in script.commands()) and _only_nested(script, tool):
+                if tool not in cleaned and _only_nested(script, tool):
                     # `yum install` only in a branch (`if command -v yum; then …`): a clean at the
                     # end would run on paths where the tool is missing, and fail the build
                     ctx.skip(self, f"{tool} runs only inside if/for/case here: `{tool} clean all` after it could run where {tool} is missing; not added", run.inst)
                     continue
-                wants_clean = not any(_cleans(c, tool) for c in script.commands())
-                wants_rm = tool == "yum" and not any(c.name == "rm" and "/var/cache/yum" in c.code for c in script.commands())
-                blocker = append_blocker(script)
+                wants_clean = tool not in cleaned
+                wants_rm = tool == "yum" and not removed
+                blocker = None if appended else append_blocker(script)  # after ours, nothing blocks
                 if blocker and (wants_clean or wants_rm):
                     ctx.skip(self, blocker, run.inst)
                     continue
-                if not any(_cleans(c, tool) for c in script.commands()):
-                    script = script.append_command(f"{tool} clean all")
+                if wants_clean:
+                    edits.append(script.append_edit(f"{tool} clean all"))
+                    cleaned.add(tool)
+                    appended = True
                     notes.append(f"ends the RUN with `{tool} clean all` (the metadata and package cache stay out of the layer)")
-                if tool == "yum" and not any(c.name == "rm" and "/var/cache/yum" in c.code for c in script.commands()):
-                    script = script.append_command("rm -rf /var/cache/yum")
+                if wants_rm:
+                    edits.append(script.append_edit("rm -rf /var/cache/yum"))
+                    removed = appended = True
                     notes.append("removes /var/cache/yum, which `yum clean all` leaves behind")
             if not notes:
                 continue
-            df = commit_run(df, ctx, self, run.inst, script, notes)
-        return df
+            fixed.commit(ctx, self, run.inst, script.apply_edits(edits), notes)
+        return fixed.tree()
 
 
 CODEMOD = RpmCleanup()

@@ -114,6 +114,21 @@ def line_ending(inst: Instruction) -> str:
     return "\n"
 
 
+def with_line_ending(inst: Instruction, nl: str) -> Instruction:
+    """`inst`, which ended the file without a line break, ending with `nl` so that a line can
+    follow it: a here-document's terminator line gets it; an escape character left dangling at the
+    end of the file (BuildKit ignores it) is dropped first, or the line break would make it a
+    continuation that joins the next line to this instruction."""
+    if inst.heredocs:
+        return inst.with_changes(heredocs=inst.heredocs[:-1] + (inst.heredocs[-1].with_changes(newline=nl),))
+    last = inst.pieces[-1] if inst.pieces else None
+    if type(last) is Continuation and not last.newline and not last.lines:
+        head = inst.with_changes(pieces=inst.pieces[:-1], newline="").code_without_leading
+        new = reparse_instruction(head + last.marker[len(inst.escape):] + nl, inst.escape, inst.leading)
+        return _keep_position(new, inst)
+    return inst.with_changes(newline=nl)
+
+
 def continuation_indent(inst: Instruction) -> str | None:
     """The indentation of the instruction's continuation lines, if it has any."""
     seen = False

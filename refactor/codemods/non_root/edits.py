@@ -17,9 +17,9 @@ from refactor.knowledge import baseimages as bi
 from refactor.knowledge.users import APP_USER
 from refactor.syntax.edit import (
     body_text, continuation_indent, insert_after, insert_before, keyword_case, new_instruction,
-    replace_instruction, with_body, with_flag,
+    replace_instruction, with_body, with_flag, with_line_ending,
 )
-from refactor.syntax.nodes import Continuation, Dockerfile, HeredocBody, Instruction, Piece
+from refactor.syntax.nodes import Continuation, Dockerfile, Instruction, Piece
 from refactor.syntax.pragmas import ignored_codemods
 
 # Folders RUN steps create that are not the app's to write: package and system locations.
@@ -358,7 +358,7 @@ class Edits:
             touched = ()
             if not last.code.endswith(("\n", "\r")):
                 # the file ends without a line break: keep it so, after the new line
-                fixed = with_final_newline(last, df.newline)
+                fixed = with_line_ending(last, df.newline)
                 df = replace_instruction(df, last, fixed)
                 touched = (last,)
                 inst = inst.with_changes(newline="")
@@ -369,12 +369,4 @@ class Edits:
         if line_of.start is not None:
             ctx.edits[-1] = dataclasses.replace(ctx.edits[-1], line=line_of.start.line)
         return out
-
-
-def with_final_newline(inst: Instruction, nl: str) -> Instruction:
-    if inst.heredocs:
-        last = inst.heredocs[-1]
-        body: HeredocBody = last.with_changes(newline=nl)
-        return inst.with_changes(heredocs=inst.heredocs[:-1] + (body,))
-    return inst.with_changes(newline=nl)
 
