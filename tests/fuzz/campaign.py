@@ -15,12 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import asdict
 from multiprocessing.connection import wait
 from pathlib import Path
+
+# The oracle's Go runtime on one thread (read as it loads): the workers are the parallelism,
+# and more Go threads only compete with them for the machine's cores.
+os.environ.setdefault("GOMAXPROCS", "1")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/: oracle, fuzz
@@ -187,7 +192,8 @@ def summarise(stats: Counter, classes: dict[str, int], examples: dict, elapsed: 
         ("max engine CPU s", f"{stats['max_engine_ms'] / 1000:.2f}"),
     ]
     title = (f"# fuzz campaign: seed {args.seed}, {elapsed:.0f} s, {args.workers} worker(s), "
-             f"watchdog {args.timeout} s\n")
+             f"watchdog {args.timeout} s, engine rate {args.engine_rate}, context rate {args.context_rate}, "
+             f"heavy rate {args.heavy_rate}\n")
     out = [title, "| figure | value |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
     out += ["", "| class | count | minimal example |", "|---|---|---|"]
@@ -210,13 +216,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=20.0, help="per-input watchdog, seconds")
     ap.add_argument("--engine-rate", type=float, default=0.4, help="share of inputs the engine runs on")
     ap.add_argument("--context-rate", type=float, default=0.4, help="share of engine runs with a build context")
+    ap.add_argument("--heavy-rate", type=float, default=1.0,
+                    help="scale of the big-input mutations' weights (long lines, big files, deep nesting)")
     ap.add_argument("--no-shared", action="store_true", help="fixtures only, not the shared corpus")
     ap.add_argument("--minimise-budget", type=float, default=60.0, help="seconds per failure class")
     ap.add_argument("--out", type=Path, default=Path("/tmp/dockwright-fuzz"))
     ap.add_argument("--replay", type=int, default=None, help="check one input index and print it")
     args = ap.parse_args(argv)
 
-    gen = Generator(args.seed, load_seeds(not args.no_shared), args.engine_rate, args.context_rate)
+    gen = Generator(args.seed, load_seeds(not args.no_shared), args.engine_rate, args.context_rate, args.heavy_rate)
     if args.replay is not None:
         from fuzz.checks import check_case
 
@@ -226,6 +234,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     args.out.mkdir(parents=True, exist_ok=True)
+    # The workers are forked from here: load the codemods and the parsers once, not in every
+    # fresh worker. Not the oracle: a Go runtime does not survive a fork (its threads stay
+    # behind), each worker loads its own.
+    try:
+        from refactor.engine import make_selection, refactor_text
+
+        refactor_text("FROM debian\nRUN apt-get update && apt-get install curl\n", None, None, make_selection())
+    except Exception as e:  # noqa: BLE001 - the workers report it as a finding
+        print(f"warm-up failed: {type(e).__name__}: {e}", flush=True)
     ctx = mp.get_context("fork")
     workers = [Worker(ctx) for _ in range(args.workers)]
     stats: Counter = Counter()

@@ -106,6 +106,80 @@ def _disagreement(text: str, what: str, detail: str, flags: list[str] = ()) -> F
     return (f"oracle:{what}", detail)
 
 
+_GO_SPACE_BYTES = frozenset(b"\t\n\v\f\r \x85\xa0")  # unicode.IsSpace(rune(b)) for a byte b
+
+
+def _builder_flags(units, space, dash, quotes, backslash) -> tuple[list, object]:
+    """BuildKit's extractBuilderFlags over `units` (bytes, as Go reads them, or characters):
+    (flag words, rest of the line)."""
+    words, word, phase, quote, blank_ok, pos, n = [], [], "spaces", None, False, 0, len(units)
+    while pos <= n:
+        ch = units[pos] if pos < n else None
+        if phase == "spaces":
+            if ch is None:
+                break
+            if space(ch):
+                pos += 1
+                continue
+            if ch != dash or pos + 1 == n or units[pos + 1] != dash:
+                return words, units[pos:]
+            phase = "word"
+        if ch is None:
+            if word != [dash, dash] and (blank_ok or word):
+                words.append(word)
+            break
+        if phase == "word":
+            if space(ch):
+                phase = "spaces"
+                if word == [dash, dash]:
+                    return words, units[pos:]
+                if blank_ok or word:
+                    words.append(word)
+                word, blank_ok = [], False
+            elif ch in quotes:
+                quote, blank_ok, phase = ch, True, "quote"
+            elif ch == backslash and pos + 1 == n:
+                pass  # a backslash ending the line is skipped
+            else:
+                if ch == backslash:
+                    pos += 1
+                    ch = units[pos]
+                word.append(ch)
+        else:
+            if ch == quote:
+                phase = "word"
+            else:
+                if ch == backslash:
+                    if pos + 1 == n:
+                        phase = "word"
+                        pos += 1
+                        continue
+                    pos += 1
+                    ch = units[pos]
+                word.append(ch)
+        pos += 1
+    return words, units[n:]
+
+
+def flag_bytes_split(text: str) -> bool:
+    """Whether BuildKit 0.12's byte-wise flag reading splits some instruction's flags differently
+    from a reading by characters (a 0x85/0xA0 byte inside a multi-byte character is a blank to
+    it): the documented flag-byte difference, whatever it then makes of the instruction."""
+    for line in text.split("\n"):
+        head = line.lstrip(" \t")
+        cut = next((k for k, c in enumerate(head) if c in " \t"), None)
+        if cut is None or head.isascii():
+            continue
+        rest = head[cut:]
+        as_chars = _builder_flags(rest, str.isspace, "-", "'\"", "\\")
+        raw = rest.encode()
+        as_bytes = _builder_flags(raw, _GO_SPACE_BYTES.__contains__, 45, (39, 34), 92)
+        if ([bytes(w) for w in as_bytes[0]], bytes(as_bytes[1])) != (
+                ["".join(w).encode() for w in as_chars[0]], as_chars[1].encode()):
+            return True
+    return False
+
+
 def _oracle(text: str):
     """oracle_commands, or ("invalid-utf8", ...) when BuildKit 0.12's byte-wise flag reading
     (HEALTHCHECK's too) cut a character in two and the binding cannot decode its answer."""
@@ -128,7 +202,10 @@ def check_parse(text: str) -> tuple[list[Finding], Dockerfile | None]:
         if e.line < 1 or e.column < 1:
             findings.append(("parse:bad-position", e.message))
         if not isinstance(theirs, tuple):
-            findings.append(_disagreement(text, "we-reject", norm(e.message)))
+            if not text.isascii() and not documented(text) and flag_bytes_split(text):
+                findings.append(("documented:flag-bytes", "a flag split byte-wise: " + norm(e.message)))
+            else:
+                findings.append(_disagreement(text, "we-reject", norm(e.message)))
         return findings, None
     except Exception as e:  # noqa: BLE001 - any other exception is the finding
         return [(f"parse-crash:{type(e).__name__}", norm(str(e)))], None
@@ -140,7 +217,10 @@ def check_parse(text: str) -> tuple[list[Finding], Dockerfile | None]:
     except Exception as e:  # noqa: BLE001
         findings.append((f"parse:reparse-crash:{type(e).__name__}", norm(str(e))))
     if isinstance(theirs, tuple):
-        findings.append(_disagreement(text, "we-accept", norm(theirs[1])))
+        if not text.isascii() and not documented(text) and flag_bytes_split(text):
+            findings.append(("documented:flag-bytes", "a flag split byte-wise: " + norm(theirs[1])))
+        else:
+            findings.append(_disagreement(text, "we-accept", norm(theirs[1])))
     else:
         ours = buildkit_commands(df)
         if ours != theirs:

@@ -457,7 +457,6 @@ MUTATIONS = [
     (m_big_file, 0.3), (m_deep_nesting, 0.8),
 ]
 _FUNCS = [m for m, _ in MUTATIONS]
-_WEIGHTS = [w for _, w in MUTATIONS]
 _HEAVY = {m_long_line, m_long_logical, m_big_file, m_deep_nesting}
 _LIGHT_FUNCS = [m for m, _ in MUTATIONS if m not in _HEAVY]
 _LIGHT_WEIGHTS = [w for m, w in MUTATIONS if m not in _HEAVY]
@@ -465,20 +464,24 @@ _LIGHT_WEIGHTS = [w for m, w in MUTATIONS if m not in _HEAVY]
 
 class Generator:
     def __init__(self, seed: int, seeds: list[Seed] | None = None, engine_rate: float = 0.4,
-                 context_rate: float = 0.4) -> None:
+                 context_rate: float = 0.4, heavy_rate: float = 1.0) -> None:
+        """`heavy_rate` scales the weights of the big-input mutations (long lines, big files,
+        deep nesting): they take most of a campaign's time, so a long campaign may run them
+        less often to check more inputs in its budget (the inputs depend on it, like the seed)."""
         self.seed = seed
         self.seeds = seeds if seeds is not None else load_seeds()
         self.contexts = context_pool(self.seeds)
         self.engine_rate = engine_rate
         self.context_rate = context_rate
         self.codemods = codemod_ids()
+        self.weights = [w * heavy_rate if m in _HEAVY else w for m, w in MUTATIONS]
 
     def case(self, index: int) -> Case:
         return self.build(random.Random(f"{self.seed}:{index}"), index)
 
     def build(self, rng: random.Random, index: int = 0, heavy: bool = True) -> Case:
         """One case from `rng`; `heavy=False` leaves out the big-input mutations (quick tests)."""
-        funcs, weights = (_FUNCS, _WEIGHTS) if heavy else (_LIGHT_FUNCS, _LIGHT_WEIGHTS)
+        funcs, weights = (_FUNCS, self.weights) if heavy else (_LIGHT_FUNCS, _LIGHT_WEIGHTS)
         seed = rng.choice(self.seeds)
         text = seed.text
         names = []
