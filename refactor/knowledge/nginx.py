@@ -18,7 +18,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from refactor.knowledge.baseimages import ImageRef, parse_image
+from refactor.knowledge.baseimages import ImageRef, parse_image, valid_reference
 
 MAIN_CONF = "/etc/nginx/nginx.conf"
 CONF_DIR = "/etc/nginx/conf.d"
@@ -334,7 +334,7 @@ def exposed_after(ports: list[str], moved: dict[int, int]) -> list[str]:
 def is_official(ref: str | ImageRef) -> bool:
     """The official nginx image (any tag but the unprivileged ones, which need nothing)."""
     r = parse_image(ref) if isinstance(ref, str) else ref
-    return not r.name_has_variables and r.familiar.lower() == "nginx"
+    return valid_reference(r) and not r.has_variables and r.familiar.lower() == "nginx"
 
 
 def runner_image(alpine: bool) -> str:

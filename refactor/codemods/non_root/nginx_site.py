@@ -92,7 +92,7 @@ class NginxSite:
 
     def _run(self, inst: Instruction, files: dict[str, str | None]) -> None:
         text = " ".join(inst.value) if inst.is_json else (inst.value[0] if inst.value else "")
-        if re.search(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf)\b[^;&|]*\b(?:install|add)\b[\s\S]*\bnginx", text):
+        if re.search(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf)\b[^;&|]*\b(?:install|add)\b", text) and "nginx" in text:
             raise Decline("installs nginx packages: an nginx image of its own (a base for other images), not a "
                           "site served by the official one", inst)
         if not any(k in text for k in ("/etc/nginx", "nginx.conf", "conf.d", "docker-entrypoint", "/var/cache/nginx")) \
