@@ -240,3 +240,13 @@ def test_sh_c_start_and_cache_mount_build(tmp_path):
     assert "FROM eclipse-temurin:17-jre AS runner" in r.output
     assert "dependency:go-offline" not in r.output and "cache mount" in r.edits[0].rationale
     assert "COPY --from=builder /app/target/app-1.0.jar ./target/" in r.output
+
+
+def test_go_offline_after_the_source_moves_only_without_a_config_folder(tmp_path):
+    df = ("FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\nRUN mvn -B dependency:go-offline\n"
+          "RUN mvn -B package\nCMD [\"java\", \"-jar\", \"target/app-1.0.jar\"]\n")
+    r = run(tmp_path / "a", {"pom.xml": pom(), **SRC}, df)
+    assert r.output.split("FROM deps AS builder")[0].endswith("COPY pom.xml ./\nRUN mvn -B dependency:go-offline\n\n")
+    # .mvn/extensions.xml can change how dependencies resolve: the resolution stays after the source
+    r = run(tmp_path / "b", {"pom.xml": pom(), ".mvn/extensions.xml": "<extensions/>\n", **SRC}, df)
+    assert "FROM deps AS builder\nCOPY . .\nRUN mvn -B dependency:go-offline\n" in r.output

@@ -54,6 +54,8 @@ class JavaStrategy:
 
 
     def _classify_java(self, c, argv0: str, cwd: str) -> CmdInfo:
+        if self.eco != "java":
+            return CmdInfo("other", argv0, cmd=c)  # a JVM build inside another ecosystem's image: opaque
         tool, words = self._java_words(c)
         if any(w.value is None for w in c.args):
             return CmdInfo("build", argv0, pm=tool, cmd=c)
@@ -76,7 +78,9 @@ class JavaStrategy:
         # unless their configuration arrived before the source.
         dir_copied = any(s.kind == "copy-manifest" and any(e.is_dir and e.dest == _abspath(wdir, cwd) for e in s.entries)
                          for s in self.steps)
-        if (wrapper or tool == "gradle") and not dir_copied:
+        mvn_dir = self.ctx_path(_abspath(".mvn", cwd))
+        has_mvn_dir = tool == "maven" and mvn_dir is not None and self.bc.exists(mvn_dir)
+        if (wrapper or tool == "gradle" or has_mvn_dir) and not dir_copied:
             info.hoistable = False
         if tool == "maven" and (c.option_value("-f", "--file", "-s", "--settings", value_flags=_MVN_VALUE_FLAGS)):
             info.hoistable = False
