@@ -250,3 +250,10 @@ def test_go_offline_after_the_source_moves_only_without_a_config_folder(tmp_path
     # .mvn/extensions.xml can change how dependencies resolve: the resolution stays after the source
     r = run(tmp_path / "b", {"pom.xml": pom(), ".mvn/extensions.xml": "<extensions/>\n", **SRC}, df)
     assert "FROM deps AS builder\nCOPY . .\nRUN mvn -B dependency:go-offline\n" in r.output
+
+
+def test_profile_that_renames_the_jar_is_declined(tmp_path):
+    text = pom().replace("</project>", "<profiles><profile><id>prod</id><build><finalName>x</finalName></build></profile></profiles></project>")
+    r = run(tmp_path, {"pom.xml": text, **SRC},
+            "FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\nRUN mvn -B -P prod package\nCMD [\"java\", \"-jar\", \"target/x.jar\"]\n")
+    assert r.output == r.original and any("profile renames" in x for x in reasons(r)), reasons(r)

@@ -250,7 +250,12 @@ class JavaStrategy:
                 rel = self._ctx_file_at(posixpath.join(cwd, "pom.xml"))
                 if rel is None:
                     raise _Decline(f"no pom.xml reaches {cwd}")
-                found = maven_jars(self.bc.read_text(rel) or "", words)
+                text = self.bc.read_text(rel) or ""
+                profiles = re.search(r"<profiles>(.*?)</profiles>", text, re.S)
+                if c.cmd.option_value("-P", "--activate-profiles", value_flags=_MVN_VALUE_FLAGS) and profiles \
+                        and re.search(r"<finalName>|<directory>|<packaging>", profiles.group(1)):
+                    raise _Decline("`mvn -P`: the profile renames or moves the jar, not understood", s.inst)
+                found = maven_jars(text, words)
             else:
                 if c.cmd.option_value("-b", "--build-file", "-p", "--project-dir", value_flags=_GRADLE_VALUE_FLAGS):
                     raise _Decline("`gradle -b`/`-p`: a build of another project folder, not understood")

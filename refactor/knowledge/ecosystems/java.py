@@ -180,7 +180,8 @@ def maven_jars(pom: str, goals: list[str]) -> JavaJars:
         out.problem = f"the project version {version} comes from a property I cannot resolve"
         return out
     props.update({"project.version": version_v, "version": version_v, "pom.version": version_v})
-    bm = re.search(r"<build>(.*?)</build>", pom, re.S)
+    # the project's own build, not a profile's
+    bm = re.search(r"<build>(.*?)</build>", re.sub(r"<profiles>.*?</profiles>", "", pom, flags=re.S), re.S)
     build = bm.group(0) if bm else ""
     build_own = re.sub(r"<(plugins|pluginManagement|resources|testResources|extensions)>.*?</\1>", "", build, flags=re.S)
     if _tag(build_own, "directory"):
