@@ -42,7 +42,7 @@ for a in "$@"; do
     --force) FORCE=1 ;;
     --with-modern) WITH_MODERN=1 ;;
     --no-images) IMAGES=0 ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/{/^set -euo/!p}' "$0"; exit 0 ;;
     *) echo "unknown argument: $a (try --help)" >&2; exit 2 ;;
   esac
 done
