@@ -104,7 +104,7 @@ class JavaStrategy:
         if (kind == "alpine") != (base.libc == "musl"):
             raise _Decline(f"the runner {self.runner_image} would switch the C library of {self.base_text}")
         self.runner_default_workdir = "/"
-        jar_word, jar_argv = self._java_start()
+        jar_word, _ = self._java_start()
         outputs, boot = self._java_outputs()
         jar = self._match_jar(jar_word, outputs)
         launcher = boot_launcher(boot.boot_version) if boot is not None and boot.boot_jar == jar else None
