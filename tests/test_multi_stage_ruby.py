@@ -133,6 +133,18 @@ def test_bare_gem_command_keeps_gems_in_gem_home(tmp_path):
     assert "bundle (/usr/local/bundle)" in result.edits[0].rationale
 
 
+def test_cmd_handed_over_by_an_entrypoint_script_counts(tmp_path):
+    """Docker's Rails sample: `ENTRYPOINT ["entrypoint.sh"]` execs the CMD `rails server`, a bare
+    gem command: frozen, not deployment."""
+    files = {"Gemfile": gemfile("rails"), "Gemfile.lock": lock("railties (7.1.3)", "rails (7.1.3)", deps=("rails",)),
+             "entrypoint.sh": '#!/bin/bash\nset -e\nrm -f /myapp/tmp/pids/server.pid\nexec "$@"\n'}
+    df = ("FROM ruby:3.0\nWORKDIR /myapp\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\n"
+          "COPY entrypoint.sh /usr/bin/\nENTRYPOINT [\"entrypoint.sh\"]\nCMD [\"rails\", \"server\", \"-b\", \"0.0.0.0\"]\n")
+    out = run(tmp_path, files, df).output
+    assert "frozen 'true'" in out and "deployment" not in out
+    assert "COPY --from=builder /usr/bin/entrypoint.sh /usr/bin/" in runner_of(out)
+
+
 @pytest.mark.parametrize("spec, env, lib", [
     ("pg (1.5.5)", "", "libpq5"),
     ("mysql2 (0.5.6)", "", "libmariadb3"),

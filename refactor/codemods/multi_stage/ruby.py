@@ -292,6 +292,8 @@ class RubyStrategy:
         on no PATH and in no GEM_PATH, is found."""
         gem_cmds = set(lock.gems) | {x for g in lock.gems for x in GEM_EXECUTABLES.get(g, ())} | {"ruby", "rake", "rails", "rackup"}
         texts = [_cmd_text(a) for a in argvs if a] + [t for _, t in scripts]
+        if getattr(self, "handover_argv", None):
+            texts.append(_cmd_text(self.handover_argv))  # the CMD an entrypoint script execs ("$@")
         for t in texts:
             for u in _shell_commands(t):
                 if not isinstance(u, SimpleCommand) or not u.name:
