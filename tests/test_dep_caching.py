@@ -105,13 +105,25 @@ def test_rust_deps_stage_builds_stub_targets_with_the_users_flags(tmp_path):
     (RUST_DF.replace("RUN cargo", "RUN --mount=type=cache,target=/app/target cargo"), "mounts a cache"),
     (RUST_DF.replace("--locked", "--locked --manifest-path Cargo.toml"), "`cargo build --manifest-path`"),
     (RUST_DF.replace("--locked", "$FEATURES"), "uses variables"),
-    (RUST_DF.replace("cargo build --release --locked", "cargo install --path .").replace("./target/release/my-app", "my-app"),
-     "`cargo install`"),
+    (RUST_DF.replace("cargo build --release --locked", "cargo install --path . --example demo").replace(
+        "./target/release/my-app", "my-app"), "`cargo install --example`: an option I do not map"),
 ])
 def test_rust_stub_build_declined_with_a_reason(tmp_path, dockerfile, why):
     r = run(tmp_path, {"Dockerfile": dockerfile, "Cargo.toml": APP, "src/main.rs": "fn main() {}\n"})
     assert "cargo build" not in r.output.split("FROM deps AS builder")[0]
     assert "the dependencies compile in the builder with the sources: " in notes(r) and why in notes(r)
+
+
+def test_cargo_install_path_compiles_its_dependencies_with_the_matching_cargo_build(tmp_path):
+    df = RUST_DF.replace("cargo build --release --locked", "cargo install --locked --path . --root /usr/local -F tls")
+    r = run(tmp_path, {"Dockerfile": df.replace("./target/release/my-app", "my-app"), "Cargo.toml": APP,
+                       "src/main.rs": "fn main() {}\n"})
+    deps = r.output.split("FROM deps AS builder")[0]
+    assert "&& cargo build --release --locked -F tls \\\n" in deps and "target/release/deps/my_app-*" in deps
+    debug = run(tmp_path / "debug", {"Dockerfile": df.replace("--locked", "--debug").replace("./target/release/my-app", "my-app"),
+                                     "Cargo.toml": APP, "src/main.rs": "fn main() {}\n"})
+    deps = debug.output.split("FROM deps AS builder")[0]
+    assert "&& cargo build -F tls \\\n" in deps and "target/debug/incremental/my_app-*" in deps
 
 
 def test_rust_stub_build_reads_what_the_image_has_not_the_context(tmp_path):
@@ -163,6 +175,10 @@ def test_layer_order_says_why_it_adds_no_dependency_layer(tmp_path):
     r = run(tmp_path / "none", {**files, "go.mod": "module example.com/app\n"}, LO)
     assert not any("go build" in s.reason for s in r.skips)
     r = run(tmp_path / "vendored", {**files, "vendor/modules.txt": ""}, LO)
+    assert not any("go build" in s.reason for s in r.skips)
+    # a download layer already there (the user's, or layer-order's own split): nothing to say
+    done = GO_DF.replace("COPY . .", "COPY go.mod ./\nRUN go mod download\nCOPY . .")
+    r = run(tmp_path / "done", {**files, "Dockerfile": done}, LO)
     assert not any("go build" in s.reason for s in r.skips)
 
 

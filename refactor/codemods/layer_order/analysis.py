@@ -136,7 +136,7 @@ class _StageAnalysis:
         infos = scan(run, self.bc, self._resolver(r))
         installs = [c for c in infos if c.step is not None]
         if not installs:
-            return self._compile_only(infos)
+            return self._compile_only(infos, r)
         if self.bc is None:
             return "no build context: cannot tell which manifests the install reads (pass --context)"
         for flag in run.flags:
@@ -306,15 +306,19 @@ class _StageAnalysis:
         return _Plan(self, run, r, infos, split_at, state_cmds if split_at is not None else [], steps, moved,
                      groups, group_counts, counts, moved_counts, list(dict.fromkeys(unsafe)), like)
 
-    def _compile_only(self, infos: list[CommandInfo]) -> str | None:
+    def _compile_only(self, infos: list[CommandInfo], r: int) -> str | None:
         """Why a build that fetches or compiles its dependencies itself, after the sources,
-        is not reordered: the layer that would cache them is a new command, not a move."""
+        is not reordered: the layer that would cache them is a new command, not a move. Nothing
+        is said when an earlier RUN of the stage already fetches or builds them."""
+        earlier = " ".join(body_text(i) for i in self.ins[1:r] if i.cmd == "RUN" and not i.is_json)
         for ci in infos:
             unit = ci.unit
             name = getattr(unit, "name", None)
             sub = unit.subcommand() if name in ("cargo", "go") else None
             if sub is None or sub.value not in ("build", "install"):
                 continue
+            if re.search(r"\bgo\s+mod\s+download\b" if name == "go" else r"\bcargo\s+(?:build|fetch)\b", earlier):
+                return None
             if name == "cargo" and sub.value == "build":
                 return ("`cargo build` compiles the dependencies and the crate in one step: caching the dependencies "
                         "takes a build of stub targets before the sources, which leaves other files in target/ than "

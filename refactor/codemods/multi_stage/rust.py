@@ -209,14 +209,48 @@ class RustStrategy:
                           "so that the builder compiles the real sources: a source edit reuses the compiled dependencies")
         return out
 
+    # `cargo install --path` flags that select what `cargo build` compiles the same way
+    _INSTALL_KEEP = {"--locked": 0, "--frozen": 0, "--offline": 0, "--all-features": 0, "--no-default-features": 0,
+                     "--features": 1, "-F": 1, "--bin": 1, "--bins": 0, "--profile": 1, "--target-dir": 1, "-j": 1,
+                     "--jobs": 1, "--target": 1}
+    _INSTALL_DROP = {"--path": 1, "--root": 1, "--force": 0, "-f": 0, "--no-track": 0, "--debug": 0, "-q": 0,
+                     "--quiet": 0, "-v": 0, "--verbose": 0}
+
+    def _install_as_build(self, words: list[str], cwd: str) -> list[str] | str:
+        """`cargo install --path .` as the `cargo build` that compiles the same units: with
+        `--path`, cargo install builds in the package's own target/ folder, with the release
+        profile unless `--debug`."""
+        out = ["cargo", "build"]
+        rest = words[2:]
+        debug = profile = False
+        k = 0
+        while k < len(rest):
+            w = rest[k]
+            name, eq, inline = w.partition("=")
+            if name in self._INSTALL_KEEP or name in self._INSTALL_DROP:
+                takes = 0 if eq else (self._INSTALL_KEEP.get(name) or self._INSTALL_DROP.get(name) or 0)
+                vals = rest[k + 1:k + 1 + takes]
+                if name == "--path" and _abspath((vals or [inline])[0], cwd) != cwd:
+                    return "`cargo install --path` names another folder than the working directory"
+                if name in self._INSTALL_KEEP:
+                    out += [w] + vals
+                debug |= name == "--debug"
+                profile |= name == "--profile"
+                k += 1 + len(vals)
+                continue
+            return f"`cargo install {w}`: an option I do not map onto `cargo build`"
+        if not debug and not profile:
+            out.insert(2, "--release")
+        return out
+
     def _cargo_stub_problem(self, builds) -> str | tuple[CargoLayout, "_ImageFiles", list[str], str, bool]:
         """Why the stub build cannot be proven, or (layout, the build folder's files, build
         argv, artefact folder, incremental)."""
-        cargo_builds = [(s, c) for s, c in builds if c.cmd.subcommand().value == "build"]
-        if len(builds) != 1 or len(cargo_builds) != 1:
-            return "the image compiles with `cargo install` or with several cargo commands"
-        s, c = cargo_builds[0]
+        if len(builds) != 1:
+            return "the image compiles with several cargo commands"
+        s, c = builds[0]
         cmd = c.cmd
+        install = cmd.subcommand().value == "install"
         for prev in s.run.cmds:
             if prev is c:
                 break
@@ -228,6 +262,10 @@ class RustStrategy:
         words = list(cmd.argv[len(cmd.wrappers):])
         if any(v is None or "$" in v for v in [v for _, v in pairs] + words):
             return "the build command uses variables"
+        if install:
+            words = self._install_as_build(words, s.workdir)
+            if isinstance(words, str):
+                return words
         argv = [f"{n}={shlex.quote(v)}" for n, v in pairs] + [shlex.quote(w) for w in words]
         vf = self._CARGO_VALUE_FLAGS
         for bad in ("--manifest-path", "-Z", "--config", "--example", "--test", "--bench", "--all-targets", "--examples",
@@ -250,7 +288,9 @@ class RustStrategy:
         if isinstance(layout, str):
             return layout
         profile = cmd.option_value("--profile", value_flags=vf)
-        if profile is None:
+        if profile is None and install:
+            profile = "debug" if cmd.has_flag("--debug", value_flags=vf) else "release"
+        elif profile is None:
             profile = "release" if cmd.has_flag("--release", "-r", value_flags=vf) else "debug"
         elif profile == "dev":
             profile = "debug"
