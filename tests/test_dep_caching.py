@@ -224,3 +224,10 @@ def test_workspace_members_are_stubbed_and_other_path_crates_copied(tmp_path):
     assert "target/release/deps/libcore-*" in lay.artefacts("target/release")
     (tmp_path / "crates/core/Cargo.toml").write_text(member.format("core", "") + "\n[lib]\nproc-macro = true\n")
     assert "core is a proc-macro crate" in cargo_layout(BuildContext(tmp_path), "")
+
+
+def test_go_binary_built_outside_the_work_folder_is_the_start_command(tmp_path):
+    # `go build -o /out/app` writes outside WORKDIR: the compiled output is what CMD runs
+    df = GO_DF.replace("/usr/local/bin/app .", "/out/app .").replace('CMD ["app"]', 'CMD ["/out/app"]')
+    r = run(tmp_path, {"Dockerfile": df, "main.go": GO_MAIN, "go.mod": "module example.com/app\n"})
+    assert "COPY --from=builder /out/app /out/" in r.output, [s.reason for s in r.skips]

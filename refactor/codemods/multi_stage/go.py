@@ -38,6 +38,7 @@ class GoStrategy:
         for s, c in builds:
             outputs.extend(self._go_outputs(s, c))
         binary = self._match_binary(outputs)
+        self.compiled = set(outputs)
         cgo = self._go_uses_cgo()
         env_cgo = self.env.get("CGO_ENABLED")
         inline_cgo = {a.value for s, c in builds for a in c.cmd.assignments if a.name == "CGO_ENABLED"}

@@ -139,6 +139,8 @@ class RuntimeNeeds:
         folder a build step works in."""
         if any(_under(path, w.path) or w.path == path for w in self.build_writes()):
             return True
+        if path in getattr(self, "compiled", ()):
+            return True  # the binary a `go build -o` / `cargo build` writes (the strategies name it)
         return any(s.kind in ("run-build", "run-early") and _under(path, s.workdir) and s.workdir not in SYSTEM_DIRS
                    for s in self.steps)
 

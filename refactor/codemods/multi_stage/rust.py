@@ -32,6 +32,7 @@ class RustStrategy:
             outputs.extend(o)
             crates |= deps_
         binary = self._match_binary(outputs)
+        self.compiled = set(outputs)
         derived, why = debian_runner(base)
         if why:
             self.notes.append(why)
