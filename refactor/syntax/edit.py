@@ -118,7 +118,8 @@ def with_line_ending(inst: Instruction, nl: str) -> Instruction:
     """`inst`, which ended the file without a line break, ending with `nl` so that a line can
     follow it: a here-document's terminator line gets it; an escape character left dangling at the
     end of the file (BuildKit ignores it) is dropped first, or the line break would make it a
-    continuation that joins the next line to this instruction."""
+    continuation that joins the next line to this instruction. A lone "\r" ending the file (no
+    line break to BuildKit, which drops it) gives way to `nl`."""
     if inst.heredocs:
         return inst.with_changes(heredocs=inst.heredocs[:-1] + (inst.heredocs[-1].with_changes(newline=nl),))
     last = inst.pieces[-1] if inst.pieces else None

@@ -13,6 +13,7 @@ text by `refactor.buildkit`, so it is always that of the text that will be print
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterator, TypeVar
 
@@ -435,10 +436,11 @@ class Dockerfile(Node):
 
     @property
     def newline(self) -> str:
-        """The file's line ending: that of its first line."""
-        for node in (*self.directives, *self.instructions):
+        """The file's line ending: that of its first line. A lone "\r" (only ever at the end of
+        the file) is none: BuildKit splits lines at "\n" and drops a final "\r"."""
+        for node in itertools.chain(self.directives, self.instructions):  # no copy of the whole tree
             nl = node.newline if isinstance(node, Directive) else _first_newline(node)
-            if nl:
+            if nl and nl != "\r":
                 return nl
         return "\n"
 

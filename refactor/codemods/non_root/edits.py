@@ -356,8 +356,9 @@ class Edits:
         else:
             last = df.instructions[-1]
             touched = ()
-            if not last.code.endswith(("\n", "\r")):
-                # the file ends without a line break: keep it so, after the new line
+            if not last.code.endswith("\n"):
+                # the file ends without a line break (a lone "\r" is none to BuildKit, which
+                # splits lines at "\n"): keep it so, after the new line
                 fixed = with_line_ending(last, df.newline)
                 df = replace_instruction(df, last, fixed)
                 touched = (last,)

@@ -1,0 +1,3 @@
+FROMY . .
+CMD ""
+RUN yum
