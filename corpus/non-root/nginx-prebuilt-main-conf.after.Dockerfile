@@ -1,11 +1,11 @@
 FROM nginx:1.25
 COPY nginx-site/nginx.conf /etc/nginx/nginx.conf
-COPY nginx-site/dist/ /srv/www/
 RUN sed -i -E -e '/^[[:space:]]*user[[:space:]]/d' \
         -e 's,^([[:space:]]*pid[[:space:]]+)[^;]*;,\1/tmp/nginx.pid;,' \
         -e '/^[[:space:]]*http[[:space:]]*\{/a\    client_body_temp_path /tmp/client_temp;\n    proxy_temp_path /tmp/proxy_temp;\n    fastcgi_temp_path /tmp/fastcgi_temp;\n    uwsgi_temp_path /tmp/uwsgi_temp;\n    scgi_temp_path /tmp/scgi_temp;' \
         /etc/nginx/nginx.conf \
     && sed -i -E -e 's/^([[:space:]]*listen[[:space:]]+([^;[:space:]]*:)?)80([[:space:];])/\18080\3/' /etc/nginx/nginx.conf \
     && chown -R nginx:nginx /var/cache/nginx
+COPY nginx-site/dist/ /srv/www/
 USER 101:101
 EXPOSE 8080

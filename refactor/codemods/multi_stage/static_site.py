@@ -91,12 +91,13 @@ class StaticSiteStrategy:
         served = self._served_folders(files)
         # the runner
         runner: list[Instruction] = [self.stage_from(self.runner_image, "runner")]
-        for folder in served:
-            runner.append(self.copy_line("builder", folder, folder, None))
         for src, dest in sorted(copies.items(), key=lambda x: x[1]):
             runner.append(self.copy_line("builder", src, dest, None))
         body = " \\\n    && ".join(plan.commands)
         runner.append(self.new(f"{self.kw('RUN')} {body}"))
+        # the site last: a source edit then rebuilds one COPY layer, not the config edits
+        for folder in served:
+            runner.append(self.copy_line("builder", folder, folder, None))
         runner.append(self.user_text(f"{nginx.UID}:{nginx.GID}"))
         if plan.ports and not any(s.inst.cmd == "EXPOSE" for s in config):
             runner.append(self.new(f"{self.kw('EXPOSE')} " + " ".join(str(p) for p in sorted(plan.ports.values()))))

@@ -49,19 +49,20 @@ class NginxSite:
         self.df, self.stage, self.ctx = df, stage, ctx
         self.bc = ctx.build_context
 
-    def _copy(self, inst: Instruction, workdir: str, files: dict[str, str | None]) -> None:
+    def _copy(self, inst: Instruction, workdir: str, files: dict[str, str | None]) -> bool:
+        """Model a COPY/ADD; True when it writes the nginx config."""
         words = [w.strip("\"'") for w in inst.value]
         if inst.heredocs or len(words) < 2:
             if any("/etc/nginx" in w for w in words) or inst.heredocs:
                 raise Decline(f"{inst.cmd} into the nginx config not understood", inst)
-            return
+            return False
         srcs, dest, is_dir = _dest(words, workdir)
         for bad in (nginx.TEMPLATES_DIR, nginx.ENTRYPOINT_DIR):
             if dest == bad or dest.startswith(bad + "/") or (dest in ("/etc/nginx", "/") and not inst.flag_value("from")
                                                              and any(self._has_dir(s, posixpath.basename(bad)) for s in srcs)):
                 raise Decline(f"copies into {bad}: the official entrypoint uses it at start, as root", inst)
         if not (dest == "/etc/nginx" or dest.startswith("/etc/nginx/") or dest == "/"):
-            return
+            return False
         if inst.flag_value("from") is not None:
             raise Decline(f"the nginx config at {dest} comes from another stage or image: I cannot read it", inst)
         if self.bc is None:
@@ -85,19 +86,21 @@ class NginxSite:
                     elif target.startswith((nginx.TEMPLATES_DIR + "/", nginx.ENTRYPOINT_DIR + "/")):
                         raise Decline(f"copies into {posixpath.dirname(target)}: the official entrypoint uses it "
                                       "at start, as root", inst)
+        return True
 
     def _has_dir(self, src: str, name: str) -> bool:
         rel = posixpath.normpath(src.lstrip("/")) if src.strip("/") not in ("", ".") else ""
         return self.bc is not None and self.bc.exists(posixpath.join(rel, name) if rel else name)
 
-    def _run(self, inst: Instruction, files: dict[str, str | None]) -> None:
+    def _run(self, inst: Instruction, files: dict[str, str | None]) -> bool:
+        """Model a RUN; True when it changes the nginx config (a removal we follow)."""
         text = " ".join(inst.value) if inst.is_json else (inst.value[0] if inst.value else "")
         if re.search(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf)\b[^;&|]*\b(?:install|add)\b", text) and "nginx" in text:
             raise Decline("installs nginx packages: an nginx image of its own (a base for other images), not a "
                           "site served by the official one", inst)
         if not any(k in text for k in ("/etc/nginx", "nginx.conf", "conf.d", "docker-entrypoint", "/var/cache/nginx")) \
                 and not inst.heredocs:
-            return
+            return False
         if inst.heredocs:
             raise Decline("a RUN heredoc near the nginx config: not understood", inst)
         for u in parse_shell(text, inst.escape).units():
@@ -115,21 +118,25 @@ class NginxSite:
             if any(a is None or "/etc/nginx" in a or "conf.d" in a or "docker-entrypoint" in a for a in args) \
                     or "/etc/nginx" in u.raw:
                 raise Decline(f"`{u.raw.strip()[:60]}` changes the nginx config: I cannot read what it leaves", inst)
+        return True
 
     def plan(self, codemod: Codemod) -> Dockerfile:
         files: dict[str, str | None] = dict(nginx.OFFICIAL_FILES)
         workdir = "/"
-        anchor = self.stage.from_instruction
+        anchor = self.stage.from_instruction  # USER goes after the last COPY/RUN (root's steps)
+        conf_anchor = anchor  # the config edits go after the last step that writes the config
         exposes: list[Instruction] = []
         for inst in self.stage.instructions[1:]:
             cmd = inst.cmd
             if cmd == "WORKDIR" and inst.value:
                 workdir = posixpath.normpath(posixpath.join(workdir, inst.value[0].strip("\"'")))
             elif cmd in ("COPY", "ADD"):
-                self._copy(inst, workdir, files)
+                if self._copy(inst, workdir, files):
+                    conf_anchor = inst
                 anchor = inst
             elif cmd == "RUN":
-                self._run(inst, files)
+                if self._run(inst, files):
+                    conf_anchor = inst
                 anchor = inst
             elif cmd == "EXPOSE":
                 exposes.append(inst)
@@ -149,7 +156,7 @@ class NginxSite:
         body = " \\\n    && ".join(plan.commands)
         run = new_instruction(f"{kw('RUN')} {body}", df)
         user = new_instruction(f"{kw('USER')} {nginx.UID}:{nginx.GID}", df)
-        new = [run, user]
+        new = [user] if conf_anchor is not anchor else [run, user]
         touched: list[Instruction] = []
         for e in exposes:
             words = nginx.exposed_after(list(e.value), plan.ports)
@@ -165,6 +172,9 @@ class NginxSite:
             new[-1] = new[-1].with_changes(newline="")
             anchor = fixed
         df = insert_after(df, anchor, new)
+        if conf_anchor is not anchor:
+            # before the site's files: a site rebuild then leaves the config edits' layer cached
+            df = insert_after(df, conf_anchor, [run])
         moved = ", ".join(f"{a} -> {b}" for a, b in sorted(plan.ports.items()))
         summary = (f"nginx runs as its own user (USER {nginx.UID}:{nginx.GID}): pid file and temp paths in /tmp, "
                    f"{nginx.CACHE_DIR} its own" + (f"; listens on {moved} (behaviour change: the port moves)" if moved else ""))
