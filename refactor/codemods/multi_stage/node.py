@@ -188,10 +188,10 @@ class NodeStrategy(NodeInstalls):
             raise _Decline("the runner would switch from glibc to musl (native modules would break)")
         deps, builder, config = self.build_stages()
         install_in_builder = inst_step in self.builder_steps
-        # a workspace: members hold their own node_modules (links, nested versions), so the runner
-        # gets the whole workspace folder, pruned where the sources are
+        # a workspace: the runner gets the workspace root's files, the members with their own
+        # node_modules (links to local packages, nested versions) among them
         workspace = any(posixpath.basename(m) == "package.json" and m != root_pj for m in inst_cmd.manifests)
-        prune_from = "builder" if install_in_builder or not known or workspace else "deps"
+        prune_from = "builder" if install_in_builder or not known else "deps"
         # yarn berry has no --production install: NODE_ENV does not keep devDependencies out
         prod_only = all(c.prod_only for _, c in installs) and not berry
         extra: list[tuple[str, list[Instruction]]] = []
@@ -253,10 +253,6 @@ class NodeStrategy(NodeInstalls):
             self.leaves.append("node_modules outside the standalone trace, the source and .next/cache")
             cmd_rewrite = self.new(f'{self.kw("CMD")} ["node", "server.js"]')
             self.notes.append("runs `node server.js` (the standalone server) instead of `next start`")
-        elif not is_next and workspace:
-            src = "prod-deps" if nm_stage == "prod-deps" else "builder"
-            runner.append(self.copy_line(src, app_dir, self.dest_text(app_dir, True), chown))
-            self.keeps.insert(0, f"the workspace {app_dir} with production node_modules (the members' links included)")
         elif not is_next and not known and any(s.run and s.kind == "run-build" for s in self.builder_steps):
             # the build's outputs are unknown: the whole built app folder, with the production
             # node_modules (prod-deps is the builder with devDependencies pruned)
@@ -275,7 +271,10 @@ class NodeStrategy(NodeInstalls):
                 self.keeps.append("the Next.js build (.next), public, package.json, next.config")
                 self.leaves.append("the source (pages/app/components) compiled into .next")
             else:
-                paths = self._node_runtime_paths(self.final_workdir, outputs, known, start_texts)
+                paths = self._node_runtime_paths(app_dir if workspace else self.final_workdir, outputs, known, start_texts)
+                if workspace:
+                    self.notes.append("a workspace: the members come from the builder with their own node_modules "
+                                      "(links to the local packages), the pruned node_modules from " + nm_stage)
                 paths = [p for p in paths if p != nm]
             runner.extend(self.copy_paths("builder", paths, chown))
         runner.extend(self.outside_copies(runner, chown, app_copied=False))
