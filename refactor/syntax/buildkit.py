@@ -107,7 +107,7 @@ def _extract_builder_flags(line: str) -> tuple[int, list[str], list[tuple[int, i
         if phase == in_spaces:
             if pos == n:
                 break
-            if _is_ascii_space(ch):
+            if ch in "\t\n\v\f\r ":  # U+0085/U+00A0 start with byte 0xC2, no space: the flags end
                 pos += 1
                 continue
             if ch != "-" or pos + 1 == n or line[pos + 1] != "-":
