@@ -17,6 +17,7 @@ the file's output is its input, and the result says why.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -292,6 +293,10 @@ def refactor_text(
 ) -> FileResult:
     """Refactor one Dockerfile's text. Never raises for bad input: the error is in the result."""
     global _READ_BACK
+    _READ_BACK = None
+    shell_parse = sys.modules.get("refactor.shell.parse")  # absent: no shell parsed yet
+    if shell_parse is not None:
+        shell_parse.forget_parses()  # the previous file's: memory stays that of one file
     name = str(path) if path is not None else "<stdin>"
     file_path = path if path is not None else Path("<stdin>")
     selection = selection or make_selection()

@@ -134,6 +134,13 @@ def parse_shell(text: str, escape: str = "\\") -> ShellScript:
     return _parse_cached(text, escape)
 
 
+def forget_parses() -> None:
+    """Drop the parse cache. It serves one file, whose RUN bodies several codemods read; the
+    engine calls this as it starts on the next file, so that a run over many files holds the
+    parses of one file at a time (memory bounded per file, not growing with the run)."""
+    _parse_cached.cache_clear()
+
+
 @lru_cache(maxsize=65536)  # a 10,000-RUN file re-read by several codemods must not thrash it
 def _parse_cached(text: str, escape: str) -> ShellScript:
     # Trees are immutable, and several codemods read the same RUN bodies: parse each once.
