@@ -307,7 +307,7 @@ def unprivileged(files: dict[str, str | None], main: str = MAIN_CONF, *, chown_c
         for d in parse(texts.get(path) or ""):
             if d.name in _WRITING and d.args and d.name != "pid":
                 target = d.args[0]
-                if target in ("off", "stderr") or target.startswith("syslog:") or target.startswith("memory:"):
+                if target in ("off", "stderr") or target.startswith(("syslog:", "memory:")):
                     continue
                 if not target.startswith(_WRITABLE) and target not in _WRITABLE:
                     out.problem = f"{path}: `{d.name} {target}` writes where the nginx user cannot"

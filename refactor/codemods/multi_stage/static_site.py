@@ -21,7 +21,14 @@ import json
 import posixpath
 import re
 
-from refactor.codemods.multi_stage.model import Plan, _abspath, _argv_of, _cmd_text, _Decline, _under
+from refactor.codemods.multi_stage.model import (
+    Plan,
+    _abspath,
+    _argv_of,
+    _cmd_text,
+    _Decline,
+    _under,
+)
 from refactor.knowledge import nginx
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.nodes import Instruction

@@ -19,7 +19,13 @@ from refactor.codemods.base import Codemod, Context
 from refactor.codemods.non_root.steps import Decline
 from refactor.knowledge import nginx
 from refactor.shell.parse import SimpleCommand, parse_shell
-from refactor.syntax.edit import insert_after, keyword_case, new_instruction, replace_instruction, with_body
+from refactor.syntax.edit import (
+    insert_after,
+    keyword_case,
+    new_instruction,
+    replace_instruction,
+    with_body,
+)
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
 
 RATIONALE = (
@@ -152,7 +158,7 @@ class NginxSite:
         if plan.problem:
             raise Decline(plan.problem, self.stage.from_instruction)
         df = self.df
-        kw = lambda w: keyword_case(df, w)  # noqa: E731
+        kw = lambda w: keyword_case(df, w)
         body = " \\\n    && ".join(plan.commands)
         run = new_instruction(f"{kw('RUN')} {body}", df)
         user = new_instruction(f"{kw('USER')} {nginx.UID}:{nginx.GID}", df)
