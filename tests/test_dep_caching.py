@@ -105,6 +105,7 @@ def test_rust_deps_stage_builds_stub_targets_with_the_users_flags(tmp_path):
     (RUST_DF.replace("RUN cargo", "RUN --mount=type=cache,target=/app/target cargo"), "mounts a cache"),
     (RUST_DF.replace("--locked", "--locked --manifest-path Cargo.toml"), "`cargo build --manifest-path`"),
     (RUST_DF.replace("--locked", "$FEATURES"), "uses variables"),
+    (RUST_DF.replace("COPY . .", "RUN useradd -m app\nUSER app\nCOPY --chown=app . ."), "the build runs as app"),
     (RUST_DF.replace("cargo build --release --locked", "cargo install --path . --example demo").replace(
         "./target/release/my-app", "my-app"), "`cargo install --example`: an option I do not map"),
 ])

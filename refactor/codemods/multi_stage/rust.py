@@ -259,6 +259,9 @@ class RustStrategy:
                 return "the build changes folder (`cd`) first"
         if s.workdir != self.deps_end_workdir():
             return "the build runs in another folder than the manifests'"
+        if s.user not in ("", "root", "0", "0:0", "root:root"):
+            # the new COPYs would give root the manifests the user's cargo may have to write
+            return f"the build runs as {s.user}"
         pairs = [(a.name, a.value) for a in cmd.assignments]
         words = list(cmd.argv[len(cmd.wrappers):])
         if any(v is None or "$" in v for v in [v for _, v in pairs] + words):
