@@ -1,1 +1,4 @@
-require("@mono/shared"); require("fastify");
+const shared = require("@mono/shared");
+const ms = require("ms");
+
+console.log(shared(`node-pnpm-workspace, ${ms(180000)}`));
