@@ -127,3 +127,15 @@ def test_berry_without_a_known_version_or_plugin_declines_when_devdependencies_e
     result = run(df)
     assert result.output == result.original
     assert any("yarn berry of unknown version" in s.reason for s in result.skips), result.skips
+
+
+def test_berry_install_gets_the_release_and_the_patches_it_applies(tmp_path):
+    df = write(tmp_path, {
+        ".yarnrc.yml": "nodeLinker: node-modules\nyarnPath: .yarn/releases/yarn-4.5.3.cjs\n",
+        ".yarn/releases/yarn-4.5.3.cjs": "", ".yarn/patches/ms-npm-2.1.3-abc.patch": "",
+        "package.json": '{"dependencies": {"ms": "patch:ms@npm%3A2.1.3#~/.yarn/patches/ms-npm-2.1.3-abc.patch"}}',
+        "yarn.lock": "__metadata:\n", "index.js": "",
+        "Dockerfile": "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN yarn install --immutable\nCMD [\"node\", \"index.js\"]\n"})
+    deps = run(df).output.split("AS builder", 1)[0]
+    assert "COPY .yarn/patches/ms-npm-2.1.3-abc.patch /app/.yarn/patches/\n" in deps
+    assert "COPY .yarn/releases/yarn-4.5.3.cjs /app/.yarn/releases/\nRUN yarn install --immutable" in deps

@@ -92,6 +92,11 @@ class NodeInstalls:
             return ()
         rc = yarnrc_settings(text)
         files = ([rc["yarnPath"]] if rc["yarnPath"] else []) + rc["plugins"]
+        # the patches `patch:` dependencies apply (yarn patch-commit writes them there)
+        base = self.ctx_path(cwd)
+        if base is not None:
+            prefix = (base + "/" if base else "") + ".yarn/patches/"
+            files += [f[len(base) + 1 if base else 0:] for f in self.bc.files if f.startswith(prefix) and self.bc.sent(f)]
         return tuple(posixpath.normpath(posixpath.join(cwd, f)) for f in files)
 
 
