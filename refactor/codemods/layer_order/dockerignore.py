@@ -52,13 +52,17 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
         return
     di = bc.dockerignore
     ecosystems: set[str] = set()
+    nested: dict[str, str] = {}  # what an install writes below the root (a workspace member's node_modules)
     mentioned = set()
     for inst in df.instructions:
         if inst.cmd == "RUN":
             try:
-                for c in scan(inst, None):
+                for c in scan(inst, bc if roots else None):
                     if c.step is not None:
                         ecosystems.add(c.step.ecosystem)
+                        for out in c.step.outputs:
+                            if "/" in out and out.rsplit("/", 1)[-1] == "node_modules":
+                                nested.setdefault(out, c.step.ecosystem)
             except Exception:  # pragma: no cover - analysis must never break the run
                 pass
         text = inst.logical
@@ -105,6 +109,10 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
                      "use it, so it is not proposed for .dockerignore", line=line)
             continue
         candidates.append((pattern, why, names))
+    for path, tool in nested.items():
+        if bc.exists(path) and not di.excludes(path) and not _referenced(path, mentioned) \
+                and not any(path == c[0] for c in candidates):
+            candidates.append((path, f"installed by the image's own {tool} step (a workspace member)", [path]))
     # Never exclude what the app (or its build) reads: search the code, scripts and Dockerfile.
     # What the image's own install or build writes (node_modules after `npm ci`, target after
     # `cargo build`) is recreated in the image: code that names it reads the image's copy.
