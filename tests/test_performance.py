@@ -1,0 +1,40 @@
+"""What keeps a run fast and its memory flat (issue 13): reading a Dockerfile needs no Lark, the
+shell-parse cache holds one file at a time, and the text report's results carry no file texts."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_reading_a_dockerfile_imports_no_lark():
+    code = ("import sys; from refactor.syntax.parser import parse_dockerfile; "
+            "parse_dockerfile('FROM a AS b\\nRUN x \\\\\\n  y\\n'); print('lark' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_shell_parse_cache_holds_one_file_at_a_time():
+    from refactor.engine.runner import make_selection, refactor_text
+    from refactor.shell import parse
+
+    selection = make_selection(["apt-cleanup"])
+    many = "FROM debian:12\n" + "".join(f"RUN apt-get update && apt-get install -y p{i}\n" for i in range(40))
+    refactor_text(many, selection=selection)
+    held = parse._parse_cached.cache_info().currsize
+    assert held >= 40  # each RUN body was parsed, and the file's codemods shared the parses
+    refactor_text("FROM debian:12\nRUN echo one\n", selection=selection)
+    assert parse._parse_cached.cache_info().currsize < 5  # the first file's parses are gone
+
+
+def test_text_report_results_keep_no_file_text(tmp_path):
+    from refactor.cli import _process
+
+    f = tmp_path / "Dockerfile"
+    f.write_text("from debian:12\nRUN apt-get update && apt-get install -y curl\n")
+    done = _process((str(f), None, None, [], False, {}, (False, False, False)))
+    assert done.changed and "+FROM debian:12" in done.block and "# " in done.block
+    assert not hasattr(done, "original") and not hasattr(done, "output")
+    full = _process((str(f), None, None, [], False, {}, None))
+    assert full.output != full.original and len(full.edits) == len(done.edits)
