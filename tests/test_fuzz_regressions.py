@@ -150,6 +150,11 @@ ADVERSARIAL = {
     # one parse of the body per edit set (it was three)
     "2000-yum-installs-in-one-run": "FROM fedora\nRUN " + " && \\\n    ".join(
         f"yum install pkg{k}" for k in range(2000)) + "\n",
+    # compound commands cut within a budget of characters (12 depths of a 54 KB line: 2.5 s)
+    "3000-nested-ifs": "FROM debian\nRUN " + "if true; then " * 3000 + "apt-get install -y x; " + "fi; " * 3000 + "\n",
+    # layer-order: the earlier RUNs searched once per stage, not joined again for every RUN (9 s)
+    "5000-go-builds-after-the-sources": "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n" + "".join(
+        f"RUN go build -o /bin/app{k} ./cmd/{k}\n" for k in range(5000)),
     "64k-line-of-32000-words": "FROM debian\nRUN apt-get install " + " ".join(
         f"{k % 100}" for k in range(21000)) + "\n",
 }
