@@ -134,6 +134,30 @@ def test_gradle_jars():
     assert "multi-project" in gradle_jars("", "include 'api'\n", "", "a", ["build"]).problem
 
 
+@pytest.mark.parametrize("setting", [
+    "<loaderImplementation>CLASSIC</loaderImplementation>",  # 3.2+: the launcher keeps its old package
+    "<layout>ZIP</layout>",  # PropertiesLauncher
+    "<layers><enabled>false</enabled></layers>",  # no layertools jar mode
+])
+def test_boot_jar_with_its_own_launcher_or_layers_is_copied_whole(tmp_path, setting):
+    plugin = BOOT_PLUGIN.replace("</plugin>", f"<configuration>{setting}</configuration></plugin>")
+    r = run(tmp_path, {"pom.xml": pom(parent=boot_parent("3.2.4"), plugins=plugin), **SRC},
+            "FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n"
+            'CMD ["java", "-jar", "target/app-1.0.jar"]\n')
+    assert "layertools" not in r.output and "JarLauncher" not in r.output
+    assert "COPY --from=builder /app/target/app-1.0.jar ./target/" in r.output
+    assert 'CMD ["java", "-jar", "target/app-1.0.jar"]' in r.output
+
+
+def test_gradle_boot_layering_or_loader_settings_are_noticed():
+    head = "plugins {\n  id 'org.springframework.boot' version '3.2.1'\n}\nversion = '0.1'\n"
+    assert gradle_jars(head, "", "", "app", ["bootJar"]).boot_custom is None
+    for body in ("bootJar {\n  layered {\n    enabled = false\n  }\n}\n",
+                 "bootJar {\n  loaderImplementation = org.springframework.boot.loader.tools.LoaderImplementation.CLASSIC\n}\n",
+                 "bootJar {\n  manifest { attributes 'Main-Class': 'org.springframework.boot.loader.PropertiesLauncher' }\n}\n"):
+        assert gradle_jars(head + body, "", "", "app", ["bootJar"]).boot_custom, body
+
+
 # --- the split --------------------------------------------------------------------------------------
 
 

@@ -109,7 +109,11 @@ class JavaStrategy:
         jar = self._match_jar(jar_word, outputs)
         launcher = boot_launcher(boot.boot_version) if boot is not None and boot.boot_jar == jar else None
         layered = launcher is not None and self._start_is_rewritable(jar_word)
-        if boot is not None and boot.boot_jar == jar and not layered:
+        if layered and boot.boot_custom:
+            layered = False
+            self.notes.append(f"a Spring Boot jar copied whole: {boot.boot_custom}, so its layers or launcher may "
+                              "not be Boot's defaults")
+        elif boot is not None and boot.boot_jar == jar and not layered:
             self.notes.append("a Spring Boot jar copied whole: its layered extraction needs a Spring Boot version "
                               "from 2.4 to 3.x I can read and a plain `java ... -jar` start command")
         deps, builder, config = self.build_stages()
@@ -272,7 +276,8 @@ class JavaStrategy:
                 raise _Decline(found.problem, s.inst)
             outputs.extend(_abspath(j, cwd) for j in found.jars)
             if found.boot_jar:
-                boot = JavaJars(boot_jar=_abspath(found.boot_jar, cwd), boot_version=found.boot_version)
+                boot = JavaJars(boot_jar=_abspath(found.boot_jar, cwd), boot_version=found.boot_version,
+                                boot_custom=found.boot_custom)
         outputs = self._jar_moves(outputs)
         return list(dict.fromkeys(outputs)), boot
 

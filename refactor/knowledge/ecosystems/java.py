@@ -143,7 +143,15 @@ class JavaJars:
     jars: list[str] = field(default_factory=list)
     boot_jar: str | None = None
     boot_version: str | None = None
+    boot_custom: str | None = None  # why the Boot jar's launcher or layers may not be the defaults
     problem: str | None = None
+
+
+# Settings that change a Boot jar's layers (custom names, disabled, no layertools) or its
+# launcher (CLASSIC loader on 3.2+, ZIP layout = PropertiesLauncher, a Main-Class of its own):
+# the default extraction and JarLauncher would then fail to build or start the wrong class.
+_BOOT_MAVEN_CUSTOM = re.compile(r"<(layers|layout|loaderImplementation|includeLayerTools)>")
+_BOOT_GRADLE_CUSTOM = re.compile(r"\b(layered|loaderImplementation|includeLayerTools|Main-Class|PropertiesLauncher)\b")
 
 
 def maven_jars(pom: str, goals: list[str]) -> JavaJars:
@@ -214,6 +222,9 @@ def maven_jars(pom: str, goals: list[str]) -> JavaJars:
             v = m.group(1) if m else None
         out.boot_jar = main
         out.boot_version = _interpolate(v, props) if v else None
+        m = _BOOT_MAVEN_CUSTOM.search(ptext)
+        if m:
+            out.boot_custom = f"the spring-boot-maven-plugin sets <{m.group(1)}>"
     return out
 
 
@@ -260,6 +271,9 @@ def gradle_jars(build: str, settings: str, properties: str, folder_name: str, ta
         out.jars.append(f"{stem}.jar")
         out.boot_jar = f"{stem}.jar"
         out.boot_version = (boot.group(1) or boot.group(2)) if boot else None
+        m = _BOOT_GRADLE_CUSTOM.search(build)
+        if m:
+            out.boot_custom = f"the build script sets {m.group(1)}"
     if whole or "jar" in produces:
         out.jars.append(f"{stem}-plain.jar" if boot_applied else f"{stem}.jar")
     if shadow and (whole or "shadowJar" in produces):
