@@ -114,18 +114,26 @@ def line_ending(inst: Instruction) -> str:
     return "\n"
 
 
+def ends_open(inst: Instruction) -> bool:
+    """Whether a line written after `inst` would not start an instruction of its own: `inst`
+    ends the file without a line break (a lone "\r" is none: BuildKit splits lines at "\n"), or
+    its last line is a continuation with nothing after it."""
+    end = inst.heredocs[-1].newline if inst.heredocs else inst.newline
+    return end in ("", "\r")
+
+
 def with_line_ending(inst: Instruction, nl: str) -> Instruction:
-    """`inst`, which ended the file without a line break, ending with `nl` so that a line can
-    follow it: a here-document's terminator line gets it; an escape character left dangling at the
-    end of the file (BuildKit ignores it) is dropped first, or the line break would make it a
+    """`inst`, which ended the file open (`ends_open`), closed with `nl` so that a line can follow
+    it: a here-document's terminator line gets it; an escape character left dangling at the end
+    of the file (BuildKit ignores it) is dropped first, or the line break would make it a
     continuation that joins the next line to this instruction. A lone "\r" ending the file (no
     line break to BuildKit, which drops it) gives way to `nl`."""
     if inst.heredocs:
         return inst.with_changes(heredocs=inst.heredocs[:-1] + (inst.heredocs[-1].with_changes(newline=nl),))
     last = inst.pieces[-1] if inst.pieces else None
-    if type(last) is Continuation and not last.newline and not last.lines:
+    if type(last) is Continuation and not inst.newline and not last.lines:
         head = inst.with_changes(pieces=inst.pieces[:-1], newline="").code_without_leading
-        new = reparse_instruction(head + last.marker[len(inst.escape):] + nl, inst.escape, inst.leading)
+        new = reparse_instruction(head + last.marker[len(inst.escape):] + (last.newline or nl), inst.escape, inst.leading)
         return _keep_position(new, inst)
     return inst.with_changes(newline=nl)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from refactor.codemods.layer_order.copies import _Copy
 from refactor.knowledge.ecosystems import CommandInfo, InstallStep
-from refactor.syntax.edit import body_text, keyword_case, line_ending, prefix_text, reparse_instruction
+from refactor.syntax.edit import body_text, ends_open, keyword_case, line_ending, prefix_text, reparse_instruction, with_line_ending
 from refactor.syntax.nodes import BlankLine, Comment, Dockerfile, Instruction
 
 if TYPE_CHECKING:
@@ -97,8 +97,8 @@ class _Plan:
         if df.instructions and df.instructions[-1].newline == "" and not df.trailing:
             nl = line_ending(like) or "\n"
             for k in range(len(items) - 1):
-                if items[k].newline == "":
-                    items[k] = items[k].with_changes(newline=nl)
+                if ends_open(items[k]):
+                    items[k] = with_line_ending(items[k], nl)
             if items[-1].newline != "":
                 items[-1] = items[-1].with_changes(newline="")
         return df.with_changes(instructions=tuple(items))

@@ -32,7 +32,7 @@ from refactor.knowledge.system_packages import (
     runtime_packages_for_dev,
 )
 from refactor.syntax.buildkit import expand_variables
-from refactor.syntax.edit import keyword_case, new_instruction, with_body
+from refactor.syntax.edit import ends_open, keyword_case, new_instruction, with_body, with_line_ending
 from refactor.syntax.nodes import BlankLine, Comment, Dockerfile, Instruction
 
 
@@ -214,6 +214,13 @@ class Emitter:
 
 
     def runner_user(self, kind: str, base_user: str | None) -> tuple[list[Instruction], str, str]:
+        """(instructions creating the user and giving it the work folder when the app needs
+        that, USER value, chown value) for the runner."""
+        insts, user, chown = self._runner_account(kind, base_user)
+        return insts + self.app_folder_owner(kind, insts, chown), user, chown
+
+
+    def _runner_account(self, kind: str, base_user: str | None) -> tuple[list[Instruction], str, str]:
         """(instructions creating the user, USER value, chown value) for the runner. The user
         comes from the knowledge non-root uses (refactor.knowledge.users): the runner image's
         own user, else `app` created with the family's tools; USER is numeric `uid:gid`
@@ -412,12 +419,13 @@ class Emitter:
         for _, insts in plan.extra:
             seq += insts
         seq += plan.runner
-        # an instruction that ended the file without a line ending may now sit mid-file
+        # an instruction that ended the file without a line ending (or in a continuation) may
+        # now sit mid-file
         nl = df.newline
         fixed = []
         for k, inst in enumerate(seq):
-            if inst.newline == "" and k != len(seq) - 1:
-                new = inst.with_changes(newline=nl)
+            if ends_open(inst) and k != len(seq) - 1:
+                new = with_line_ending(inst, nl)
                 if inst.start is not None:
                     self.touched.append(inst)
                     plan.touched.append(inst)

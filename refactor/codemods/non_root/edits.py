@@ -17,7 +17,7 @@ from refactor.knowledge import baseimages as bi
 from refactor.knowledge.users import APP_USER
 from refactor.syntax.edit import (
     body_text, continuation_indent, insert_after, insert_before, keyword_case, new_instruction,
-    replace_instruction, with_body, with_flag, with_line_ending,
+    ends_open, replace_instruction, with_body, with_flag, with_line_ending,
 )
 from refactor.syntax.nodes import Continuation, Dockerfile, Instruction, Piece
 from refactor.syntax.pragmas import ignored_codemods
@@ -356,9 +356,9 @@ class Edits:
         else:
             last = df.instructions[-1]
             touched = ()
-            if not last.code.endswith("\n"):
-                # the file ends without a line break (a lone "\r" is none to BuildKit, which
-                # splits lines at "\n"): keep it so, after the new line
+            if ends_open(last):
+                # the file ends without a line break (or in a continuation): keep it so, after
+                # the new line
                 fixed = with_line_ending(last, df.newline)
                 df = replace_instruction(df, last, fixed)
                 touched = (last,)
