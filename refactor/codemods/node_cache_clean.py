@@ -1,13 +1,12 @@
 """node-cache-clean: clean the npm, yarn or pnpm cache in the RUN that filled it.
 
 What it does
-    Ends a shell-form RUN that runs `npm ci`/`npm install`, `yarn install` (or bare `yarn`,
-    `yarn add`), or `pnpm install` with `npm cache clean --force`, `yarn cache clean` or
-    `pnpm store prune`.
+    Ends a shell-form RUN that runs `npm ci`/`npm install` or `yarn install` (or bare `yarn`,
+    `yarn add`) with `npm cache clean --force` or `yarn cache clean`.
 
 Why
-    The package managers keep a copy of every downloaded tarball (~/.npm, the yarn cache,
-    the pnpm store), commonly 50-300 MB that the image never reads again (hadolint DL3060).
+    npm and yarn keep a copy of every downloaded tarball (~/.npm, the yarn cache), commonly
+    50-300 MB that the image never reads again (hadolint DL3060).
 
 Example
     RUN yarn install --frozen-lockfile   →   RUN yarn install --frozen-lockfile && yarn cache clean
@@ -16,6 +15,8 @@ Safety
     Safe: node_modules is the same. Declines where a cache mount serves the cache folder (there
     the cache is wanted, and it stays out of the image), for Yarn 2 and later (with Plug'n'Play
     the cache *is* the installed packages), and where the RUN ends with `exit` or `exec`.
+    Leaves pnpm alone: its store is no copy (node_modules hard-links the store's files), and
+    `pnpm store prune` removes only packages no project uses, none right after the install.
 """
 from __future__ import annotations
 
@@ -93,6 +94,11 @@ class NodeCacheClean(Codemod):
                 ctx.skip(self, blocker, run.inst)
                 continue
             for tool in todo:
+                if tool == "pnpm":
+                    ctx.skip(self, "pnpm: node_modules hard-links the files of its store, and `pnpm store prune` "
+                             "removes only packages no project uses (none right after the install): it would "
+                             "free nothing", run.inst)
+                    continue
                 if tool == "yarn":
                     if berry is _UNKNOWN:  # once per file: the whole text is searched
                         berry = _yarn_berry(df, ctx)
