@@ -138,6 +138,7 @@ def test_gradle_jars():
     "<loaderImplementation>CLASSIC</loaderImplementation>",  # 3.2+: the launcher keeps its old package
     "<layout>ZIP</layout>",  # PropertiesLauncher
     "<layers><enabled>false</enabled></layers>",  # no layertools jar mode
+    "<executable>true</executable>",  # a launch script in front: the extraction writes empty folders
 ])
 def test_boot_jar_with_its_own_launcher_or_layers_is_copied_whole(tmp_path, setting):
     plugin = BOOT_PLUGIN.replace("</plugin>", f"<configuration>{setting}</configuration></plugin>")
@@ -154,7 +155,8 @@ def test_gradle_boot_layering_or_loader_settings_are_noticed():
     assert gradle_jars(head, "", "", "app", ["bootJar"]).boot_custom is None
     for body in ("bootJar {\n  layered {\n    enabled = false\n  }\n}\n",
                  "bootJar {\n  loaderImplementation = org.springframework.boot.loader.tools.LoaderImplementation.CLASSIC\n}\n",
-                 "bootJar {\n  manifest { attributes 'Main-Class': 'org.springframework.boot.loader.PropertiesLauncher' }\n}\n"):
+                 "bootJar {\n  manifest { attributes 'Main-Class': 'org.springframework.boot.loader.PropertiesLauncher' }\n}\n",
+                 "bootJar {\n  launchScript()\n}\n"):
         assert gradle_jars(head + body, "", "", "app", ["bootJar"]).boot_custom, body
 
 

@@ -147,11 +147,13 @@ class JavaJars:
     problem: str | None = None
 
 
-# Settings that change a Boot jar's layers (custom names, disabled, no layertools) or its
-# launcher (CLASSIC loader on 3.2+, ZIP layout = PropertiesLauncher, a Main-Class of its own):
-# the default extraction and JarLauncher would then fail to build or start the wrong class.
-_BOOT_MAVEN_CUSTOM = re.compile(r"<(layers|layout|loaderImplementation|includeLayerTools)>")
-_BOOT_GRADLE_CUSTOM = re.compile(r"\b(layered|loaderImplementation|includeLayerTools|Main-Class|PropertiesLauncher)\b")
+# Settings that change a Boot jar's layers (custom names, disabled, no layertools), its
+# launcher (CLASSIC loader on 3.2+, ZIP layout = PropertiesLauncher, a Main-Class of its own) or
+# make it a fully executable jar (a launch script in front, which the extraction cannot read:
+# it writes empty layer folders): the default extraction and JarLauncher would then fail to
+# build, or build an image that starts no class.
+_BOOT_MAVEN_CUSTOM = re.compile(r"<(layers|layout|loaderImplementation|includeLayerTools|executable)>")
+_BOOT_GRADLE_CUSTOM = re.compile(r"\b(layered|loaderImplementation|includeLayerTools|Main-Class|PropertiesLauncher|launchScript)\b")
 
 
 def maven_jars(pom: str, goals: list[str]) -> JavaJars:
