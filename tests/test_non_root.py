@@ -74,7 +74,8 @@ def test_fixture_set_covers_the_issue():
     # one changed case per family, and the required no-op cases
     assert {"debian-python-slim", "ubuntu-apt", "alpine-apk", "busybox", "ubi-dnf", "centos-yum",
             "ubi-minimal-shadow-utils", "node-existing-user", "distroless-root", "scratch",
-            "dotnet8", "nginx", "nginx-spa-conf", "nginx-prebuilt-main-conf"} <= changed
+            "dotnet8", "nginx", "nginx-spa-conf", "nginx-prebuilt-main-conf",
+            "nginx-compose-unpublished", "nginx-compose-other-stage"} <= changed
     assert {"postgres", "expose-80", "scratch-with-user", "distroless-nonroot",
             "unknown-family", "templated-from", "multistage-user-only-in-builder"} <= names - changed
 
@@ -87,6 +88,10 @@ def test_skips_say_why():
         "nginx-own-log": "writes where the nginx user cannot",
         "nginx-templates": "the official entrypoint uses it at start",
         "nginx-image-variant": "installs nginx packages: an nginx image of its own",
+        "nginx-compose-publish": "nginx-compose/docker-compose.yml:8 publishes port 80 of this image (`8080:80`): "
+                                 "moving nginx from 80 to 8080 would break it",
+        "nginx-compose-proxied": "nginx-compose/gateway.conf:4 proxies to this image's port (`proxy_pass http://site`)",
+        "nginx-kamal": "config/deploy.yml:7 kamal deploys this image and kamal-proxy forwards to its port 80",
         "postgres": "manages its runtime user itself",
         "expose-80": "EXPOSE 80",
         "port-80-in-cmd": "binds port 80",

@@ -14,7 +14,9 @@ What is proven before the split:
   React App's build/, angular.json outputPath (+ /browser for the application builder), Vue
   CLI's outputDir);
 - the unprivileged recipe (refactor.knowledge.nginx) leaves no port below 1024: `listen 80`
-  moves to 8080 in the files where it is, and EXPOSE follows (a behaviour change, said so)."""
+  moves to 8080 in the files where it is, and EXPOSE follows (a behaviour change, said so);
+- nothing in the repository points at the old port (refactor.knowledge.port_consumers: compose
+  mappings, kamal, manifests, other services' proxies)."""
 from __future__ import annotations
 
 import json
@@ -29,7 +31,7 @@ from refactor.codemods.multi_stage.model import (
     _Decline,
     _under,
 )
-from refactor.knowledge import nginx
+from refactor.knowledge import nginx, port_consumers
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.nodes import Instruction
 
@@ -93,6 +95,11 @@ class StaticSiteStrategy:
         plan = nginx.unprivileged(files)
         if plan.problem:
             raise _Decline(plan.problem)
+        # the repository's own deployment (compose, kamal, manifests) must still reach the port
+        used = port_consumers.decline_reason(self.ctx.path, self.bc.root if self.bc else None, plan.ports,
+                                              self.df.stages[-1].name)
+        if used:
+            raise _Decline(used)
         if nginx.DEFAULT_CONF not in runner_files:
             plan.commands.insert(0, f"rm -f {nginx.DEFAULT_CONF}")
         served = self._served_folders(files)

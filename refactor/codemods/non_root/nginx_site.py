@@ -6,7 +6,9 @@ pid file and temp paths to /tmp, gives /var/cache/nginx to the nginx user and mo
 `listen` ports (80 -> 8080), and proves on the text that no port below 1024 is left. Then
 `USER 101:101` (the image's nginx account) and EXPOSE follow the port.
 
-Declined: a config that comes from another stage or that a RUN edits (unreadable), templates
+Declined: a port that something in the repository points at (a compose mapping, kamal,
+a manifest, another service's proxy: refactor.knowledge.port_consumers), a config that comes
+from another stage or that a RUN edits (unreadable), templates
 (rendered into conf.d by the entrypoint at start, as root), entrypoint.d scripts, a start command
 other than nginx, a HEALTHCHECK or VOLUME, and whatever knowledge.nginx cannot prove."""
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 
 from refactor.codemods.base import Codemod, Context
 from refactor.codemods.non_root.steps import Decline
-from refactor.knowledge import nginx
+from refactor.knowledge import nginx, port_consumers
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.edit import (
     insert_after,
@@ -157,6 +159,11 @@ class NginxSite:
         plan = nginx.unprivileged(files)
         if plan.problem:
             raise Decline(plan.problem, self.stage.from_instruction)
+        # the repository's own deployment (compose, kamal, manifests) must still reach the port
+        used = port_consumers.decline_reason(self.ctx.path, self.bc.root if self.bc else None, plan.ports,
+                                              self.stage.name)
+        if used:
+            raise Decline(used, self.stage.from_instruction)
         df = self.df
         kw = lambda w: keyword_case(df, w)
         body = " \\\n    && ".join(plan.commands)
