@@ -300,11 +300,11 @@ SKIPS = {
         {"requirements.txt": "six\n", "a.py": "", "setup.sh": "#!/bin/sh\nmkdir -p /etc/app && cp app.ini /etc/app/\n"},
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN ./setup.sh\nCMD [\"python\", \"a.py\"]\n",
         "mentions /etc/app"),
-    "node-writes-work-folder": (
-        {"package.json": '{"dependencies": {"ms": "2"}}', "package-lock.json": "{}",
-         "server.js": "const fs = require('fs');\nfs.writeFileSync('./db.json', '{}');\n"},
-        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n",
-        "creates db.json in /app at run time"),
+    "go-distroless-folder-given-to-user": (
+        {"go.mod": "module x\ngo 1.21\n", "main.go": 'package main\nimport "os"\nfunc main() { os.Mkdir("message", 0755) }\n'},
+        "FROM golang:1.21\nRUN useradd -u 10001 app && mkdir -p /app && chown app:app /app\nWORKDIR /app\nCOPY . .\n"
+        "RUN go build -o main main.go\nUSER 10001:10001\nCMD [\"./main\"]\n",
+        "has no shell to change that"),
     "archive-into-system-folder": (
         {"requirements.txt": "six\n", "a.py": ""},
         "FROM python:3.11\nRUN curl -fsSL https://example.com/tool.tgz | tar -xz -C /usr/local\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"a.py\"]\n",
@@ -619,3 +619,47 @@ def test_npm_6_prunes_with_production(tmp_path):
     df.write_text(text)
     result = run(df, text)
     assert "npm prune --production" in result.output and "--omit=dev" not in result.output
+
+
+NODE_WRITER = {"package.json": '{"name": "a", "version": "1.0.0", "dependencies": {"ms": "2"}}', "package-lock.json": "{}",
+               "server.js": "const fs = require('fs');\nfs.writeFileSync('./db.json', '{}');\n"}
+NODE_WRITER_DF = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nEXPOSE 3000\nCMD [\"node\", \"server.js\"]\n"
+
+
+def _runner(output: str) -> str:
+    assert "AS runner" in output, output
+    return output.split("AS runner", 1)[1]
+
+
+def test_node_app_writing_its_folder_gets_the_folder_in_the_runner(tmp_path):
+    """The app creates db.json in its WORKDIR at run time, which the root original could: the
+    runner's WORKDIR would be root-owned, so the runner gives the folder to its user first."""
+    runner = _runner(run(write_context(tmp_path, NODE_WRITER, NODE_WRITER_DF)).output)
+    assert "RUN mkdir -p /app && chown node:node /app\nWORKDIR /app\n" in runner, runner
+    assert "COPY --from=builder /app /app" not in runner
+
+
+def test_non_root_shape_is_the_app_folder_not_a_write_outside_it(tmp_path):
+    """non-root's `mkdir -p /app && chown node:node /app` before WORKDIR makes the app folder the
+    user's: the runner does the same (its WORKDIR alone would make it root-owned) and does not
+    carry the builder's whole folder as a write outside the app."""
+    text = ("FROM node:20\nRUN mkdir -p /app && chown node:node /app\nWORKDIR /app\n"
+            "COPY --chown=node:node package.json package-lock.json ./\nUSER 1000:1000\nRUN npm ci\n"
+            "COPY --chown=node:node . .\nEXPOSE 3000\nCMD [\"node\", \"server.js\"]\n")
+    runner = _runner(run(write_context(tmp_path, NODE_WRITER, text)).output)
+    assert "RUN mkdir -p /app && chown 1000:1000 /app\nWORKDIR /app\n" in runner, runner
+    assert "COPY --from=builder /app /app" not in runner and "USER 1000:1000" in runner
+
+
+def test_default_run_splits_an_app_writing_its_folder_as_multi_stage_alone_does(tmp_path):
+    """Every codemod, round after round: the result is the split multi-stage alone makes (the
+    runner's folder given to its user), whatever non-root did to the single stage."""
+    path = write_context(tmp_path, NODE_WRITER, NODE_WRITER_DF)
+    alone = _runner(run(path).output)
+    result = refactor_text(NODE_WRITER_DF, path=path, selection=make_selection())
+    assert result.error is None
+    everything = _runner(result.output)
+    assert "chown node:node /app\nWORKDIR /app\n" in everything, everything
+    assert "COPY --from=builder /app /app" not in everything
+    assert everything.count("COPY --from=") == alone.count("COPY --from=")
+    assert not [s for s in result.skips if s.codemod == "multi-stage"]

@@ -88,7 +88,11 @@ start script that is not in the context, a `go build` of a package that is not t
 runner's user comes from refactor.knowledge.users (the image's own user, else `app` 10001
 created with the family's tools: shadow's groupadd/useradd, busybox addgroup/adduser); USER is
 numeric `uid:gid` (a user the original names and creates keeps its name when its useradd fixes
-no uid).
+no uid). The runner's WORKDIR makes its work folder root-owned: when the app creates files there
+at run time (a node `fs.writeFileSync('./db.json')`) and the original's user could, or a build
+RUN gives the folder to the app's user (non-root's `mkdir -p /app && chown node:node /app` before
+WORKDIR, which is the app folder, not a write outside it), the runner makes and chowns the folder
+before its WORKDIR; a distroless or scratch runner, with no shell for that, declines.
 
 ## Options
 `runner_base` (`--runner-base IMAGE`): the runner's base image instead of the derived one.

@@ -214,6 +214,13 @@ class Emitter:
 
 
     def runner_user(self, kind: str, base_user: str | None) -> tuple[list[Instruction], str, str]:
+        """(instructions creating the user and giving it the work folder when the app needs
+        that, USER value, chown value) for the runner."""
+        insts, user, chown = self._runner_account(kind, base_user)
+        return insts + self.app_folder_owner(kind, insts, chown), user, chown
+
+
+    def _runner_account(self, kind: str, base_user: str | None) -> tuple[list[Instruction], str, str]:
         """(instructions creating the user, USER value, chown value) for the runner. The user
         comes from the knowledge non-root uses (refactor.knowledge.users): the runner image's
         own user, else `app` created with the family's tools; USER is numeric `uid:gid`

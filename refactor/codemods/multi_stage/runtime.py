@@ -108,11 +108,14 @@ class RuntimeNeeds:
                                    "non-root user could not write there")
 
     def check_node_runtime_writes(self, app_dir: str, build_texts: list[str]) -> None:
-        """The node runner's app folder is root-owned (its contents are the node user's): a
-        program that creates a new entry in it at run time (`fs.writeFileSync("db.json")`,
-        a sqlite file) fails. Decline when the code creates one that the context does not have."""
-        if self.final_user not in ("root", "0", "0:0", "root:root", ""):
-            return
+        """The node runner's WORKDIR makes its app folder root-owned (its contents are the node
+        user's): a program that creates a new entry in it at run time (`fs.writeFileSync("db.json")`,
+        a sqlite file) would fail. When the code creates one that the context does not have, and
+        the original's user could (root, or a build RUN gave it the folder), the runner gives its
+        folder to its user too (`app_folder_owner`); when the app folder is not the work folder,
+        decline."""
+        if self.final_user not in ("root", "0", "0:0", "root:root", "") and not self.app_folder_given():
+            return  # the original's user could not create files there either
         rx = re.compile(r"(?:writeFileSync|writeFile|appendFileSync|appendFile|mkdirSync|mkdir|createWriteStream|openSync"
                         r"|new\s+(?:sqlite3\.)?Database)\(\s*['\"`](?!/)(?:\./)?([^'\"`/]+)")
         root = self.ctx_path(app_dir)
@@ -129,8 +132,44 @@ class RuntimeNeeds:
             for m in rx.finditer(self.bc.read_text(f) or ""):
                 first = m.group(1)
                 if first and first not in (".", ":memory:") and self.ctx_path(posixpath.join(app_dir, first)) is None:
-                    raise _Decline(f"{f} creates {first} in {app_dir} at run time: the runner's folder is root-owned, "
-                                   "so its non-root user could not")
+                    if app_dir != self.final_workdir:
+                        raise _Decline(f"{f} creates {first} in {app_dir} at run time: the runner's folder is "
+                                       "root-owned, so its non-root user could not")
+                    self.app_writes_at_run_time = f"{f} creates {first} in {app_dir} at run time"
+                    return
+
+    def app_folder_given(self) -> bool:
+        """A build RUN hands the final work folder itself to a user (`mkdir -p /app && chown
+        node:node /app`, non-root's shape before a WORKDIR): the original's user can create
+        files in it, so the runner's must be able to as well."""
+        w = self.final_workdir
+        for s in self.steps:
+            for c in (s.run.cmds if s.run is not None else []):
+                if c.name != "chown" or c.cmd is None:
+                    continue
+                args = [word_value(a, s.env) for a in c.cmd.args_without_flags(value_flags=["--reference", "--from"])]
+                if len(args) >= 2 and args[0] not in (None, "root", "0", "root:root", "0:0") \
+                        and any(a is not None and _abspath(a, s.workdir) == w for a in args[1:]):
+                    return True
+        return False
+
+    def app_folder_owner(self, kind: str, insts: list[Instruction], chown: str) -> list[Instruction]:
+        """The RUN giving the runner's work folder to its user, after `insts` (the runner's user
+        set-up), when the app creates files there at run time or the original gave the folder to
+        its user; none when `insts` already do it. Declines for a runner without a shell."""
+        w = self.final_workdir
+        why = getattr(self, "app_writes_at_run_time", None)
+        if w in SYSTEM_DIRS or not (why or self.app_folder_given()):
+            return []
+        done = re.compile(r"\bchown\b[^&;|\n]*\s" + re.escape(w) + r"/?(?=\s|$|&|;)")
+        if any(done.search(i.code) for i in insts):
+            return []
+        why = why or f"a build step gives {w} to the app's user"
+        if kind in ("distroless", "scratch"):
+            raise _Decline(f"{why}: the runner's work folder must belong to its user, and {self.runner_image} "
+                           "has no shell to change that")
+        self.notes.append(f"{why}: the runner gives {w} to {chown.split(':', 1)[0]} too")
+        return [self.new(f"{self.kw('RUN')} mkdir -p {w} && chown {chown} {w}")]
 
     # ---- what the start command runs ---------------------------------------------------------------
 
@@ -402,6 +441,8 @@ class RuntimeNeeds:
             inside = any(_under(p, a) for a in apps)
             if inside and (app_copied or w.kind in ("remove", "meta", "owner")):
                 continue
+            if w.kind == "dir" and p == self.final_workdir:
+                continue  # the runner's WORKDIR makes it; its owner is app_folder_owner's
             if _under(p, "/root"):
                 raise _Decline(f"a build step writes {p}, in root's home: the runner's non-root user could not read it")
             if w.kind == "remove":
