@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from refactor.engine.runner import make_selection, refactor_text
-from refactor.knowledge.ecosystems.ruby import gemfile_groups, precompiled, read_lockfile
+from refactor.knowledge.ecosystems.ruby import gemfile_group_gems, gemfile_groups, precompiled, read_lockfile
 from refactor.knowledge.runner_images import parse_base, runner_kind, slim_tag
 
 SELECT = make_selection(["multi-stage"])
@@ -105,6 +105,28 @@ def test_development_env_keeps_the_groups(tmp_path):
     result = run(tmp_path, files, SIMPLE)
     assert "without" not in result.output and "deployment 'true'" in result.output
     assert "may load them" in result.edits[0].rationale
+
+
+def test_a_development_gem_the_app_requires_keeps_the_groups(tmp_path):
+    """`require "pry"` in the app's own code, with pry only in the development group: `without
+    'development test'` would make the production server raise LoadError at start."""
+    files = {"Gemfile": gemfile("webrick", extra='group :development, :test do\n  gem "pry"\n  gem "rack-test"\nend\n'),
+             "Gemfile.lock": lock("pry (0.14.2)", "rack-test (2.1.0)", "webrick (1.8.1)"),
+             "app.rb": 'require "bundler/setup"\nrequire "pry"\n',
+             "spec/app_spec.rb": 'require "rack/test"\n'}
+    result = run(tmp_path, files, SIMPLE.replace("WORKDIR /app\n", "ENV RACK_ENV=production\nWORKDIR /app\n"))
+    assert "without" not in result.output and "deployment 'true'" in result.output
+    assert "app.rb requires `pry`" in result.edits[0].rationale
+    # required only by the tests: the groups go
+    files["app.rb"] = 'require "bundler/setup"\n'
+    result = run(tmp_path, files, SIMPLE.replace("WORKDIR /app\n", "ENV RACK_ENV=production\nWORKDIR /app\n"))
+    assert "without 'development test'" in result.output
+
+
+def test_gemfile_group_gems():
+    text = ('gem "sinatra"\ngem "rack-test", group: :test\ngroup :development, :test do\n  gem "pry"\n'
+            '  platforms :mri do\n    gem "byebug"\n  end\nend\ngem "puma"\ngroup :production do\n  gem "pg"\nend\n')
+    assert gemfile_group_gems(text, {"development", "test"}) == {"rack-test", "pry", "byebug"}
 
 
 def test_user_settings_are_kept(tmp_path):

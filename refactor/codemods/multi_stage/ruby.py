@@ -6,6 +6,7 @@ the same alpine image, the bundle and the app copied, a non-root user)."""
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import re
 import tarfile
@@ -25,6 +26,7 @@ from refactor.knowledge.ecosystems.ruby import (
     RUBY_TOOLS,
     Lockfile,
     gemfile_git_sources,
+    gemfile_group_gems,
     gemfile_groups,
     precompiled,
     read_lockfile,
@@ -38,6 +40,8 @@ _BUNDLE_VALUE_FLAGS = ("--gemfile", "--path", "--without", "--with", "-j", "--jo
                        "--shebang", "--trust-policy", "--target-rbconfig")
 _GEM_VALUE_FLAGS = ("-v", "--version", "-i", "--install-dir", "-n", "--bindir", "--platform", "-s", "--source",
                     "--document", "-N")
+# Folders of a Ruby app that hold tests, dependencies or tooling, not the code the server loads.
+_NOT_APP_CODE = frozenset({".git", "node_modules", "vendor", "spec", "test", "tests", "features", "tmp", "log", ".bundle"})
 _PRODUCTION = re.compile(r"\b(?:RAILS_ENV|RACK_ENV|APP_ENV)=[\"']?production\b|(?:\s-[eE]|--env(?:ironment)?)[= ]production\b")
 
 
@@ -129,6 +133,9 @@ class RubyStrategy:
                                   "with RAILS_ENV/RACK_ENV=production, so its code may load them")
             elif re.search(r"\b(?:rspec|rubocop|minitest|test|spec)\b", build_texts):
                 self.notes.append("the development and test gems stay in the bundle: a build step runs tests")
+            elif required := self._required_dev_gem(gemfile_group_gems(gemfile, groups), app):
+                self.notes.append(f"the development and test gems stay in the bundle: {required[1]} requires "
+                                  f"`{required[0]}`, which the Gemfile puts in a development/test group")
             else:
                 ours.append(("without", "development test"))
                 self.leaves.append(f"the {' and '.join(sorted(groups))} gems (bundle without)")
@@ -196,6 +203,37 @@ class RubyStrategy:
 
 
     # ---- the manifests -------------------------------------------------------------------------
+
+    def _required_dev_gem(self, gems: set[str], app: str) -> tuple[str, str] | None:
+        """A development/test gem the app's own code requires outside its tests (`require "pry"`
+        in app.rb): without those groups it would raise LoadError at start."""
+        if not gems:
+            return None
+        paths = {g: {g, g.replace("-", "/")} for g in gems}
+        rx = re.compile(r"^\s*require\s*\(?\s*['\"]([\w./-]+)['\"]", re.M)
+        root = self.ctx_path(app)
+        if root is None:
+            return None
+        base = self.bc.root / root if root not in ("", ".") else self.bc.root
+        seen = 0
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if d not in _NOT_APP_CODE)
+            for name in sorted(filenames):
+                if not name.endswith((".rb", ".ru")) or name.endswith(("_spec.rb", "_test.rb")):
+                    continue
+                seen += 1
+                if seen > 5000:
+                    return None
+                full = os.path.join(dirpath, name)
+                try:
+                    text = open(full, encoding="utf-8", errors="replace").read(200_000)
+                except OSError:
+                    continue
+                for req in rx.findall(text):
+                    for gem, names in paths.items():
+                        if req in names or any(req.startswith(n + "/") for n in names):
+                            return gem, os.path.relpath(full, self.bc.root).replace(os.sep, "/")
+        return None
 
     def _ruby_manifests(self, app: str) -> tuple[str, Lockfile]:
         gf_rel = self.ctx_path(posixpath.join(app, "Gemfile"))

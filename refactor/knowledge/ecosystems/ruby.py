@@ -208,6 +208,35 @@ def gemfile_groups(text: str) -> set[str]:
     return out
 
 
+def gemfile_group_gems(text: str, groups: set[str]) -> set[str]:
+    """The gems a Gemfile puts only in `groups` (inside `group :development, :test do … end`, or
+    `gem "x", group: :test`)."""
+    out: set[str] = set()
+    stack: list[bool] = []  # per open `do` block: is it a group block of `groups`
+    for line in text.splitlines():
+        code = line.split("#", 1)[0]
+        m = re.match(r"^\s*group\s*\(?(.+?)\)?\s*do\b", code)
+        if m:
+            names = {a or b for a, b in re.findall(r":(\w+)|['\"](\w+)['\"]", m.group(1))}
+            stack.append(bool(names) and names <= groups)
+            continue
+        if re.search(r"\bdo\s*(\|[^|]*\|)?\s*$", code):
+            stack.append(False)
+            continue
+        if re.match(r"^\s*end\b", code) and stack:
+            stack.pop()
+            continue
+        g = re.match(r"^\s*gem\s*\(?\s*['\"]([^'\"]+)['\"]", code)
+        if not g:
+            continue
+        inline = set()
+        for grp in re.findall(r"\bgroups?:\s*\[?\s*((?::\w+\s*,?\s*)+)", code):
+            inline |= set(re.findall(r":(\w+)", grp))
+        if (inline and inline <= groups) or (not inline and any(stack)):
+            out.add(g.group(1))
+    return out
+
+
 def gemfile_git_sources(text: str) -> list[str]:
     """Lines of a Gemfile that fetch gems from git (`git:`, `github:`, `git_source`, `git do`)."""
     out = []
