@@ -538,3 +538,28 @@ def test_corpus_hadolint_dl3002_gone_and_nothing_new(results, tmp_path):
     # The corpus's four DL3002 files are all declined on purpose now (php's own entrypoint, a
     # devcontainer, EXPOSE 80, an explicit `USER root` set while already root): none may get worse.
     assert total_after <= total_before, (total_before, total_after)
+
+
+def test_a_dockerfile_under_a_test_folder_keeps_its_user(tmp_path):
+    """Images a project builds for its own tests (kamal's test/integration/docker/*): the tests may
+    assert the user they run as, so non-root leaves them; counted inside the repository only."""
+    from refactor.codemods.non_root.image_kind import test_folder
+
+    repo = tmp_path / "tests" / "repo"  # a test-named folder ABOVE the repository does not count
+    (repo / ".git").mkdir(parents=True)
+    app = repo / "test" / "integration" / "app"
+    app.mkdir(parents=True)
+    text = "FROM debian:12\nWORKDIR /app\nCOPY . .\nCMD [\"./server\"]\n"
+    (app / "Dockerfile").write_text(text)
+    (app / "server").write_text("#!/bin/sh\n")
+    assert test_folder(app / "Dockerfile") == "test"
+    result = refactor_text(text, path=app / "Dockerfile", selection=make_selection(select=["non-root"]))
+    assert result.output == text
+    assert any("under `test/`, test infrastructure" in s.reason for s in result.skips)
+    other = repo / "services" / "app"
+    other.mkdir(parents=True)
+    (other / "Dockerfile").write_text(text)
+    (other / "server").write_text("#!/bin/sh\n")
+    assert test_folder(other / "Dockerfile") is None
+    result = refactor_text(text, path=other / "Dockerfile", selection=make_selection(select=["non-root"]))
+    assert "USER 10001:10001" in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
+from pathlib import Path
 
 from refactor.codemods.non_root.steps import INIT_WRAPPERS, Decline, inside, resolve, script_commands, walk
 from refactor.knowledge import baseimages as bi
@@ -158,6 +159,10 @@ class ImageKind:
         name = (self.ctx.path.name if self.ctx.path else "").lower()
         if re.search(r"(?:^|[-_.])base(?:[-_.]|$)", name) or (self.ctx.path and self.ctx.path.parent.name.lower() == "base"):
             raise Decline(f"`{self.ctx.path.name}` is named as a base image, whose users' RUN steps would run as the new user")
+        folder = test_folder(self.ctx.path)
+        if folder:
+            raise Decline(f"the Dockerfile is under `{folder}/`, test infrastructure: the tests that build it may "
+                          "check the user it runs as (kamal's integration tests expect root)")
 
     def _check_mount_point(self) -> None:
         """A working folder nothing fills (no COPY/ADD into it, no RUN in it) is where the user
@@ -193,3 +198,30 @@ class ImageKind:
         if text and re.search(r'exec\s+"\$@"', text) and re.search(r"^\s*(?:source|\.)\s+\S*setup", text, re.M):
             raise Decline(f"the entrypoint `{entry.value[0]}` only sets up an environment and runs its arguments, with "
                           f"`{cmd.value[0]}` as CMD: a base image, whose users' RUN steps would run as the new user", entry)
+
+
+# Folders whose Dockerfiles build images for a project's own tests.
+_TEST_FOLDERS = frozenset({"test", "tests", "testing", "integration", "integration-tests", "integration_tests",
+                           "e2e", "__tests__"})
+
+
+def test_folder(path) -> str | None:
+    """The test folder a Dockerfile lives under, counted inside its repository (the nearest folder
+    with `.git`) or, without one, inside the working directory; None otherwise."""
+    if path is None:
+        return None
+    try:
+        here = Path(path).resolve()
+    except OSError:
+        return None
+    top = next((d for d in here.parents if (d / ".git").exists()), None)
+    if top is None:
+        cwd = Path.cwd().resolve()
+        top = cwd if cwd in here.parents else None
+    if top is None:
+        return None
+    parts = here.relative_to(top).parts[:-1]
+    for i, part in enumerate(parts):
+        if part.lower() in _TEST_FOLDERS:
+            return "/".join(parts[: i + 1])
+    return None
