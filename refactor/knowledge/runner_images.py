@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from refactor.knowledge.baseimages import ImageRef, parse_image
+from refactor.knowledge.debian_releases import builder_release
 from refactor.knowledge.ecosystems import FAMILIES
 
 CODENAMES = ("trixie", "bookworm", "bullseye", "buster", "stretch")
@@ -16,8 +17,8 @@ CODENAMES = ("trixie", "bookworm", "bullseye", "buster", "stretch")
 DEBIAN_NUMBER = {"trixie": "13", "bookworm": "12", "bullseye": "11", "buster": "10", "stretch": "9"}
 
 
-# Official golang/rust tags that name no Debian release are built on the current stable one;
-# the stand-ins of this project are too. Said in the explanation whenever it is assumed.
+# The Debian number of the distroless static image for a static binary that names no release
+# (it needs no libc: any release runs it).
 DEFAULT_CODENAME = "bookworm"
 
 
@@ -123,10 +124,39 @@ def debian_runner(base: Base) -> tuple[str, str | None]:
                                  "alpine:latest (pin both to the same alpine3.N)")
     if base.codename:
         return f"debian:{base.codename}-slim", None
-    return (
-        f"debian:{DEFAULT_CODENAME}-slim",
-        f"{base.ref.familiar}:{base.ref.tag or 'latest'} names no Debian release; assumed {DEFAULT_CODENAME}",
-    )
+    # the release the official image of that version is built on (refactor.knowledge.debian_releases);
+    # when it is not sure, the newest it can be: glibc runs what an older glibc linked
+    rel = builder_release(base.family, base.version)
+    tag = f"{base.ref.familiar}:{base.ref.tag or 'latest'}"
+    if rel.exact:
+        return f"debian:{rel.exact}-slim", f"{tag} names no Debian release: {rel.how}, and so is the runner"
+    return f"debian:{rel.newest}-slim", (f"{tag} names no Debian release ({rel.how}): the runner takes {rel.newest}, "
+                                         "the newest it can be, whose glibc runs what an older one linked")
+
+
+def unsure_release(base: Base, libraries: list[str]) -> str | None:
+    """Why no Debian runner is proven for a binary that links the shared `libraries`, built on
+    `base`, or None: their package names and sonames follow the release (libssl1.1 on bullseye,
+    libssl3 on bookworm), so the runner's release must be the builder's, exactly."""
+    if not libraries or base.alpine is not None or base.codename:
+        return None
+    rel = builder_release(base.family, base.version)
+    if rel.exact:
+        return None
+    parts = ([] if base.version in ("", "latest") else [base.version]) + list(base.variants) + [rel.newest]
+    return (f"the binary links {', '.join(libraries)} (bookworm's names), shared libraries whose packages and sonames "
+            "change with the Debian release, and "
+            f"{base.ref.familiar}:{base.ref.tag or 'latest'} names none ({rel.how}): name the release in the tag "
+            f"(e.g. `{image_name(base, '-'.join(parts))}`) and the runner takes the same")
+
+
+def debian_release(image: str) -> str | None:
+    """The Debian release a `debian:<codename>[-slim]` image names, else None."""
+    ref = parse_image(image)
+    if ref.familiar != "debian" or not ref.tag:
+        return None
+    head = ref.tag.split("-", 1)[0]
+    return head if head in CODENAMES else None
 
 
 def distroless_static(base: Base) -> str:

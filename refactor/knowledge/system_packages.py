@@ -172,6 +172,30 @@ def runtime_packages_for_dev(pkg: str, codename: str | None) -> tuple[str, ...] 
     return DEV_RUNTIME.get(pkg)
 
 
+def runtime_library(pkg: str, codename: str | None) -> str | None:
+    """The name on the Debian release `codename` of the runtime package `pkg` (a bookworm name,
+    as RUST_NATIVE_RUNTIME gives them): `libssl3` is `libssl1.1` on bullseye; None when the
+    release's name is not known."""
+    for dev, names in DEV_RUNTIME.items():
+        if pkg in names:
+            found = runtime_packages_for_dev(dev, codename)
+            if found is not None and len(found) == len(names):
+                return found[names.index(pkg)]
+    if codename in (None, "bookworm", "bullseye") or pkg in ("ca-certificates", "tzdata", "netbase"):
+        return pkg
+    return None if re.search(r"\d$", pkg) and pkg not in ("libpq5", "libsqlite3-0") else pkg
+
+
+# Runtime packages that are shared libraries a binary links, though their names do not say so.
+_LIBRARY_NAMES = frozenset(n for names in DEV_RUNTIME.values() for n in names if not n.startswith("lib"))
+
+
+def is_shared_library(pkg: str) -> bool:
+    """Whether the runtime package `pkg` brings a shared library a program links (`libssl3`,
+    `unixodbc`), whose name and soname follow the Debian release, unlike a command's package."""
+    return pkg.startswith("lib") or pkg in _LIBRARY_NAMES
+
+
 def is_dev_package(pkg: str) -> bool:
     return pkg.endswith(("-dev", "-devel")) or pkg in DEV_RUNTIME
 

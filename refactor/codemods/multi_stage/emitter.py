@@ -23,12 +23,13 @@ from refactor.knowledge.stage_images import expand_from
 from refactor.knowledge.ecosystems import MANIFESTS
 from refactor.knowledge.users import Accounts, new_user
 from refactor.knowledge.project_files import SYSTEM_DIRS
-from refactor.knowledge.runner_images import runner_kind
+from refactor.knowledge.runner_images import debian_release, runner_kind
 from refactor.knowledge.system_packages import (
     DEBIAN_TO_ALPINE,
     FETCHERS,
     is_build_only_package,
     is_dev_package,
+    is_shared_library,
     runtime_packages_for_dev,
 )
 from refactor.syntax.buildkit import expand_variables
@@ -169,7 +170,8 @@ class Emitter:
                 for c in s.run.cmds:
                     if c.name in ("apt-get", "apt", "aptitude", "apk"):
                         installed.extend(p.split("=", 1)[0] for p in c.apt)
-        codename = "alpine" if self.base.alpine is not None else self.base.codename
+        # the runner's release names the runtime libraries (golang/rust: debian:<release>-slim)
+        codename = "alpine" if self.base.alpine is not None else (debian_release(self.runner_image) or self.base.codename)
         kind = self.kind_of(self.runner_image)
         needed_tools = [t for t in tools_needed if t not in provided]
         tool_pkgs = self.tool_packages(needed_tools, installed, kind)
@@ -202,6 +204,27 @@ class Emitter:
         if left:
             self.gain = True
         return list(dict.fromkeys(keep)), left
+
+
+    def linked_libraries(self, extra_runtime: list[str]) -> list[str]:
+        """The shared libraries a compiled binary links (bookworm's names): those the -dev
+        packages the original installs stand for (the -dev name itself when unknown), the
+        libraries it installs, and `extra_runtime` (the native crates')."""
+        out = []
+        for s in self.steps:
+            for c in (s.run.cmds if s.run is not None else ()):
+                if c.name not in ("apt-get", "apt", "aptitude"):
+                    continue
+                for bare in (p.split("=", 1)[0] for p in c.apt):
+                    if is_build_only_package(bare) or bare in FETCHERS:
+                        continue
+                    if is_dev_package(bare):
+                        rt = runtime_packages_for_dev(bare, "bookworm")
+                        out.extend([bare] if rt is None else rt)
+                    elif is_shared_library(bare):
+                        out.append(bare)
+        out.extend(p for p in extra_runtime if is_shared_library(p))
+        return list(dict.fromkeys(out))
 
 
     def runner_start(self, config) -> list[Instruction]:

@@ -18,7 +18,7 @@ from refactor.codemods.multi_stage.model import (
 )
 from refactor.knowledge.ecosystems.go import DEV_GO_PATTERNS, GO_CGO_MODULES, local_replacements
 from refactor.knowledge.project_files import ALWAYS_BUILD_ONLY_NAMES, RUNTIME_DIR_HINTS
-from refactor.knowledge.runner_images import debian_runner, distroless_static
+from refactor.knowledge.runner_images import debian_runner, distroless_static, unsure_release
 from refactor.knowledge.system_packages import SLIM_HAS
 from refactor.syntax.nodes import Instruction
 
@@ -86,6 +86,10 @@ class GoStrategy:
             self.notes.append("the modules come from vendor/ with the sources: no `go mod download` layer")
         else:
             deps = self._add_go_download(deps)
+        if not static and self.runner_image == derived:
+            unsure = unsure_release(base, self.linked_libraries([]))
+            if unsure:
+                raise _Decline(unsure, self.from_inst)
         packages, left = self.runtime_packages(tools, [], set())
         self.leaves.extend(left)
         user_insts, user, chown = self.runner_user(kind, None)

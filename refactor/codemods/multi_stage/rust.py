@@ -10,7 +10,8 @@ import shlex
 
 from refactor.codemods.multi_stage.model import CmdInfo, Plan, Step, _abspath, _Decline
 from refactor.knowledge.ecosystems.rust import DEV_RUST_PATTERNS, RUST_NATIVE_RUNTIME, CargoLayout, cargo_layout
-from refactor.knowledge.runner_images import debian_runner
+from refactor.knowledge.runner_images import debian_release, debian_runner, unsure_release
+from refactor.knowledge.system_packages import runtime_library
 from refactor.syntax.nodes import Instruction
 
 
@@ -49,7 +50,18 @@ class RustStrategy:
             deps = self._add_cargo_fetch(deps)
         scripts = self.scripts_run(argvs)
         tools = self.runtime_tools(argvs, scripts, {posixpath.basename(binary)})
-        extra = [lib for cr in crates for lib in RUST_NATIVE_RUNTIME.get(cr, ())]
+        extra = [lib for cr in sorted(crates) for lib in RUST_NATIVE_RUNTIME.get(cr, ())]
+        if self.runner_image == derived:
+            unsure = unsure_release(base, self.linked_libraries(extra))
+            if unsure:
+                raise _Decline(unsure, self.from_inst)
+        release = debian_release(self.runner_image)
+        if kind == "debian" and release:
+            named = [runtime_library(lib, release) for lib in extra]
+            if None in named:
+                lib = extra[named.index(None)]
+                raise _Decline(f"the binary links {lib} (bookworm's name), and I do not know its package on {release}")
+            extra = named
         packages, left = self.runtime_packages(tools, extra, set())
         self.leaves.extend(left)
         user_insts, user, chown = self.runner_user(kind, None)

@@ -1,0 +1,3 @@
+module example.com/cgo-openssl
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/cgo-sqlite
+
+go 1.22
