@@ -202,6 +202,10 @@ class BuildContext:
         self.path = root  # as given (for file names shown to the user)
         self.root = root.resolve()
         self.dockerfile = dockerfile
+        # The context does not change during a run: walks and `git log` calls are asked once
+        # (a file of hundreds of stages asked the same ones per stage and per RUN).
+        self._glob_dirs: dict[str, list[str]] = {}
+        self._git_counts: dict[tuple[str, ...], int | None] = {}
 
     # --- files -----------------------------------------------------------------------------
 
@@ -209,7 +213,10 @@ class BuildContext:
         return self.root / rel if rel not in ("", ".") else self.root
 
     def inside(self, rel: str) -> bool:
-        """`rel` stays inside the context (no `..` escape)."""
+        """`rel` stays inside the context (no `..` escape). A path with a NUL is no file (the
+        kernel takes no such name; Python raises ValueError for it)."""
+        if "\x00" in rel:
+            return False
         c = go_clean(rel)
         return not (c == ".." or c.startswith("../") or c.startswith("/"))
 
@@ -233,7 +240,7 @@ class BuildContext:
     def listdir(self, rel: str = "") -> list[str]:
         try:
             return sorted(os.listdir(self._abs(rel)))
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the path
             return []
 
     # --- .dockerignore -----------------------------------------------------------------------
@@ -322,6 +329,11 @@ class BuildContext:
 
     def glob_dirs(self, pattern: str) -> list[str]:
         """Folders matching a workspace-style glob (`packages/*`, `apps/**`), sorted."""
+        if pattern not in self._glob_dirs:
+            self._glob_dirs[pattern] = self._find_dirs(pattern)
+        return list(self._glob_dirs[pattern])
+
+    def _find_dirs(self, pattern: str) -> list[str]:
         pattern = go_clean(pattern.strip().rstrip("/"))
         if pattern.startswith("./"):
             pattern = pattern[2:]
@@ -360,9 +372,15 @@ class BuildContext:
         return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
 
     def _git_count(self, paths: list[str], exclude: list[str] = ()) -> int | None:
+        spec = [p or "." for p in paths] + [f":(exclude){e}" for e in exclude]
+        key = tuple(spec)
+        if key not in self._git_counts:
+            self._git_counts[key] = self._git_log_count(spec)
+        return self._git_counts[key]
+
+    def _git_log_count(self, spec: list[str]) -> int | None:
         import subprocess
 
-        spec = [p or "." for p in paths] + [f":(exclude){e}" for e in exclude]
         try:
             out = subprocess.run(
                 ["git", "-C", str(self.root), "log", "--format=%H", "--", *spec],

@@ -152,10 +152,11 @@ def continuation_indent(inst: Instruction) -> str | None:
 
 def keyword_case(df: Dockerfile, word: str) -> str:
     """`word` in the file's own instruction case (`run` in a lower-case file)."""
-    keywords = [i.keyword for i in df.instructions if i.keyword]
-    if keywords and sum(k.islower() for k in keywords) > len(keywords) / 2:
-        return word.lower()
-    return word.upper()
+    lower = df._memo.get("keywords_lower")  # once per tree: codemods ask per edit
+    if lower is None:
+        keywords = [i.keyword for i in df.instructions if i.keyword]
+        lower = df._memo["keywords_lower"] = bool(keywords) and sum(k.islower() for k in keywords) > len(keywords) / 2
+    return word.lower() if lower else word.upper()
 
 
 def remove_instruction(df: Dockerfile, inst: Instruction) -> Dockerfile:
