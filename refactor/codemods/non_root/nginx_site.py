@@ -22,11 +22,13 @@ from refactor.codemods.non_root.steps import Decline
 from refactor.knowledge import nginx, port_consumers
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.edit import (
+    ends_open,
     insert_after,
     keyword_case,
     new_instruction,
     replace_instruction,
     with_body,
+    with_line_ending,
 )
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
 
@@ -178,8 +180,8 @@ class NginxSite:
                 touched.append(e)
         if plan.ports and not exposes:
             new.append(new_instruction(f"{kw('EXPOSE')} " + " ".join(str(p) for p in sorted(plan.ports.values())), df))
-        if not anchor.code.endswith(("\n", "\r")):
-            fixed = anchor.with_changes(newline=df.newline)
+        if ends_open(anchor):  # no line break at the end of the file (a lone "\r" is none)
+            fixed = with_line_ending(anchor, df.newline)
             df = replace_instruction(df, anchor, fixed)
             touched.append(anchor)
             new[-1] = new[-1].with_changes(newline="")
