@@ -164,3 +164,13 @@ def test_go_cgo_linking_libraries_on_an_unsure_release_is_declined(tmp_path, bas
 def test_go_static_needs_no_libc_and_stays_on_distroless(tmp_path):
     r = go(tmp_path, "golang:latest", "", "package main\n\nfunc main() {}\n")
     assert runner(r) == "gcr.io/distroless/static-debian12:nonroot", notes(r)
+
+
+@pytest.mark.parametrize("base", ["rust:1.50", "rust:1.63-buster"])
+def test_a_runner_on_an_archived_release_installs_nothing(tmp_path, base):
+    """buster and older have left deb.debian.org: a runner that must `apt-get install` a library on
+    them would not build, so the split is declined; one that needs nothing still splits."""
+    r = rust(tmp_path, base, 'rusqlite = "0.29"\n')
+    assert r.output == r.original and "whose packages have left deb.debian.org" in notes(r), notes(r)
+    r = rust(tmp_path / "plain", base)
+    assert runner(r) == "debian:buster-slim" and "apt-get" not in r.output.split(" AS runner", 1)[1]

@@ -159,6 +159,21 @@ def debian_release(image: str) -> str | None:
     return head if head in CODENAMES else None
 
 
+# Releases whose packages have left deb.debian.org (archive.debian.org only): `apt-get update` in a
+# new stage on them fails with 404.
+ARCHIVED = frozenset({"jessie", "stretch", "buster"})
+
+
+def archived_release(image: str) -> str | None:
+    """The archived Debian release an image is built on (`debian:buster-slim`,
+    `python:3.7-slim-buster`), else None."""
+    rel = debian_release(image)
+    if rel is None:
+        base = parse_base(image)
+        rel = base.codename if base is not None else None
+    return rel if rel in ARCHIVED else None
+
+
 def distroless_static(base: Base) -> str:
     number = DEBIAN_NUMBER.get(base.codename or DEFAULT_CODENAME, "12")
     if number not in ("11", "12", "13"):

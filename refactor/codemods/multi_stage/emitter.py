@@ -23,7 +23,7 @@ from refactor.knowledge.stage_images import expand_from
 from refactor.knowledge.ecosystems import MANIFESTS
 from refactor.knowledge.users import Accounts, new_user
 from refactor.knowledge.project_files import SYSTEM_DIRS
-from refactor.knowledge.runner_images import debian_release, runner_kind
+from refactor.knowledge.runner_images import archived_release, debian_release, runner_kind
 from refactor.knowledge.system_packages import (
     DEBIAN_TO_ALPINE,
     FETCHERS,
@@ -105,6 +105,10 @@ class Emitter:
             return self.new(f"{self.kw('RUN')} apk add --no-cache {' '.join(pk)}")
         if kind != "debian":
             raise _Decline(f"the runner needs packages ({', '.join(pk)}) but {self.runner_image} has no package manager")
+        archived = archived_release(self.runner_image)
+        if archived:
+            raise _Decline(f"the runner needs packages ({', '.join(pk)}) but {self.runner_image} is on Debian "
+                           f"{archived}, whose packages have left deb.debian.org: `apt-get update` would fail")
         lines = " \\\n        ".join(pk)
         inst = self.new(
             f"{self.kw('RUN')} apt-get update \\\n    && apt-get install -y --no-install-recommends \\\n        {lines} \\\n"
