@@ -81,6 +81,7 @@ class Context:
     # reports each one as an error, never only as a skip. (codemod id, line, "Type: message").
     internal_errors: list[tuple[str, int, str]] = field(default_factory=list)
     _seen: set[Skip] = field(default_factory=set, repr=False, compare=False)
+    _seen_count: int = field(default=0, repr=False, compare=False)
 
     def edit(
         self,
@@ -106,11 +107,14 @@ class Context:
         if line is None:
             line = _line_of(inst) or self.file_line
         s = Skip(codemod.id, reason, line)
-        # `_seen` answers "never recorded" at once (a linear search per skip was quadratic in
-        # files of thousands of skips); the engine may drop skips, so a hit checks the list.
-        if s not in self._seen or s not in self.skips:
+        # A set answers "already recorded" (a linear search per skip was quadratic in files of
+        # thousands of skips); rebuilt when the engine has dropped skips from the list.
+        if len(self.skips) != self._seen_count:
+            self._seen = set(self.skips)
+        if s not in self._seen:
             self.skips.append(s)
             self._seen.add(s)
+        self._seen_count = len(self.skips)
 
 
 def _line_of(*insts: Instruction | None) -> int:

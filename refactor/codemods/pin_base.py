@@ -70,6 +70,8 @@ class PinBase(Codemod):
     def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
         repl: dict = {}  # applied at the end, in one pass
         stage_names = {s.name.lower() for s in df.stages if s.name}
+        declared_of: dict = {}  # by family: the context is read once, not once per stage
+        latest: list[bool] = []  # whether a RUN installs Go tools @latest, found once
         for stage in df.stages:
             inst = stage.from_instruction
             image = stage.base_image
@@ -87,12 +89,16 @@ class PinBase(Codemod):
             if ctx.build_context is None:
                 ctx.skip(self, "no build context to read the project's declared version from", inst)
                 continue
-            declared = declared_version(ctx.build_context, family)
+            if family not in declared_of:
+                declared_of[family] = declared_version(ctx.build_context, family)
+            declared = declared_of[family]
             if declared.version is None:
                 ctx.skip(self, f"{image}: {declared.problem}", inst)
                 continue
             want = declared.version
-            if family == "golang" and _installs_latest(df):
+            if family == "golang" and not latest:
+                latest.append(_installs_latest(df))
+            if family == "golang" and latest[0]:
                 # official golang images set GOTOOLCHAIN=local: a tool installed @latest may need
                 # a newer Go than the project's minimum, and the build would fail
                 ctx.skip(self, f"{image}: a RUN installs Go tools @latest, which may need a newer Go than "

@@ -202,10 +202,11 @@ class BuildContext:
         self.path = root  # as given (for file names shown to the user)
         self.root = root.resolve()
         self.dockerfile = dockerfile
-        # The context does not change during a run: walks and `git log` calls are asked once
-        # (a file of hundreds of stages asked the same ones per stage and per RUN).
+        # The context does not change during a run: file questions, walks and `git log` calls
+        # are asked once (a file of hundreds of stages asked the same ones per stage and RUN).
         self._glob_dirs: dict[str, list[str]] = {}
         self._git_counts: dict[tuple[str, ...], int | None] = {}
+        self._answers: dict[tuple[str, str], object] = {}  # (question, path): exists, reads...
 
     # --- files -----------------------------------------------------------------------------
 
@@ -220,16 +221,25 @@ class BuildContext:
         c = go_clean(rel)
         return not (c == ".." or c.startswith("../") or c.startswith("/"))
 
+    def _asked(self, what: str, rel: str, answer):
+        key = (what, rel)
+        if key not in self._answers:
+            self._answers[key] = answer(rel)
+        return self._answers[key]
+
     def exists(self, rel: str) -> bool:
-        return self.inside(rel) and os.path.lexists(self._abs(rel))
+        return self._asked("exists", rel, lambda r: self.inside(r) and os.path.lexists(self._abs(r)))
 
     def is_file(self, rel: str) -> bool:
-        return self.inside(rel) and self._abs(rel).is_file()
+        return self._asked("is_file", rel, lambda r: self.inside(r) and self._abs(r).is_file())
 
     def is_dir(self, rel: str) -> bool:
-        return self.inside(rel) and self._abs(rel).is_dir()
+        return self._asked("is_dir", rel, lambda r: self.inside(r) and self._abs(r).is_dir())
 
     def read_text(self, rel: str) -> str | None:
+        return self._asked("read_text", rel, self._read_text)
+
+    def _read_text(self, rel: str) -> str | None:
         if not self.inside(rel):
             return None
         try:
@@ -269,7 +279,7 @@ class BuildContext:
 
     def sent(self, rel: str) -> bool:
         """Whether `rel` exists and reaches the builder (not excluded by .dockerignore)."""
-        return self.exists(rel) and not self.dockerignore.excludes(rel)
+        return self._asked("sent", rel, lambda r: self.exists(r) and not self.dockerignore.excludes(r))
 
     def sends_anything_under(self, rel: str) -> bool:
         """Whether the builder receives `rel` or anything inside it (a folder that is excluded

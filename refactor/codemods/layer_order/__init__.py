@@ -50,7 +50,7 @@ from pathlib import Path
 from refactor.codemods.base import Codemod, Context, Safety
 from refactor.codemods.layer_order.analysis import _StageAnalysis
 from refactor.codemods.layer_order.dockerignore import _propose_dockerignore
-from refactor.codemods.layer_order.plan import _Refuse
+from refactor.codemods.layer_order.plan import _Refuse, apply_plans
 from refactor.knowledge.context import BuildContext
 from refactor.syntax.nodes import Dockerfile
 from refactor.syntax.stage_graph import analyze
@@ -98,6 +98,10 @@ class LayerOrder(Codemod):
     # ------------------------------------------------------------------------------------
 
     def _once(self, df: Dockerfile, ctx: Context, bc: BuildContext | None) -> Dockerfile:
+        """The first reorder each stage needs, all applied in one new tree (one per stage made
+        files of hundreds of stages quadratic)."""
+        pieces = []
+        first_like = None
         for stage in df.stages:
             an = _StageAnalysis(df, stage, bc)
             for i, inst in enumerate(stage.instructions):
@@ -113,18 +117,19 @@ class LayerOrder(Codemod):
                     ctx.skip(self, "would reorder, but " + "; ".join(plan.unsafe) + " (an unsafe edit; not allowed in this run)", inst)
                     continue
                 try:
-                    new = plan.apply(df)
+                    pieces.append(plan.pieces(df))
                 except _Refuse as e:
                     ctx.skip(self, str(e), inst)
                     continue
+                first_like = first_like or plan.like.inst
                 ctx.edit(
                     self, inst, plan.summary(),
                     safety=Safety.UNSAFE if plan.unsafe else Safety.SAFE,
                     rationale=plan.rationale(self.rationale),
                     touched=tuple(c.inst for c in plan.moved),
                 )
-                return new
-        return df
+                break  # the stage's next reorder is planned on the new tree
+        return apply_plans(df, pieces, first_like) if pieces else df
 
 
 

@@ -66,6 +66,11 @@ class _Plan:
     # -------------------------------------------------------------------------------------
 
     def apply(self, df: Dockerfile) -> Dockerfile:
+        return apply_plans(df, [self.pieces(df)], self.like.inst)
+
+    def pieces(self, df: Dockerfile) -> tuple[Instruction, list[Instruction], set[int]]:
+        """(the RUN, what takes its place, the ids of the COPYs moved from elsewhere in the
+        stage) for `apply_plans`; raises _Refuse."""
         run = self.run
         like = self.like.inst
         kw = keyword_case(df, "COPY")
@@ -80,28 +85,8 @@ class _Plan:
             new_copies.append(_new(text, run, leading=lead_blanks if n == 0 else ()))
         first_run, second_run = self._split(run)
         moved_insts = [c.inst for c in self.moved]
-        items: list[Instruction] = []
-        moved_ids = {id(i) for i in moved_insts}
-        for inst in df.instructions:
-            if id(inst) in moved_ids:
-                continue
-            if inst is run:
-                items.extend(new_copies)
-                items.append(first_run)
-                items.extend(moved_insts)
-                if second_run is not None:
-                    items.append(second_run)
-                continue
-            items.append(inst)
-        # the instruction that ends the file keeps the file's (missing) final line ending
-        if df.instructions and df.instructions[-1].newline == "" and not df.trailing:
-            nl = line_ending(like) or "\n"
-            for k in range(len(items) - 1):
-                if ends_open(items[k]):
-                    items[k] = with_line_ending(items[k], nl)
-            if items[-1].newline != "":
-                items[-1] = items[-1].with_changes(newline="")
-        return df.with_changes(instructions=tuple(items))
+        instead = [*new_copies, first_run, *moved_insts] + ([second_run] if second_run is not None else [])
+        return run, instead, {id(i) for i in moved_insts}
 
     def _split(self, run: Instruction) -> tuple[Instruction, Instruction | None]:
         if self.split_at is None:
@@ -147,3 +132,24 @@ def _new(text: str, like: Instruction, leading=()) -> Instruction:
     nl = line_ending(like)
     return reparse_instruction(like.indent + text + nl, like.escape, leading)
 
+
+def apply_plans(df: Dockerfile, pieces: list[tuple[Instruction, list[Instruction], set[int]]],
+                like: Instruction) -> Dockerfile:
+    """`df` with each plan's pieces (`_Plan.pieces`, plans of different stages) in place, in one
+    pass: a new tree per stage made files of hundreds of reordered stages quadratic."""
+    instead = {id(run): new for run, new, _ in pieces}
+    moved_ids: set[int] = set().union(*(m for _, _, m in pieces)) if pieces else set()
+    items: list[Instruction] = []
+    for inst in df.instructions:
+        if id(inst) in moved_ids:
+            continue
+        items.extend(instead.get(id(inst), (inst,)))
+    # the instruction that ends the file keeps the file's (missing) final line ending
+    if df.instructions and df.instructions[-1].newline == "" and not df.trailing:
+        nl = line_ending(like) or "\n"
+        for k in range(len(items) - 1):
+            if ends_open(items[k]):
+                items[k] = with_line_ending(items[k], nl)
+        if items[-1].newline != "":
+            items[-1] = items[-1].with_changes(newline="")
+    return df.with_changes(instructions=tuple(items))
