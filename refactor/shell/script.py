@@ -5,6 +5,7 @@ command to a chain keeping the body's layout), each edit re-parsed so spans stay
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -287,9 +288,36 @@ class ShellScript(Node):
             if not merged and first > 0 and _glues(code[lead_start - 1], code[nxt.span[0]]):
                 merged = " "  # keep two words apart
             new = code[:lead_start] + merged + code[nxt.span[0] :]
+        # Comment lines inside the removed text (in a continuation: BuildKit drops them before
+        # the shell runs) stay, moved into the trivia left in its place.
+        region_end = nxt.span[0] if nxt is not None else len(code)
+        missing = Counter(_COMMENT_LINE.findall(code, lead_start, region_end))
+        missing.subtract(_COMMENT_LINE.findall("\n" + merged))
+        comments = "".join(line for line, n in missing.items() for _ in range(n) if n > 0)
+        if comments:
+            new = self._keep_comments(code, lead_start, merged, nxt, comments)
         from refactor.shell.parse import parse_shell
 
         return parse_shell(new, self.escape)
+
+    def _keep_comments(self, code: str, lead_start: int, merged: str, nxt, comments: str) -> str:
+        """The script after a removal with `comments` put back after a line continuation: of the
+        trivia left, else one before it, else a new one at the start of the body."""
+        tail = code[nxt.span[0] :] if nxt is not None else ""
+        if "\n" in merged:
+            i = merged.index("\n") + 1
+            return code[:lead_start] + merged[:i] + comments + merged[i:] + tail
+        if nxt is not None:
+            nl = "\r\n" if "\r\n" in code else "\n"
+            return code[:lead_start] + merged.rstrip(" \t") + " " + self.escape + nl + comments + " " + tail
+        i = code.rfind("\n", 0, lead_start) + 1  # a continuation earlier in the body
+        if i > 0:
+            return code[:i] + comments + code[i:lead_start] + merged
+        # none: open one at the start of the body (`RUN \`, the comments, then the commands)
+        body = code[:lead_start] + merged
+        k = len(body) - len(body.lstrip(" \t"))
+        nl = "\r\n" if "\r\n" in code else "\n"
+        return (body[:k] or " ") + self.escape + nl + comments + body[k:]
 
     def insert_command_after(
         self, unit: Unit, text: str, separator: str = " && "
@@ -421,6 +449,9 @@ class ShellScript(Node):
 
 def _last_line_indent(trivia: str) -> str:
     return re.match(r"[ \t]*", trivia[trivia.rindex("\n") + 1 :]).group()
+
+
+_COMMENT_LINE = re.compile(r"(?<=\n)[ \t]*#[^\n]*\n")  # a whole comment line after a continuation
 
 
 def _merge_trivia(li: str, ln: str, at_start: bool, at_end: bool) -> str:

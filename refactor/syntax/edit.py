@@ -105,13 +105,15 @@ def new_instruction(text: str, like: Instruction | Dockerfile, *, leading: tuple
     return reparse_instruction(text, escape, leading)
 
 
-def line_ending(inst: Instruction) -> str:
+def line_ending(inst: Instruction, default: str = "\n") -> str:
+    """The instruction's line ending; `default` (the file's, say) when it has none of its own
+    (a single line ending the file)."""
     if inst.newline:
         return inst.newline
     for p in inst.pieces:
-        if isinstance(p, Continuation):
+        if isinstance(p, Continuation) and p.newline:
             return p.newline
-    return "\n"
+    return default
 
 
 def ends_open(inst: Instruction) -> bool:

@@ -231,7 +231,10 @@ def check_parse(text: str) -> tuple[list[Finding], Dockerfile | None]:
         ours = buildkit_commands(df)
         if ours != theirs:
             what, i = _first_difference(ours, theirs)
-            findings.append(_disagreement(text, what, what, theirs[i]["flags"] if i >= 0 else ()))
+            if not text.isascii() and not documented(text) and flag_bytes_split(text):
+                findings.append(("documented:flag-bytes", "a flag split byte-wise: " + what))
+            else:
+                findings.append(_disagreement(text, what, what, theirs[i]["flags"] if i >= 0 else ()))
     return findings, df
 
 

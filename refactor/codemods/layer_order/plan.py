@@ -82,13 +82,13 @@ class _Plan:
                 if re.search(r"[\s\"'$\\*?\[]", p):
                     raise _Refuse(f"manifest path {p!r} would need quoting")
             text = " ".join(x for x in (kw, flags, *paths, dest) if x)
-            new_copies.append(_new(text, run, leading=lead_blanks if n == 0 else ()))
-        first_run, second_run = self._split(run)
+            new_copies.append(_new(text, run, leading=lead_blanks if n == 0 else (), default=df.newline))
+        first_run, second_run = self._split(run, df.newline)
         moved_insts = [c.inst for c in self.moved]
         instead = [*new_copies, first_run, *moved_insts] + ([second_run] if second_run is not None else [])
         return run, instead, {id(i) for i in moved_insts}
 
-    def _split(self, run: Instruction) -> tuple[Instruction, Instruction | None]:
+    def _split(self, run: Instruction, default: str = "\n") -> tuple[Instruction, Instruction | None]:
         if self.split_at is None:
             return run, None
         from refactor.shell.parse import parse_shell
@@ -102,7 +102,7 @@ class _Plan:
         cut = body[last.span[1] : nxt.span[0]]
         tail = body[nxt.span[0] :]
         state = "".join(u.raw + " && " for u in self.state_cmds)
-        nl = line_ending(run)
+        nl = line_ending(run, default)
         prefix = prefix_text(run)
         first = reparse_instruction(prefix + head + (run.newline or nl), run.escape, run.leading)
         comments = tuple(
@@ -128,8 +128,9 @@ def _leading_blanks(inst: Instruction) -> tuple:
     return tuple(out)
 
 
-def _new(text: str, like: Instruction, leading=()) -> Instruction:
-    nl = line_ending(like)
+def _new(text: str, like: Instruction, leading=(), default: str = "\n") -> Instruction:
+    """`default`: the file's line ending, for a `like` that has none (it ends the file)."""
+    nl = line_ending(like, default)
     return reparse_instruction(like.indent + text + nl, like.escape, leading)
 
 
@@ -146,7 +147,7 @@ def apply_plans(df: Dockerfile, pieces: list[tuple[Instruction, list[Instruction
         items.extend(instead.get(id(inst), (inst,)))
     # the instruction that ends the file keeps the file's (missing) final line ending
     if df.instructions and df.instructions[-1].newline == "" and not df.trailing:
-        nl = line_ending(like) or "\n"
+        nl = line_ending(like, df.newline)
         for k in range(len(items) - 1):
             if ends_open(items[k]):
                 items[k] = with_line_ending(items[k], nl)
