@@ -87,7 +87,7 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
         base = parse_base(resolved)
         if base is None:
             raise _Decline(f"base image {self.base_text} is not one whose build I understand "
-                           "(official python, node, golang, rust or JDK images)", self.from_inst)
+                           "(official python, node, golang, rust, ruby, php or JDK images)", self.from_inst)
         if base.windows:
             raise _Decline("Windows base images are not supported", self.from_inst)
         self.base = base
