@@ -1,19 +1,24 @@
 """multi-stage: split a single-stage Dockerfile into `deps`, `builder` and `runner` stages.
 
 ## What it does
-For a single-stage Dockerfile whose build it understands (an official python, node, golang or
-rust base image, and a build context whose manifests it can read), it writes three stages:
+For a single-stage Dockerfile whose build it understands (an official python, node, golang,
+rust, ruby, php or JDK base image — eclipse-temurin, openjdk, maven, gradle — or a node image
+serving its build with nginx, and a build context whose manifests it can read), it writes three
+stages:
 
 * `deps` — the original base, system packages and the dependency install, fed by the manifest
-  files only (`package.json` + lock file, `requirements.txt`, `pyproject.toml`, `go.mod`,
-  `Cargo.toml`), so the layer is reused until a manifest changes. Python dependencies go into
+  files only (`package.json` + lock file, `requirements.txt`, `pyproject.toml`, `Pipfile.lock`,
+  `pdm.lock`, `go.mod`, `Cargo.toml` with stub targets, `pom.xml`, `build.gradle`, `Gemfile.lock`,
+  `composer.lock`), so the layer is reused until a manifest changes. Python dependencies go into
   a virtualenv at `/opt/venv`.
 * `builder` — `FROM deps`: the source and the build steps (`npm run build`, `go build`,
-  `cargo build --release`, `pip install .`). Node gets a fourth stage, `prod-deps`, that prunes
-  the devDependencies.
+  `cargo build --release`, `pip install .`, `mvn package`, `composer dump-autoload`). Node gets a
+  fourth stage, `prod-deps`, that prunes the devDependencies.
 * `runner` — the slim image of the same family, version and libc (`python:3.11` →
-  `python:3.11-slim`, `node:20` → `node:20-slim`), distroless for static Go binaries, Debian slim
-  for Rust and cgo binaries; only the production dependencies, the build outputs and the files
+  `python:3.11-slim`, `node:20` → `node:20-slim`, `ruby:3.1` → `ruby:3.1-slim`), distroless for
+  static Go binaries, Debian slim of the builder's release for Rust and cgo binaries, the JRE of
+  the same vendor and version for Java, the same php image for PHP, unprivileged nginx for
+  static sites; only the production dependencies, the build outputs and the files
   the start command needs; a non-root user; the original CMD, ENTRYPOINT, ENV, EXPOSE, WORKDIR,
   HEALTHCHECK, LABEL, STOPSIGNAL and VOLUME.
 
