@@ -306,3 +306,18 @@ def test_engine_refusal_exits_123_and_writes_nothing(tmp_path, monkeypatch):
     assert r.exit_code == 123
     assert "refused" in r.output and "no codemod claimed" in r.output
     assert f.read_text() == APT
+
+
+def test_apt_lists_stay_for_a_later_install_when_a_folder_is_walked(tmp_path):
+    """A real repository's shape (ShubhamPatil007/Jenkins_Docker_CPP): the second RUN installs
+    without `apt-get update`, so the first must keep the lists. Walking the folder (the build
+    context known) once appended the cleanup to the first RUN anyway: the image no longer built."""
+    (tmp_path / "main.cpp").write_text("int main() {}\n")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM gcc:latest\n\nRUN apt-get -y update && apt-get install -y\n\nRUN apt-get -y install cmake;\n\n"
+        "COPY . usr/src/app\n\nWORKDIR usr/src/app\n\nRUN cmake . ; make;\n\nCMD [\"./main\"]\n")
+    for target in (tmp_path, tmp_path / "Dockerfile"):
+        r = CliRunner().invoke(main, ["--diff", "--no-color", str(target)])
+        added = [line for line in r.output.splitlines() if line.startswith("+RUN apt-get")]
+        assert added[0] == "+RUN apt-get -y update && apt-get install -y --no-install-recommends", r.output
+        assert added[1].endswith("&& rm -rf /var/lib/apt/lists/*;"), r.output
