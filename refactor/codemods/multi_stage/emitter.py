@@ -23,7 +23,7 @@ from refactor.knowledge.stage_images import expand_from
 from refactor.knowledge.ecosystems import MANIFESTS
 from refactor.knowledge.users import Accounts, new_user
 from refactor.knowledge.project_files import SYSTEM_DIRS
-from refactor.knowledge.runner_images import archived_release, debian_release, runner_kind
+from refactor.knowledge.runner_images import archived_release, debian_release, image_name, runner_kind, slim_tag
 from refactor.knowledge.system_packages import (
     DEBIAN_TO_ALPINE,
     FETCHERS,
@@ -238,6 +238,39 @@ class Emitter:
         runner.extend(self.arg_copies(self.runner_arg_names(probe)))
         runner.extend(self.env_copies())
         return runner
+
+
+    def slim_runner(self, base, language: str) -> str:
+        """Choose the slim image of the input's family as the runner (python, ruby); returns its
+        kind. The runner needs a shell and a package manager, and keeps the input's libc."""
+        slim = slim_tag(base)
+        derived = image_name(base, slim) if slim else None
+        self.runner_image = self.resolve_runner(self._templated(derived), f"no slim image for {self.base_text}")
+        kind = self.kind_of(self.runner_image)
+        self.runner_default_workdir = "/"
+        if kind not in ("debian", "alpine"):
+            raise _Decline(f"runner {self.runner_image}: a {language} runner needs a shell and a package manager")
+        if kind == "alpine" and base.libc != "musl":
+            raise _Decline("the runner would switch from glibc to musl")
+        return kind
+
+
+    def runner_head(self, config, packages: list[str], kind: str, base_user: str | None = None,
+                    after_start: tuple[Instruction, ...] = ()) -> tuple[list[Instruction], str, str]:
+        """The runner's opening, shared by the strategies: FROM with the ARGs and ENVs it uses,
+        `after_start`, the packages the app needs at run time, the user, WORKDIR. Returns
+        (instructions, USER value, chown value)."""
+        user_insts, user, chown = self.runner_user(kind, base_user)
+        runner = self.runner_start(config)
+        runner.extend(after_start)
+        pk = self.apt_install(packages, kind)
+        if pk is not None:
+            runner.append(pk)
+        runner.extend(user_insts)
+        wd = self.workdir_inst()
+        if wd is not None:
+            runner.append(wd)
+        return runner, user, chown
 
 
     def runner_user(self, kind: str, base_user: str | None) -> tuple[list[Instruction], str, str]:

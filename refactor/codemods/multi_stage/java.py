@@ -125,15 +125,7 @@ class JavaStrategy:
         tools = self.runtime_tools(argvs, scripts, {"java", "jar"} | ({posixpath.basename(jar)}))
         packages, left = self.runtime_packages(tools, [], set())
         self.leaves.extend(left)
-        user_insts, user, chown = self.runner_user(kind, None)
-        runner = self.runner_start(config)
-        pk = self.apt_install(packages, kind)
-        if pk is not None:
-            runner.append(pk)
-        runner.extend(user_insts)
-        wd = self.workdir_inst()
-        if wd is not None:
-            runner.append(wd)
+        runner, user, chown = self.runner_head(config, packages, kind)
         self.check_runtime_writes(SOURCE_EXTS)
         files = [f for f in self._runtime_files(jar, SOURCE_EXTS) if not f.endswith(".jar")]
         if layered:

@@ -10,7 +10,7 @@ import json
 import posixpath
 import re
 
-from refactor.codemods.multi_stage.model import CmdInfo, Plan, Step, _abspath, _cmd_text, _Decline, _under
+from refactor.codemods.multi_stage.model import CmdInfo, Plan, Step, _abspath, _Decline, _under
 from refactor.knowledge.ecosystems.php import (
     AFTER_SOURCE_EVENTS,
     AUTOLOADER_FLAGS,
@@ -179,7 +179,7 @@ class PhpStrategy:
                 self.leaves.append("the require-dev packages")
         if not no_dev:
             self.notes.append(f"keeps the require-dev packages: a build step runs {dev_tools}")
-        self.keeps.insert(0, f"vendor/ installed in `deps` from composer.json and composer.lock alone")
+        self.keeps.insert(0, "vendor/ installed in `deps` from composer.json and composer.lock alone")
         if replayed_steps:
             self.keeps.append("the system steps (extensions, libraries) run again on the same image in their order")
         self.keeps.append("the app files: " + ", ".join(app_paths))

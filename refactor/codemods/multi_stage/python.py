@@ -20,7 +20,6 @@ from refactor.knowledge.stage_images import expand_from
 from refactor.knowledge.ecosystems import LANGUAGE_TOOLS
 from refactor.knowledge.ecosystems.python import DEV_PY_PATTERNS, PY_CONSOLE_SCRIPTS, PY_NATIVE_RUNTIME
 from refactor.knowledge.project_files import SYSTEM_DIRS
-from refactor.knowledge.runner_images import image_name, slim_tag
 from refactor.shell.parse import SimpleCommand
 
 # The installers this strategy follows (in the order the explanation names them).
@@ -258,15 +257,7 @@ class PythonStrategy:
         pms = {c.pm for s in self.steps if s.run for c in s.run.cmds if c.kind in ("deps", "build") and c.pm in PY_PMS}
         if not pms:
             raise _Decline("installs no Python dependencies I can follow (pip, poetry, uv, pipenv, pdm)")
-        slim = slim_tag(base)
-        derived = image_name(base, slim) if slim else None
-        self.runner_image = self.resolve_runner(self._templated(derived), f"no slim image for {self.base_text}")
-        kind = self.kind_of(self.runner_image)
-        self.runner_default_workdir = "/"
-        if kind not in ("debian", "alpine"):
-            raise _Decline(f"runner {self.runner_image}: a Python runner needs a shell and a package manager")
-        if kind == "alpine" and base.libc != "musl":
-            raise _Decline("the runner would switch from glibc to musl")
+        kind = self.slim_runner(base, "Python")
 
         venv_env = f'{self.kw("ENV")} VIRTUAL_ENV={VENV} PATH="{VENV}/bin:$PATH"'
         inserted = False
@@ -310,16 +301,7 @@ class PythonStrategy:
         packages, left = self.runtime_packages(names, extra, set())
         self.leaves.extend(left)
         base_user = None
-        user_insts, user, chown = self.runner_user(kind, base_user)
-        runner = self.runner_start(config)
-        runner.append(self.new(venv_env))
-        pk = self.apt_install(packages, kind)
-        if pk is not None:
-            runner.append(pk)
-        runner.extend(user_insts)
-        wd = self.workdir_inst()
-        if wd is not None:
-            runner.append(wd)
+        runner, user, chown = self.runner_head(config, packages, kind, base_user, (self.new(venv_env),))
         runner.append(self.copy_line("builder", VENV, VENV, None))
         app_paths = self._app_roots()
         runner.extend(self.copy_paths("builder", app_paths, chown))

@@ -31,7 +31,6 @@ from refactor.knowledge.ecosystems.ruby import (
     precompiled,
     read_lockfile,
 )
-from refactor.knowledge.runner_images import image_name, slim_tag
 from refactor.knowledge.system_packages import DEBIAN_TO_ALPINE
 from refactor.shell.parse import SimpleCommand
 from refactor.syntax.nodes import Instruction
@@ -142,15 +141,7 @@ class RubyStrategy:
                 self.gain = True
         extra = self._native_gem_libraries(lock, user)
 
-        slim = slim_tag(base)
-        derived = image_name(base, slim) if slim else None
-        self.runner_image = self.resolve_runner(self._templated(derived), f"no slim image for {self.base_text}")
-        kind = self.kind_of(self.runner_image)
-        self.runner_default_workdir = "/"
-        if kind not in ("debian", "alpine"):
-            raise _Decline(f"runner {self.runner_image}: a Ruby runner needs a shell and a package manager")
-        if kind == "alpine" and base.libc != "musl":
-            raise _Decline("the runner would switch from glibc to musl")
+        kind = self.slim_runner(base, "Ruby")
         if kind == "alpine":
             missing = [p for p in extra if p not in DEBIAN_TO_ALPINE]
             if missing:
@@ -169,15 +160,7 @@ class RubyStrategy:
         tools = self.runtime_tools(argvs, scripts, provided)
         packages, left = self.runtime_packages(tools, extra, set())
         self.leaves.extend(left)
-        user_insts, run_user, chown = self.runner_user(kind, None)
-        runner = self.runner_start(config)
-        pk = self.apt_install(packages, kind)
-        if pk is not None:
-            runner.append(pk)
-        runner.extend(user_insts)
-        wd = self.workdir_inst()
-        if wd is not None:
-            runner.append(wd)
+        runner, run_user, chown = self.runner_head(config, packages, kind)
         runner.append(self.copy_line("builder", GEM_HOME, GEM_HOME, None))
         app_paths = self._app_roots()
         if not _under(bundle_dir, GEM_HOME) and not any(_under(bundle_dir, p) for p in app_paths):

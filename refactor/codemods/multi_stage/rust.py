@@ -64,15 +64,7 @@ class RustStrategy:
             extra = named
         packages, left = self.runtime_packages(tools, extra, set())
         self.leaves.extend(left)
-        user_insts, user, chown = self.runner_user(kind, None)
-        runner = self.runner_start(config)
-        pk = self.apt_install(packages, kind)
-        if pk is not None:
-            runner.append(pk)
-        runner.extend(user_insts)
-        wd = self.workdir_inst()
-        if wd is not None:
-            runner.append(wd)
+        runner, user, chown = self.runner_head(config, packages, kind)
         self.check_runtime_writes([".rs"])
         files = self._runtime_files(binary, [".rs"])
         runner.append(self.binary_copy(binary))
