@@ -61,6 +61,11 @@ class ConsistentInstructionCasing(Codemod):
             want = kw.lower() if lower else kw.upper()
             if kw == want or not g.runs(inst):
                 continue
+            if not kw.isascii():
+                # BuildKit's keywords are ASCII: this one names no instruction (the build stops
+                # at it), and changing its case may change its letters (ß -> SS)
+                ctx.skip(self, f"`{kw}` is no instruction BuildKit knows: left as written", inst)
+                continue
             new = map_pieces(inst, lambda p: (p.text.lower() if lower else p.text.upper()) if p.kind == "KEYWORD" else p.text)
             if new.keyword != want:
                 ctx.skip(self, "the keyword could not be rewritten: left as written", inst)

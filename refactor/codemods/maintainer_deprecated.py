@@ -70,6 +70,8 @@ class MaintainerDeprecated(Codemod):
                 keyword = "label" if inst.keyword.islower() else "LABEL"
                 new = new_instruction(f"{inst.indent}{keyword} {LABEL}={double_quoted(text, inst.escape)}",
                                       inst, leading=inst.leading)
+                if not inst.newline:
+                    new = new.with_changes(newline="")  # it ends the file without a line break: so does the LABEL
                 new = _keep_position(new, inst)
                 if new.value != (LABEL, double_quoted(text, inst.escape)):
                     ctx.skip(self, "the label would not read back as the same text", inst)

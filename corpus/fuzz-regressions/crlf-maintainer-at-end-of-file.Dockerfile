@@ -1,0 +1,2 @@
+FROM centos:7
+MAINTAINER Jane Doe <jane@example.com>
