@@ -130,6 +130,12 @@ def with_line_ending(inst: Instruction, nl: str) -> Instruction:
     of the file (BuildKit ignores it) is dropped first, or the line break would make it a
     continuation that joins the next line to this instruction. A lone "\r" ending the file (no
     line break to BuildKit, which drops it) gives way to `nl`."""
+    from refactor.syntax.lexer import MAX_LINE_BYTES, line_too_long
+
+    code = inst.code_without_leading
+    if "\r" in nl and line_too_long(code[code.rfind("\n") + 1 :].removesuffix("\r") + "\r"):
+        # the "\r" counts: a last line at the limit would go over it
+        raise LineTooLong(f"the edit would make a line longer than BuildKit's limit of {MAX_LINE_BYTES:,} bytes")
     if inst.heredocs:
         return inst.with_changes(heredocs=inst.heredocs[:-1] + (inst.heredocs[-1].with_changes(newline=nl),))
     last = inst.pieces[-1] if inst.pieces else None
