@@ -171,6 +171,14 @@ def test_adversarial_input_is_linear(name):
 
 
 
+def test_a_start_command_with_an_unclosed_quote_is_a_decline():
+    """multi-stage (go) read `CMD -- ['"greeter"]` with shlex: ValueError, an internal error."""
+    text = read_text_exact(ROOT / "corpus" / "fuzz-regressions" / "go-start-command-unclosed-quote.Dockerfile")
+    found, df = check_parse(text)
+    found, _ = check_engine(text, None, str(ROOT / "corpus" / "multi-stage" / "go-bullseye-static"), df)
+    assert not failures(found), found
+
+
 def test_a_flag_split_byte_wise_is_the_documented_difference():
     """BuildKit 0.12 reads flags byte by byte: the 0x85 byte of `Å` ends the flag word, so it
     reads `ENV --Å中 ="" O` as a flag and `ENV 中 ="" O` (accepted), where we read the flag

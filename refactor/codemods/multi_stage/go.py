@@ -283,7 +283,10 @@ class GoStrategy:
     def _match_one(self, main: list[str], outputs: list[str]) -> str:
         exe = main[0]
         if exe == "/bin/sh" and len(main) >= 3:
-            words = shlex.split(main[2]) if main[2] else []
+            try:
+                words = shlex.split(main[2]) if main[2] else []
+            except ValueError as e:  # an unclosed quote: the start command is not understood
+                raise _Decline(f"the start command `{main[2][:60]}` is not understood ({e})") from None
             words = [w for w in words if "=" not in w.split("/")[0] or w.startswith(("/", "."))]
             exe = words[0] if words else ""
             if exe == "exec" and len(words) > 1:
