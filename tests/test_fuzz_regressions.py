@@ -171,11 +171,16 @@ def test_adversarial_input_is_linear(name):
 
 
 
-def test_a_start_command_with_an_unclosed_quote_is_a_decline():
-    """multi-stage (go) read `CMD -- ['"greeter"]` with shlex: ValueError, an internal error."""
-    text = read_text_exact(ROOT / "corpus" / "fuzz-regressions" / "go-start-command-unclosed-quote.Dockerfile")
+@pytest.mark.parametrize("name, context", [
+    # multi-stage (go) read `CMD -- ['"greeter"]` with shlex: ValueError, an internal error
+    ("go-start-command-unclosed-quote", "go-bullseye-static"),
+    # multi-stage (java) rewrote a COPY and the CMD with comment lines inside: refused
+    ("comment-inside-a-split-instruction", "java-spring-boot-layered"),
+])
+def test_fixture_in_the_context_that_found_it(name, context):
+    text = read_text_exact(ROOT / "corpus" / "fuzz-regressions" / f"{name}.Dockerfile")
     found, df = check_parse(text)
-    found, _ = check_engine(text, None, str(ROOT / "corpus" / "multi-stage" / "go-bullseye-static"), df)
+    found, _ = check_engine(text, None, str(ROOT / "corpus" / "multi-stage" / context), df)
     assert not failures(found), found
 
 

@@ -37,7 +37,7 @@ from refactor.knowledge.ecosystems import CONTEXT_MARKERS, FAMILIES, MANIFESTS
 from refactor.knowledge.runner_images import parse_base
 from refactor.shell.parse import Opaque, SimpleCommand, parse_shell
 from refactor.syntax.buildkit import expand_variables
-from refactor.syntax.nodes import Dockerfile, Instruction
+from refactor.syntax.nodes import Comment, Continuation, Dockerfile, Instruction
 
 
 class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy, JavaStrategy, RubyStrategy, PhpStrategy,
@@ -73,6 +73,11 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
                 raise _Decline(f"{inst.cmd} before FROM", inst)
         if any(i.cmd == "ONBUILD" for i in stage.instructions):
             raise _Decline("has ONBUILD triggers: a base image for other builds, not an app", None)
+        for inst in stage.instructions:
+            # the split rewrites and moves instructions whole: a comment line inside one would
+            # have no place in the new stages
+            if any(type(p) is Continuation and any(type(t) is Comment for t in p.lines) for p in inst.pieces):
+                raise _Decline("a comment line inside an instruction's continuation: not split", inst)
         if not any(i.cmd in ("CMD", "ENTRYPOINT") for i in stage.instructions):
             raise _Decline("no CMD or ENTRYPOINT: a base or toolchain image, not an app to run")
         bad_flags = [f for f in self.from_inst.flags if not f.startswith("--platform=")]
