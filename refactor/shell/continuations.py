@@ -20,7 +20,8 @@ def continuation_re(escape: str) -> re.Pattern[str]:
     pat = _CONT_CACHE.get(escape)
     if pat is None:
         e = re.escape(escape)
-        pat = _CONT_CACHE[escape] = re.compile(rf"(?<!{e}){e}[ \t]*(?:\r?\n|\r?\Z)")
+        # every "\r" before the "\n" belongs to the line ending, as the Dockerfile lexer reads it
+        pat = _CONT_CACHE[escape] = re.compile(rf"(?<!{e}){e}[ \t]*(?:\r*\n|\r*\Z)")
     return pat
 
 

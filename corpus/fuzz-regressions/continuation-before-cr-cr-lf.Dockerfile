@@ -1,0 +1,3 @@
+FROM debian
+RUN apt-get update && apt-get install -y curl git zip \
+  && rm -rf /var/lib/apt/lists/*
