@@ -176,6 +176,8 @@ def test_adversarial_input_is_linear(name):
     ("go-start-command-unclosed-quote", "go-bullseye-static"),
     # multi-stage (java) rewrote a COPY and the CMD with comment lines inside: refused
     ("comment-inside-a-split-instruction", "java-spring-boot-layered"),
+    # multi-stage read the folder of `WORKDIR --x` (no argument): IndexError, an internal error
+    ("workdir-with-only-a-flag", "node-yarn"),
 ])
 def test_fixture_in_the_context_that_found_it(name, context):
     text = read_text_exact(ROOT / "corpus" / "fuzz-regressions" / f"{name}.Dockerfile")

@@ -163,7 +163,9 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
                     self.env_names.append(k)
             elif cmd == "WORKDIR":
                 step.kind = "workdir"
-                w = expand_variables(_unquote(inst.value[0]) if inst.value else "", env)
+                if not inst.value:  # BuildKit stops the build at it: no image to split
+                    raise _Decline("WORKDIR without a folder", inst)
+                w = expand_variables(_unquote(inst.value[0]), env)
                 if w is None:
                     raise _Decline("WORKDIR uses a variable I cannot resolve", inst)
                 workdir = _abspath(w, workdir)
