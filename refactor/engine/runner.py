@@ -25,7 +25,7 @@ from pathlib import Path
 from refactor.codemods import REGISTRY, by_id
 from refactor.codemods.base import Codemod, Context, Safety, Skip
 from refactor.knowledge.context import BuildContext
-from refactor.syntax.edit import EditError, LineTooLong
+from refactor.syntax.edit import CannotPlace, EditError
 from refactor.syntax.errors import ParseError
 from refactor.syntax.nodes import Comment, Continuation, Dockerfile
 from refactor.syntax.parser import parse_dockerfile, reparse_generated
@@ -129,7 +129,7 @@ def _run_once(
         ctx.options["allow_unsafe"] = selection.allows_unsafe(codemod)
         try:
             new = codemod.transform(df, ctx)
-        except LineTooLong as e:  # the input is at BuildKit's limit already: nothing to do
+        except CannotPlace as e:  # the input leaves no place for the change (a line at BuildKit's limit)
             del ctx.edits[before_edits:]
             del ctx.skips[before_skips:]
             ctx.touched = before_touched

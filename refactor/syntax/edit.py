@@ -14,9 +14,18 @@ class EditError(Exception):
     """A codemod built text that is not exactly one instruction."""
 
 
-class LineTooLong(EditError):
-    """The edit would make a line longer than BuildKit reads (65,535 bytes): not a codemod bug,
-    the engine drops that change with this reason."""
+class CannotPlace(EditError):
+    """The input's own shape leaves no place for the edit: not a codemod bug, the engine drops
+    that change with this reason."""
+
+
+class LineTooLong(CannotPlace):
+    """The edit would make a line longer than BuildKit reads (65,535 bytes)."""
+
+
+class OpenAtEndOfFile(CannotPlace):
+    """The file ends inside an instruction's continuation, after comment or blank lines: no line
+    can follow that instruction without joining it."""
 
 
 def reparse_instruction(text: str, escape: str = "\\", leading: tuple[Trivia, ...] = ()) -> Instruction:
@@ -143,6 +152,11 @@ def with_line_ending(inst: Instruction, nl: str) -> Instruction:
         head = inst.with_changes(pieces=inst.pieces[:-1], newline="").code_without_leading
         new = reparse_instruction(head + last.marker[len(inst.escape):] + (last.newline or nl), inst.escape, inst.leading)
         return _keep_position(new, inst)
+    if type(last) is Continuation and not inst.newline:
+        # `RUN\` + `# c` at the end: the comment is inside the continuation, and dropping the
+        # escape would turn it into a comment line of its own (another tree)
+        raise OpenAtEndOfFile("the file ends inside this instruction's continuation, after a comment line: "
+                              "nothing can be written after it")
     return inst.with_changes(newline=nl)
 
 

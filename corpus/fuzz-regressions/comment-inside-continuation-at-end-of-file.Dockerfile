@@ -1,0 +1,5 @@
+FROM node
+CMD ""
+MAINTAINER me
+RUN\
+# dockwright: ignore
