@@ -1,4 +1,4 @@
-"""The lossless shell CST for RUN bodies (refactor/shell.py, grammar/shell.lark)."""
+"""The lossless shell CST for RUN bodies (refactor/shell/, grammar/shell.lark)."""
 from __future__ import annotations
 
 import os
@@ -17,11 +17,12 @@ from refactor.shell.parse import (
     Redirect,
     ShellScript,
     Word,
-    grammar_text,
     parse_shell,
     quote,
 )
 from refactor.shell.continuations import logical_text
+from refactor.shell.lalr import grammar_text
+from refactor.shell import lalr
 
 MULTI = (
     "apt-get update \\\n"
@@ -549,15 +550,15 @@ def test_grammar_falls_back_to_the_repository_file(monkeypatch: pytest.MonkeyPat
     assert grammar_text() == repo.read_text(encoding="utf-8")
 
 
-def test_grammar_resource_and_cache() -> None:
+def test_grammar_resource_and_reference_cache() -> None:
     grammar = grammar_text()
     assert "simple_command" in grammar
     repo = Path(__file__).resolve().parent.parent / "grammar" / "shell.lark"
     assert grammar == repo.read_text(encoding="utf-8")
-    parse_shell("x")
-    cache_dir = shell_mod._cache_dir()
+    lalr.parse_types(["WORD"])
+    cache_dir = lalr.cache_dir()
     if cache_dir is not None:
-        assert (cache_dir / "shell-grammar.lark-cache").exists()
+        assert (cache_dir / lalr.CACHE_NAME).exists()
 
 
 # ---------------------------------------------------------------------------------------------

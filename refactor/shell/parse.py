@@ -9,22 +9,20 @@
     # 'apt-get update && apt-get install --no-install-recommends -y curl'
 
 `parse_shell(text, escape)` never raises and always round-trips (`.code == text`).  The grammar
-is grammar/shell.lark (shipped as the package resource refactor.grammar/shell.lark), parsed
-with Lark's LALR parser fed by the hand-written lexer in refactor/shell_lexer.py; the analysed
-grammar is cached on disk (~/.cache/dockwright/) and the parser is built on first use.  The node
-classes and the query/edit helpers live in refactor/shell_nodes.py and are re-exported here.
+is grammar/shell.lark, read by refactor/shell/grammar.py (the grammar as code: one pass, no
+Lark) over the tokens of the hand-written lexer in refactor/shell/lexer.py; Lark's LALR parser of
+the same grammar (refactor/shell/lalr.py) is the reference the tests hold it equal to.  The node
+classes and the query/edit helpers live in refactor/shell/nodes.py and are re-exported here.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-import os
-import threading
-from pathlib import Path
 from typing import Optional
 
 from refactor.shell.compound import segments
 from refactor.shell.continuations import OffsetMap, logical_text
+from refactor.shell.grammar import ShellSyntaxError, Tree, parse_types
 from refactor.shell.lexer import DQ, lex, _ASSIGNMENT as _ASSIGNMENT_RE
 from refactor.shell.nodes import (
     EXPANSION_KINDS,
@@ -67,52 +65,7 @@ __all__ = [
     "VALUE_FLAGS",
     "EXPANSION_KINDS",
     "quote",
-    "grammar_text",
 ]
-
-# ---------------------------------------------------------------------------------------------
-# The Lark parser, built once per process (lazily), with the grammar analysis cached on disk.
-
-_parser = None
-_parser_lock = threading.Lock()
-
-
-def grammar_text() -> str:
-    """The text of shell.lark: the installed package resource, else the repository file."""
-    try:
-        from importlib.resources import files
-
-        return (files("refactor.grammar") / "shell.lark").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError, OSError, TypeError):
-        repo_file = Path(__file__).resolve().parents[2] / "grammar" / "shell.lark"
-        return repo_file.read_text(encoding="utf-8")
-
-
-def _cache_dir() -> Optional[Path]:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "dockwright"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return path if os.access(path, os.W_OK) else None
-
-
-def _get_parser():
-    global _parser
-    if _parser is not None:
-        return _parser
-    with _parser_lock:
-        if _parser is None:
-            _parser = _build_parser()
-    return _parser
-
-
-def _build_parser():
-    from refactor.shell._lark import build_parser  # imports lark: only on first use
-
-    return build_parser(grammar_text(), _cache_dir())
-
 
 # ---------------------------------------------------------------------------------------------
 # Parsing
@@ -177,28 +130,19 @@ def _parse(text: str, escape: str) -> ShellScript:
     return _Builder(text, L, omap, toks, escape, budget=[max(_CUT_BUDGET, 4 * len(text))]).script(tree)
 
 
-def _parse_tokens(L: str, toks: list):
-    from lark import Token
-    from lark.exceptions import UnexpectedInput
-
-    parser = _get_parser()
+def _parse_tokens(L: str, toks: list) -> Tree:
     # Each failed parse folds one region into an OPAQUE token and parses again: bounded, so a
     # script with thousands of errors (`{ { { … } } }` without the `;`) stays linear; past the
     # bound the whole script is one opaque unit, which the codemods leave alone anyway.
     for _ in range(min(len(toks) + 1, _MAX_FOLDS)):
         try:
-            return parser.parse([Token(t[0], t[0], start_pos=k) for k, t in enumerate(toks)])
-        except UnexpectedInput as exc:
-            tok = getattr(exc, "token", None)
-            if tok is None or tok.type == "$END" or not isinstance(tok.start_pos, int):
-                idx = len(toks)
-            else:
-                idx = tok.start_pos
-            if not _fold(toks, idx):
+            return parse_types([t[0] for t in toks])
+        except ShellSyntaxError as exc:
+            if not _fold(toks, exc.index):
                 break
     # last resort: everything in one opaque unit
     toks[:] = [["OPAQUE", toks[0][1], toks[-1][2], "syntax"]]
-    return parser.parse([Token("OPAQUE", "OPAQUE", start_pos=0)])
+    return parse_types(["OPAQUE"])
 
 
 _MAX_FOLDS = 64
@@ -231,7 +175,7 @@ def _fold(toks: list, idx: int) -> bool:
 
 
 class _Builder:
-    """Turns the Lark tree (whose tokens index into `toks`) into CST nodes. A compound command's
+    """Turns the parse tree (whose tokens index into `toks`) into CST nodes. A compound command's
     body is built by a builder of its own over the same text, bounded by `lo`/`hi` (raw
     offsets), so every node's span points into the whole script."""
 
