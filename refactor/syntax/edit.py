@@ -37,6 +37,10 @@ def reparse_instruction(text: str, escape: str = "\\", leading: tuple[Trivia, ..
     if len(text) > MAX_LINE_BYTES // 4 and any(line_too_long(ln) for ln in text.split("\n")):
         raise LineTooLong(f"the edit would make a line longer than BuildKit's limit of {MAX_LINE_BYTES:,} bytes")
     prefix = "# escape=`\n" if escape == "`" else ""
+    if not prefix and text.startswith("\ufeff"):
+        # a BOM is only a BOM at the start of the file; inside it, it is the keyword's first
+        # character: read the text where it stands, after the start
+        prefix = "# escape=\\\n"
     try:
         df = reparse_generated(prefix + text)
     except ParseError as e:
