@@ -109,8 +109,7 @@ GoogleContainerTools/distroless; StageCraft (FSE 2026).
 from __future__ import annotations
 
 from refactor.codemods.base import Codemod, Context, Safety
-from refactor.codemods.multi_stage.model import _Decline
-from refactor.codemods.multi_stage.planner import _Planner
+from refactor.codemods.multi_stage.gate import _Decline, candidate
 from refactor.syntax.nodes import Dockerfile
 
 
@@ -129,8 +128,11 @@ class MultiStage(Codemod):
         if any(e.codemod == self.id for e in ctx.edits):
             return df  # the file is the split this codemod just wrote
         try:
+            found = candidate(df)  # most files stop here, before the planner is even imported
+            from refactor.codemods.multi_stage.planner import _Planner
+
             planner = _Planner(df, ctx)
-            plan = planner.plan()
+            plan = planner.plan(found)
         except _Decline as e:
             ctx.skip(self, str(e), e.inst)
             return df

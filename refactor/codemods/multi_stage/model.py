@@ -1,6 +1,7 @@
 """What the multi-stage planner reads a single-stage Dockerfile into: each command of each RUN
 (CmdInfo, RunInfo), each COPY (CopyEntry), each instruction's role (Step), and the plan it
-emits (Plan); `_Decline` carries the reason the codemod skips; small path and argv helpers."""
+emits (Plan); small path and argv helpers. `_Decline`, the reason the codemod skips, lives in
+refactor.codemods.multi_stage.gate."""
 from __future__ import annotations
 
 import fnmatch
@@ -9,6 +10,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from refactor.codemods.multi_stage.gate import _Decline  # noqa: F401 (re-exported: the strategies raise it)
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.nodes import Instruction
 
@@ -16,12 +18,6 @@ VENV = "/opt/venv"
 
 
 CONFIG_CMDS = frozenset({"CMD", "ENTRYPOINT", "EXPOSE", "HEALTHCHECK", "LABEL", "STOPSIGNAL", "VOLUME", "MAINTAINER"})
-
-
-class _Decline(Exception):
-    def __init__(self, reason: str, inst: Instruction | None = None) -> None:
-        super().__init__(reason)
-        self.inst = inst
 
 
 def _unquote(s: str) -> str:

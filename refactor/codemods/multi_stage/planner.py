@@ -10,6 +10,7 @@ import shlex
 
 from refactor.codemods.base import Context
 from refactor.codemods.multi_stage.emitter import Emitter
+from refactor.codemods.multi_stage.gate import Candidate, candidate
 from refactor.codemods.multi_stage.go import GoStrategy
 from refactor.codemods.multi_stage.java import JavaStrategy
 from refactor.codemods.multi_stage.model import (
@@ -32,9 +33,7 @@ from refactor.codemods.multi_stage.ruby import RubyStrategy
 from refactor.codemods.multi_stage.runtime import RuntimeNeeds
 from refactor.codemods.multi_stage.rust import RustStrategy
 from refactor.codemods.multi_stage.static_site import StaticSiteStrategy
-from refactor.knowledge.stage_images import expand_from, global_args
 from refactor.knowledge.ecosystems import CONTEXT_MARKERS, FAMILIES, MANIFESTS
-from refactor.knowledge.runner_images import parse_base
 from refactor.shell.parse import Opaque, SimpleCommand, parse_shell
 from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.nodes import Comment, Continuation, Dockerfile, Instruction
@@ -57,44 +56,9 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
 
     # ---- entry --------------------------------------------------------------------------------
 
-    def plan(self) -> Plan:
-        df = self.df
-        stages = df.stages
-        if len(stages) > 1:
-            raise _Decline("already multi-stage")
-        if not stages:
-            raise _Decline("no FROM instruction")
-        stage = stages[0]
-        self.from_inst = stage.from_instruction
-        for inst in df.instructions:
-            if inst.cmd == "FROM":
-                break
-            if inst.cmd != "ARG":
-                raise _Decline(f"{inst.cmd} before FROM", inst)
-        if any(i.cmd == "ONBUILD" for i in stage.instructions):
-            raise _Decline("has ONBUILD triggers: a base image for other builds, not an app", None)
-        for inst in stage.instructions:
-            # the split rewrites and moves instructions whole: a comment line inside one would
-            # have no place in the new stages
-            if any(type(p) is Continuation and any(type(t) is Comment for t in p.lines) for p in inst.pieces):
-                raise _Decline("a comment line inside an instruction's continuation: not split", inst)
-        if not any(i.cmd in ("CMD", "ENTRYPOINT") for i in stage.instructions):
-            raise _Decline("no CMD or ENTRYPOINT: a base or toolchain image, not an app to run")
-        bad_flags = [f for f in self.from_inst.flags if not f.startswith("--platform=")]
-        if bad_flags:
-            raise _Decline(f"FROM flag {bad_flags[0]} not understood", self.from_inst)
-        fv = self.from_inst.value
-        if not fv or (len(fv) not in (1, 3)):
-            raise _Decline("FROM not understood", self.from_inst)
-        self.base_text = fv[0]
-        self.global_args = global_args(df)
-        resolved = expand_from(self.base_text, self.global_args)
-        base = parse_base(resolved)
-        if base is None:
-            raise _Decline(f"base image {self.base_text} is not one whose build I understand "
-                           "(official python, node, golang, rust, ruby, php or JDK images)", self.from_inst)
-        if base.windows:
-            raise _Decline("Windows base images are not supported", self.from_inst)
+    def plan(self, found: Candidate | None = None) -> Plan:
+        """The split of the file; `found` is what gate.candidate already read of it."""
+        stage, self.from_inst, self.base_text, self.global_args, base = found or candidate(self.df)
         self.base = base
         self.eco = FAMILIES[base.family]
         if self.bc is None:
