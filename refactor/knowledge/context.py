@@ -16,13 +16,14 @@ import fnmatch
 import os
 import posixpath
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 _ESCAPE = frozenset(".+()|{}$")
 
 
+@lru_cache(maxsize=8192)  # a pure function of short strings, asked the same paths again and again
 def go_clean(path: str) -> str:
     """Go's `path.Clean` (slash paths): the shortest equivalent path, "." for an empty one."""
     if path == "":

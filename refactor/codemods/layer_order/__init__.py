@@ -103,7 +103,19 @@ class LayerOrder(Codemod):
         pieces = []
         first_like = None
         for stage in df.stages:
+            # A stage's plans are its instructions' and the context's alone (nodes are
+            # immutable): a stage that planned nothing is not planned again while it stays the
+            # same nodes (the next round, the engine's next round).
+            memo = stage.from_instruction._memo
+            key = ("layer-order-unplanned", bc)
+            kept = memo.get(key)
+            if kept is not None and len(kept[0]) == len(stage.instructions) and all(
+                    a is b for a, b in zip(kept[0], stage.instructions)):
+                for inst, reason in kept[1]:
+                    ctx.skip(self, reason, inst)
+                continue
             an = _StageAnalysis(df, stage, bc)
+            skips: list | None = []
             for i, inst in enumerate(stage.instructions):
                 if inst.cmd != "RUN":
                     continue
@@ -112,7 +124,10 @@ class LayerOrder(Codemod):
                     continue
                 if isinstance(plan, str):
                     ctx.skip(self, plan, inst)
+                    if skips is not None:
+                        skips.append((inst, plan))
                     continue
+                skips = None  # what follows depends on more than the stage
                 if plan.unsafe and not ctx.options.get("allow_unsafe", True):
                     ctx.skip(self, "would reorder, but " + "; ".join(plan.unsafe) + " (an unsafe edit; not allowed in this run)", inst)
                     continue
@@ -129,6 +144,8 @@ class LayerOrder(Codemod):
                     touched=tuple(c.inst for c in plan.moved),
                 )
                 break  # the stage's next reorder is planned on the new tree
+            if skips is not None:
+                memo[key] = (stage.instructions, tuple(skips))
         return apply_plans(df, pieces, first_like) if pieces else df
 
 

@@ -2,6 +2,8 @@
 unknown working directory, written `{base}/...`), context paths, and whether two of them meet."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import posixpath
 import re
 
@@ -19,6 +21,7 @@ def _symbolic(p: str) -> bool:
     return p == BASE or p.startswith(BASE + "/")
 
 
+@lru_cache(maxsize=8192)  # a pure function of short strings, asked the same paths again and again
 def _ijoin(workdir: str, p: str) -> str | None:
     """An image path: `p` made absolute against `workdir` (which may be symbolic)."""
     if p.startswith("/"):

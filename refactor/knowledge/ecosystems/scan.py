@@ -31,6 +31,7 @@ Composer (scripts and the autoloader dump), Go (`replace` to a local path, go.wo
 from __future__ import annotations
 
 import re
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from refactor.knowledge.context import go_clean
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from refactor.knowledge.context import BuildContext
     from refactor.shell.parse import ShellScript, SimpleCommand
     from refactor.syntax.nodes import Instruction
-from refactor.knowledge.ecosystems import go, java, node, php, python, ruby, rust
 from refactor.knowledge.ecosystems.steps import (
     CommandInfo,
     InstallStep,
@@ -66,6 +66,17 @@ def scan(
     """Every command of a RUN with its working directory and, for installs, the step."""
     from refactor.shell.parse import Opaque, ShellScript, SimpleCommand, parse_shell
 
+    memo = None
+    if resolve is None and not isinstance(run, (str, ShellScript)):
+        # nodes are immutable: with the default resolver the answer is the instruction's and the
+        # context's alone, and an unchanged RUN is asked again each round
+        memo = run._memo
+        key = ("scan", context)
+        if key in memo:
+            return list(memo[key])
+        result = scan(run, context, default_resolver)
+        memo[key] = tuple(result)
+        return result
     if isinstance(run, ShellScript):
         script = run
     elif isinstance(run, str):
@@ -157,10 +168,22 @@ def _tool_and_args(cmd: "SimpleCommand") -> tuple[str, list[str | None]]:
 
 def _probe(cmd, index, cwd, context, resolve, generated) -> InstallStep | None:
     tool, args = _tool_and_args(cmd)
-    fn = _TOOLS.get(tool)
-    if fn is None:
+    module = _INSTALLER_MODULE.get(tool)
+    if module is None:
         return None
+    fn = import_module(f"refactor.knowledge.ecosystems.{module}").INSTALLERS[tool]
     return fn(cmd, args, index, cwd, context, resolve, generated)
 
 
-_TOOLS = {tool: probe for eco in (node, python, go, rust, ruby, php, java) for tool, probe in eco.INSTALLERS.items()}
+# Install tool -> the ecosystem module whose INSTALLERS reads it, imported when a RUN uses the
+# tool (tests/test_startup.py holds this equal to the modules' INSTALLERS).
+_INSTALLER_MODULE = {
+    "npm": "node", "yarn": "node", "pnpm": "node",
+    "pip": "python", "uv-pip": "python", "uv": "python", "poetry": "python", "pdm": "python",
+    "pipenv": "python", "conda": "python", "mamba": "python", "micromamba": "python",
+    "go": "go",
+    "cargo": "rust",
+    "bundle": "ruby", "bundler": "ruby",
+    "composer": "php",
+    "mvn": "java", "mvnw": "java", "gradle": "java", "gradlew": "java",
+}

@@ -3,6 +3,8 @@ fills while it reads a command (StepReader), a tiny option parser, and path help
 ecosystem modules."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import json
 import posixpath
 import re
@@ -76,6 +78,7 @@ def join_cwd(cwd: str, path: str) -> str | None:
     return "" if j == "." else j
 
 
+@lru_cache(maxsize=8192)  # a pure function of short strings, asked the same paths again and again
 def context_join(base: str, rel: str) -> str:
     j = go_clean(posixpath.join(base or ".", rel))
     return "" if j == "." else j
