@@ -15,7 +15,7 @@ from refactor.codemods.base import Codemod, Context, Safety
 from refactor.codemods.layer_order.paths import _cj
 from refactor.codemods.layer_order.plan import _short
 from refactor.knowledge.context import BuildContext, go_clean
-from refactor.knowledge.ecosystems import ECOSYSTEMS, GENERATED, scan
+from refactor.knowledge.ecosystems import generated_paths, installing, scan
 from refactor.knowledge.runtime_reads import find_reads
 from refactor.syntax.nodes import Dockerfile
 
@@ -68,7 +68,7 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
         text = inst.logical
         if inst.cmd in ("COPY", "ADD", "RUN", "CMD", "ENTRYPOINT", "ENV", "VOLUME"):
             mentioned.add(text)
-    generated = {g for e in ecosystems for g in GENERATED.get(e, ())}
+    generated = {g for e in ecosystems for g in generated_paths(e)}
     builds = any(inst.cmd == "RUN" and _BUILDS.search(inst.logical) for inst in df.instructions)
     first = roots[0] if roots else next(
         (i for i in copies if i.start is not None and any(go_clean(s.lstrip("/")) in folders for s in i.value[:-1])),
@@ -173,7 +173,7 @@ def _generated_in(folder: str, tools: set[str], bc: BuildContext) -> list[tuple[
     """What an install the Dockerfile runs writes inside a project folder it copies: the folder
     holds the ecosystem's marker file (package.json for node_modules)."""
     out = []
-    for eco in ECOSYSTEMS:
+    for eco in installing(tools):  # the others generate none of `tools`
         if not any(bc.exists(f"{folder}/{m}") for m in eco.CONTEXT_MARKERS):
             continue
         for tool, paths in eco.GENERATED.items():
