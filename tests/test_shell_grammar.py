@@ -118,3 +118,16 @@ def test_a_run_does_not_import_lark() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_fast_node_constructors_make_the_dataclass_nodes() -> None:
+    from refactor.shell.parse import _new_part, _new_word
+    from refactor.shell.words import Word, WordPart
+
+    inner = (WordPart("literal", "a", "a", (), span=(1, 2)),)
+    a = WordPart("double_quoted", '"a"', '"a"', inner, span=(0, 3))
+    b = _new_part("double_quoted", '"a"', '"a"', inner, (0, 3))
+    assert (a, hash(a), repr(a), a.span) == (b, hash(b), repr(b), b.span)
+    w, v = Word(" ", (a,), span=(0, 3)), _new_word(" ", (b,), (0, 3))
+    assert (w, repr(w), w.span, w.value, w.code) == (v, repr(v), v.span, v.value, v.code)
+    assert v._memo is not _new_word(" ", (b,), (0, 3))._memo  # one memo per node

@@ -174,6 +174,42 @@ def _fold(toks: list, idx: int) -> bool:
     return True
 
 
+def _slot_setters(cls, names: tuple[str, ...]):
+    """The slots' own setters: a frozen dataclass's __init__ sets each field through
+    object.__setattr__ (about 3x the time), and a big RUN builds a node per word and per part."""
+    import dataclasses
+
+    assert tuple(f.name for f in dataclasses.fields(cls)) == names, cls  # the fields, in order
+    return tuple(cls.__dict__[n].__set__ for n in names)
+
+
+_PART_SET = _slot_setters(WordPart, ("kind", "raw", "text", "parts", "span"))
+_WORD_SET = _slot_setters(Word, ("leading", "parts", "span", "_memo"))
+
+
+def _new_part(kind: str, raw: str, text: str, parts: tuple, span: tuple[int, int]) -> WordPart:
+    """WordPart(kind, raw, text, parts, span=span), made faster."""
+    node = object.__new__(WordPart)
+    k, r, t, p, s = _PART_SET
+    k(node, kind)
+    r(node, raw)
+    t(node, text)
+    p(node, parts)
+    s(node, span)
+    return node
+
+
+def _new_word(leading: str, parts: tuple, span: tuple[int, int]) -> Word:
+    """Word(leading, parts, span=span), made faster."""
+    node = object.__new__(Word)
+    lead, p, s, memo = _WORD_SET
+    lead(node, leading)
+    p(node, parts)
+    s(node, span)
+    memo(node, {})
+    return node
+
+
 class _Builder:
     """Turns the parse tree (whose tokens index into `toks`) into CST nodes. A compound command's
     body is built by a builder of its own over the same text, bounded by `lo`/`hi` (raw
@@ -316,7 +352,7 @@ class _Builder:
     def word(self, k: int) -> Word:
         t = self.toks[k]
         parts = self.parts(t[3], self.rs[k])
-        return Word(self.lead(k), parts, span=(self.rs[k], self.re[k]))
+        return _new_word(self.lead(k), parts, (self.rs[k], self.re[k]))
 
     def assignment(self, k: int) -> Assignment:
         t = self.toks[k]
@@ -337,7 +373,7 @@ class _Builder:
             if kind == DQ:
                 qlen = 2 if L[a] == "$" else 1
                 inner = self.parts(p[3], end(a + qlen))
-            out.append(WordPart(kind, text[raw_pos:rend], L[a:b], inner, span=(raw_pos, rend)))
+            out.append(_new_part(kind, text[raw_pos:rend], L[a:b], inner, (raw_pos, rend)))
             raw_pos = rend
         return tuple(out)
 
