@@ -1,8 +1,13 @@
 """dockwright: lossless, BuildKit-exact Dockerfile refactoring.
 
 The public API (parse_dockerfile, ParseError, the node classes) loads on first use (PEP 562), so
-that `import refactor.cli` for `dockwright --help` does not load Lark and the grammar."""
+that `import refactor.cli` for `dockwright --help` does not load the parser; the dataclasses'
+methods come compiled from refactor.syntax.codecache."""
 from __future__ import annotations
+
+from refactor.syntax import codecache
+
+codecache.install()  # before any module of the package defines a dataclass
 
 __all__ = [
     "BlankLine", "Comment", "Continuation", "Directive", "Dockerfile", "Heredoc", "HeredocBody",

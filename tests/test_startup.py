@@ -3,11 +3,13 @@ runs `dockwright` in a fresh interpreter and reads `sys.modules` at its end; the
 make this possible are held equal to what they stand for."""
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,91 @@ def test_an_unknown_attribute_is_still_an_error():
 
     with pytest.raises(AttributeError):
         eco.NOT_A_TABLE  # noqa: B018
+
+
+# ---- refactor.syntax.codecache: dataclass methods compiled once, kept between runs --------------
+
+_CLASS = """
+from dataclasses import dataclass, field
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    x: int
+    y: "tuple[int, ...]" = ()
+    z: tuple = field(default_factory=tuple)
+"""
+
+
+def _define(with_cache: bool):
+    from refactor.syntax import codecache
+
+    saved = dataclasses.__dict__.pop("exec", None)
+    try:
+        if with_cache:
+            dataclasses.exec = codecache._exec
+        # a module of the package: the table holds dockwright's classes only
+        module = types.ModuleType("refactor._test_codecache")
+        sys.modules[module.__name__] = module
+        exec(compile(_CLASS, "<test>", "exec", dont_inherit=True), module.__dict__)
+        return module.Point
+    finally:
+        sys.modules.pop("refactor._test_codecache", None)
+        dataclasses.__dict__.pop("exec", None)
+        if saved is not None:
+            dataclasses.exec = saved
+
+
+def test_cached_methods_are_the_ones_dataclasses_compiles(monkeypatch):
+    from refactor.syntax import codecache
+
+    monkeypatch.setattr(codecache, "_table", {})  # compiled here, not read from a previous run
+    monkeypatch.setattr(codecache, "_new", False)
+    plain, cached, again = _define(False), _define(True), _define(True)
+    for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
+        codes = [getattr(getattr(c, name), "__wrapped__", getattr(c, name)).__code__ for c in (plain, cached, again)]
+        assert codes[0] == codes[1] == codes[2], name
+        assert codes[1] is codes[2]  # the second class took the code object from the table
+    # no `from __future__ import annotations` leaks in from the cache module: real types
+    assert plain.__init__.__annotations__ == cached.__init__.__annotations__
+    assert cached.__init__.__annotations__["x"] is int
+    p = cached(1, (2,))
+    assert repr(p) == repr(plain(1, (2,))) == "Point(x=1, y=(2,), z=())"
+    assert p == cached(1, (2,)) and hash(p) == hash(cached(1, (2,)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.x = 2  # type: ignore[misc]
+
+
+def _run(tmp_path: Path, cache_home: Path, **env: str) -> subprocess.CompletedProcess:
+    (tmp_path / "Dockerfile").write_text(MULTI_STAGE_NODE)
+    probe = _PROBE.replace("print(json.dumps(sorted(sys.modules)), file=sys.stderr)",
+                           "from refactor.syntax import codecache\n"
+                           "print(json.dumps([codecache._new, len(codecache._table)]), file=sys.stderr)")
+    return subprocess.run([sys.executable, "-c", probe, "--diff", "Dockerfile"], cwd=tmp_path, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home), **env},
+                          timeout=120)
+
+
+def test_the_table_is_written_once_and_read_by_the_next_run(tmp_path):
+    cache = tmp_path / "cache"
+    first = _run(tmp_path, cache)
+    files = list((cache / "dockwright").glob("dataclass-methods.*.marshal"))
+    assert len(files) == 1
+    new, size = json.loads(first.stderr.strip().splitlines()[-1])
+    assert new and size > 50  # every class of the run compiled, and written
+    second = _run(tmp_path, cache)
+    assert json.loads(second.stderr.strip().splitlines()[-1]) == [False, size]  # nothing compiled again
+    off = _run(tmp_path, tmp_path / "unused", DOCKWRIGHT_NO_CODE_CACHE="1")
+    assert not (tmp_path / "unused").exists()
+    assert first.stdout == second.stdout == off.stdout and "+++ b/Dockerfile" in first.stdout
+
+
+def test_a_broken_table_is_compiled_again(tmp_path):
+    folder = tmp_path / "cache" / "dockwright"
+    folder.mkdir(parents=True)
+    good = _run(tmp_path, tmp_path / "cache")
+    (path,) = folder.glob("dataclass-methods.*.marshal")
+    path.write_bytes(b"\x00garbage")
+    broken = _run(tmp_path, tmp_path / "cache")
+    assert broken.returncode == good.returncode and broken.stdout == good.stdout
+    assert json.loads(broken.stderr.strip().splitlines()[-1])[0] is True  # recompiled and rewritten
+    assert path.read_bytes() != b"\x00garbage"
