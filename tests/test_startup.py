@@ -167,6 +167,7 @@ def test_cached_methods_are_the_ones_dataclasses_compiles(monkeypatch):
 
     monkeypatch.setattr(codecache, "_table", {})  # compiled here, not read from a previous run
     monkeypatch.setattr(codecache, "_new", False)
+    monkeypatch.setattr(codecache, "_loaded", True)
     plain, cached, again = _define(False), _define(True), _define(True)
     for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
         codes = [getattr(getattr(c, name), "__wrapped__", getattr(c, name)).__code__ for c in (plain, cached, again)]

@@ -26,6 +26,7 @@ _MAX_ENTRIES = 4096  # more: the file is rewritten with only this run's entries 
 _table: dict[str, object] = {}
 _used: set[str] = set()
 _new = False
+_loaded = False
 _path: str | None = None
 
 
@@ -39,6 +40,8 @@ def _exec(source, globals=None, locals=None, /):
     # only dockwright's own classes (dataclasses passes the defining module's namespace): other
     # libraries' classes, a test suite's, would only grow the file every run reads
     if type(source) is str and type(globals) is dict and str(globals.get("__name__")).startswith("refactor."):
+        if not _loaded:
+            _load()
         code = _table.get(source)
         if code is None:
             code = compile(source, "<string>", "exec", dont_inherit=True)
@@ -49,10 +52,16 @@ def _exec(source, globals=None, locals=None, /):
     return builtins.exec(source, globals, locals)
 
 
-def _load(path: str) -> None:
+def _load() -> None:
+    """Read the table, on the first class made (`dockwright --help` makes none)."""
+    global _loaded
+    _loaded = True
+    if _path is None:
+        return
     try:
-        with open(path, "rb") as f:
-            table = marshal.load(f)
+        with open(_path, "rb") as f:
+            data = f.read()  # one read: marshal.load(f) reads object by object, ten times slower
+        table = marshal.loads(data)
     except (OSError, EOFError, ValueError, TypeError):
         return
     if isinstance(table, dict):
@@ -68,7 +77,7 @@ def save() -> None:
     try:
         os.makedirs(os.path.dirname(_path), exist_ok=True)
         with open(tmp, "wb") as f:
-            marshal.dump(table, f)
+            f.write(marshal.dumps(table))
         os.replace(tmp, _path)  # atomic: parallel runs each write a whole file
     except OSError:
         try:
@@ -86,7 +95,6 @@ def install() -> None:
     if getattr(dataclasses, "exec", None) is _exec or cache_disabled():
         return
     _path = _cache_file()
-    _load(_path)
     dataclasses.exec = _exec  # a module global: shadows the builtin for that module only
     atexit.register(save)
 
