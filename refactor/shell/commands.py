@@ -306,8 +306,11 @@ class SimpleCommand(Node):
     def name(self) -> Optional[str]:
         """The program name (through sudo/env/command/... wrappers); None when there is no
         word or the name is not a plain literal."""
-        w = self.name_word
-        return w.value if w is not None else None
+        memo = self._memo
+        if "name" not in memo:  # asked of every command by every codemod, many times
+            w = self.name_word
+            memo["name"] = w.value if w is not None else None
+        return memo["name"]
 
     @property
     def argv0(self) -> Optional[str]:
@@ -342,7 +345,7 @@ class SimpleCommand(Node):
     def _value_flags(self, value_flags: Optional[Iterable[str]]) -> frozenset[str]:
         if value_flags is not None:
             return frozenset(value_flags)
-        return VALUE_FLAGS.get(self.name or "", frozenset())
+        return VALUE_FLAGS.get(self.name or "", _NONE)
 
     def _classify(self, value_flags: Optional[Iterable[str]]):
         """(word, kind) over args: kind is 'flag', 'flag-value', 'end-of-options' (`--`) or
@@ -385,6 +388,14 @@ class SimpleCommand(Node):
 
     def flag_names(self, value_flags: Optional[Iterable[str]] = None) -> tuple[str, ...]:
         """Option names, with short bundles split: `-yq --opt=1` -> ('-y', '-q', '--opt')."""
+        if value_flags is None:
+            memo = self._memo
+            if "flag_names" not in memo:
+                memo["flag_names"] = self._flag_names(None)
+            return memo["flag_names"]
+        return self._flag_names(value_flags)
+
+    def _flag_names(self, value_flags: Optional[Iterable[str]]) -> tuple[str, ...]:
         vf = self._value_flags(value_flags)
         out: list[str] = []
         for w in self.flags(value_flags):
@@ -401,6 +412,11 @@ class SimpleCommand(Node):
     def args_without_flags(self, value_flags: Optional[Iterable[str]] = None) -> tuple[Word, ...]:
         """The arguments that are not options nor option values (`--` dropped).  Options taking
         a separate value come from `value_flags`, by default `VALUE_FLAGS[self.name]`."""
+        if value_flags is None:
+            memo = self._memo
+            if "args_without_flags" not in memo:
+                memo["args_without_flags"] = tuple(w for w, kind in self._classify(None) if kind == "arg")
+            return memo["args_without_flags"]
         return tuple(w for w, kind in self._classify(value_flags) if kind == "arg")
 
     def option_value(
@@ -448,6 +464,7 @@ class SimpleCommand(Node):
 
 
 _ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
