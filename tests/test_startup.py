@@ -217,3 +217,54 @@ def test_a_broken_table_is_compiled_again(tmp_path):
     assert broken.returncode == good.returncode and broken.stdout == good.stdout
     assert json.loads(broken.stderr.strip().splitlines()[-1])[0] is True  # recompiled and rewritten
     assert path.read_bytes() != b"\x00garbage"
+
+
+# ---- refactor.syntax.lazy_re: module-level patterns compiled on first use ----------------------
+
+
+def test_a_lazy_pattern_answers_as_the_compiled_one():
+    import re
+
+    from refactor.syntax.lazy_re import lazy
+
+    text = "a=1, B=22; c=333"
+    for flags in (0, re.I):
+        want = re.compile(r"([a-z])=(\d+)", flags)
+        got = lazy(r"([a-z])=(\d+)", flags)
+        assert got.pattern == want.pattern and "_compiled" not in vars(got)  # nothing compiled yet
+        assert got.search(text).group(0) == want.search(text).group(0)
+        assert vars(got)["search"] == want.search  # the compiled pattern's own method from now on
+        assert [m and m.span() for m in (got.match(text, 5), want.match(text, 5))] in ([None, None], [(5, 9), (5, 9)])
+        assert got.fullmatch("a=1").groups() == want.fullmatch("a=1").groups()
+        assert got.sub(r"\2", text) == want.sub(r"\2", text)
+        assert got.subn(lambda m: m.group(1), text, count=1) == want.subn(lambda m: m.group(1), text, count=1)
+        assert got.split(text, maxsplit=1) == want.split(text, maxsplit=1)
+        assert got.findall(text) == want.findall(text)
+        assert [m.span() for m in got.finditer(text)] == [m.span() for m in want.finditer(text)]
+        assert (got.flags, got.groups, got.groupindex, repr(got)) == (want.flags, want.groups, want.groupindex, repr(want))
+
+
+def test_every_lazy_pattern_of_the_package_compiles():
+    import pkgutil
+
+    import refactor
+    from refactor.syntax.lazy_re import LazyPattern
+
+    def patterns(value, depth=0):
+        if isinstance(value, LazyPattern):
+            yield value
+        elif depth < 3 and isinstance(value, (tuple, list, frozenset, set)):
+            for v in value:
+                yield from patterns(v, depth + 1)
+        elif depth < 3 and isinstance(value, dict):
+            for v in [*value, *value.values()]:
+                yield from patterns(v, depth + 1)
+
+    found = []
+    for info in pkgutil.walk_packages(refactor.__path__, "refactor."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            for p in patterns(value):
+                found.append((info.name, name))
+                p.compiled()  # a bad pattern raises here, not in a user's run
+    assert len(found) >= 30  # the module-level patterns of non-root, the checks, the knowledge modules

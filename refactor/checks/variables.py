@@ -18,6 +18,7 @@ from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.heredocs import shell_words
 from refactor.syntax.nodes import Dockerfile, Instruction
 from refactor.syntax.stage_graph import BUILTIN_ARGS
+from refactor.syntax.lazy_re import lazy
 
 EXPANDING = frozenset({"ADD", "COPY", "ENV", "EXPOSE", "LABEL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"})
 # Predefined build args usable without an ARG (BuildKit's proxy args are in every build's args).
@@ -34,12 +35,12 @@ DEFAULT_PLATFORM = {"TARGETPLATFORM": "linux/amd64", "TARGETOS": "linux", "TARGE
                     "BUILDARCH": "amd64", "BUILDVARIANT": "", "TARGETOSVERSION": "", "BUILDOSVERSION": "",
                     "TARGETSTAGE": ""}
 
-_SECRET = re.compile(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
-_ALLOW = re.compile(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)")
+_SECRET = lazy(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
+_ALLOW = lazy(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)")
 # A reference as distribution/reference's ParseNormalizedNamed accepts it.
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
 _DOMAIN = r"(?:localhost|(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?"
-_REFERENCE = re.compile(
+_REFERENCE = lazy(
     rf"^(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?"
     r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$"
 )

@@ -26,6 +26,7 @@ import re
 from refactor.syntax.nodes import Dockerfile
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
 from refactor.codemods._run import RunEdits, append_blocker, has_cache_mount, stage_runs, subcommand
+from refactor.syntax.lazy_re import lazy
 
 MANAGERS = {
     # tool: (subcommands that fill the cache, clean command, cache folders)
@@ -47,7 +48,7 @@ def _cleans(cmd, tool: str) -> bool:
 
 
 _UNKNOWN = object()
-_BERRY_IN_FILE = re.compile(r"\.yarnrc\.yml|yarn set version|\.yarn/releases|yarn@(?:[2-9]|berry|stable|canary)|\bberry\b")
+_BERRY_IN_FILE = lazy(r"\.yarnrc\.yml|yarn set version|\.yarn/releases|yarn@(?:[2-9]|berry|stable|canary)|\bberry\b")
 
 
 def _yarn_berry(df: Dockerfile, ctx: Context) -> str | None:

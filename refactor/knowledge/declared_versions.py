@@ -18,12 +18,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from refactor.syntax.lazy_re import lazy
+
 if TYPE_CHECKING:
     from refactor.knowledge.context import BuildContext
 
 NODE_CODENAMES = {"argon": "4", "boron": "6", "carbon": "8", "dubnium": "10", "erbium": "12", "fermium": "14",
                   "gallium": "16", "hydrogen": "18", "iron": "20", "jod": "22", "krypton": "24"}
-_VERSION = re.compile(r"^\d+(?:\.\d+){0,2}$")
+_VERSION = lazy(r"^\d+(?:\.\d+){0,2}$")
 
 
 @dataclass(frozen=True)
@@ -180,14 +182,14 @@ def _ruby(ctx: BuildContext) -> Declared:
 
 
 _GRADLE = (
-    re.compile(r"JavaLanguageVersion\.of\(\s*[\"']?(\d+)[\"']?\s*\)"),
-    re.compile(r"sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|[\"']?(?:1\.)?(\d+)[\"']?)"),
+    lazy(r"JavaLanguageVersion\.of\(\s*[\"']?(\d+)[\"']?\s*\)"),
+    lazy(r"sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|[\"']?(?:1\.)?(\d+)[\"']?)"),
 )
 _MAVEN = (
-    re.compile(r"<maven\.compiler\.release>\s*(?:1\.)?(\d+)\s*<"),
-    re.compile(r"<release>\s*(?:1\.)?(\d+)\s*</release>"),
-    re.compile(r"<java\.version>\s*(?:1\.)?(\d+)\s*<"),
-    re.compile(r"<maven\.compiler\.source>\s*(?:1\.)?(\d+)\s*<"),
+    lazy(r"<maven\.compiler\.release>\s*(?:1\.)?(\d+)\s*<"),
+    lazy(r"<release>\s*(?:1\.)?(\d+)\s*</release>"),
+    lazy(r"<java\.version>\s*(?:1\.)?(\d+)\s*<"),
+    lazy(r"<maven\.compiler\.source>\s*(?:1\.)?(\d+)\s*<"),
 )
 
 

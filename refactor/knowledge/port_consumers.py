@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refactor.knowledge.yaml_lines import Node, read
+from refactor.syntax.lazy_re import lazy
 
 MAX_FILES = 5000
 MAX_BYTES = 256 * 1024
@@ -44,9 +45,9 @@ _SKIP_DIRS = frozenset({
     ".git", "node_modules", "vendor", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache",
     ".hypothesis", "site-packages", "bower_components", ".next", ".nuxt", "target", ".gradle", ".terraform",
 })
-_COMPOSE = re.compile(r"^(?:docker-compose.*|compose.*|.*\.compose)\.ya?ml$")
-_KAMAL = re.compile(r"^deploy(?:\..+)?\.ya?ml$")
-_PROXY_CONF = re.compile(r"(?:\.conf|\.template|\.tmpl|\.j2)$|^(?:nginx.*|Caddyfile.*|default)$")
+_COMPOSE = lazy(r"^(?:docker-compose.*|compose.*|.*\.compose)\.ya?ml$")
+_KAMAL = lazy(r"^deploy(?:\..+)?\.ya?ml$")
+_PROXY_CONF = lazy(r"(?:\.conf|\.template|\.tmpl|\.j2)$|^(?:nginx.*|Caddyfile.*|default)$")
 # Stock images of other software: a manifest that runs only these does not run this image.
 _OTHER_IMAGES = frozenset("""
 postgres mysql mariadb mongo redis memcached rabbitmq elasticsearch kibana logstash busybox alpine
@@ -60,7 +61,7 @@ _BUILD_VALUE_FLAGS = frozenset({
     "--secret", "--ssh", "--network", "--progress", "--iidfile", "--output", "-o", "--build-context", "--add-host",
     "--builder", "--metadata-file", "--shm-size", "--ulimit", "--allow", "--attest", "--annotation",
 })
-_SCRIPTS = re.compile(r"(?:\.sh|\.bash|\.mk|\.ps1)$|^(?:Makefile|makefile|GNUmakefile|Jenkinsfile|[Jj]ustfile|Taskfile\.ya?ml"
+_SCRIPTS = lazy(r"(?:\.sh|\.bash|\.mk|\.ps1)$|^(?:Makefile|makefile|GNUmakefile|Jenkinsfile|[Jj]ustfile|Taskfile\.ya?ml"
                       r"|\.gitlab-ci\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|package\.json|cloudbuild\.ya?ml)$")
 
 

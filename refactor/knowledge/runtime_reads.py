@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from refactor.syntax.lazy_re import lazy
+
 _SKIP_DIRS = frozenset({
     ".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache",
     "vendor", "dist", "build", "target", ".next", ".gradle", "coverage", "site-packages",
@@ -50,13 +52,13 @@ MAX_FILES = 3000
 MAX_BYTES = 256 * 1024
 
 # Loaders that read `.env` without naming it.
-_DOTENV = re.compile(
+_DOTENV = lazy(
     r"load_dotenv|dotenv_values|find_dotenv|python-dotenv|require\(\s*['\"]dotenv['\"]\s*\)|['\"]dotenv/config['\"]"
     r"|from\s+['\"]dotenv['\"]|import\s+dotenv|\bDotenv\b|Dotenv\\\\|Dotenv::|godotenv|\bdotenvy?\b|env_file|--env-file"
     r"|read_env\s*\(|environ\.Env\.read_env|\"dotenv\"\s*:|^\s*gem\s+['\"]dotenv|^\s*dotenv\s*[=<>~!]|^dotenv$",
     re.M,
 )
-_GIT = re.compile(
+_GIT = lazy(
     r"setuptools[-_]scm|hatch-vcs|hatch_vcs|versioneer|gitpython|\bimport\s+git\b|git\s+(describe|rev-parse|log|show)\b"
     r"|dunamai|poetry-dynamic-versioning|\bvcs\s*=",
     re.I,

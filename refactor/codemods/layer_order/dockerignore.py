@@ -18,9 +18,10 @@ from refactor.knowledge.context import BuildContext, go_clean
 from refactor.knowledge.ecosystems import generated_paths, installing, scan
 from refactor.knowledge.runtime_reads import find_reads
 from refactor.syntax.nodes import Dockerfile
+from refactor.syntax.lazy_re import lazy
 
 # A RUN that builds what `dist`, `build` or `target` hold: the context's copy is then not needed.
-_BUILDS = re.compile(
+_BUILDS = lazy(
     r"\b(npm|yarn|pnpm|bun)\s+(run\s+)?build\b|\bcargo\s+build\b|\bmvn\w*\b|\bgradlew?\b|\btsc\b"
     r"|\bvite\s+build\b|\bnext\s+build\b|\bwebpack\b|\bpython\d*\s+-m\s+build\b|\bsetup\.py\b"
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-import re
 import shlex
 
 from refactor.codemods.base import Codemod
@@ -21,9 +20,10 @@ from refactor.syntax.edit import (
 )
 from refactor.syntax.nodes import Continuation, Dockerfile, Instruction, Piece
 from refactor.syntax.pragmas import ignored_codemods
+from refactor.syntax.lazy_re import lazy
 
 # Folders RUN steps create that are not the app's to write: package and system locations.
-NOT_APP_DATA = re.compile(
+NOT_APP_DATA = lazy(
     r"^/(?:usr|etc|opt|lib\w*|bin|sbin|tmp|var/tmp|var/cache|var/lib/(?:apt|dpkg|rpm|yum|dnf|apk)|"
     r"root|proc|sys|dev|boot|go|run/(?:nginx|php|apache2|httpd|sshd))(?:/|$)"
 )

@@ -13,11 +13,12 @@ from pathlib import Path
 from refactor.codemods.non_root.steps import INIT_WRAPPERS, Decline, inside, resolve, script_commands, walk
 from refactor.knowledge import baseimages as bi
 from refactor.knowledge import stage_images as si
+from refactor.syntax.lazy_re import lazy
 
 # Shells a container is started into for interactive use.
 SHELL_NAMES = frozenset("sh bash ash dash zsh ksh mksh fish tcsh csh pwsh powershell nu".split())
 # Interpreters that, given no program, start a REPL (or read one from stdin).
-_REPL = re.compile(
+_REPL = lazy(
     r"(?:node|nodejs|deno|python[\d.]*|pypy[\d.]*|ipython[\d.]*|bpython|ptpython|irb|pry|ruby|"
     r"jruby|php[\d.]*|psysh|jshell|perl|lua[\d.]*|luajit|R|julia|ghci|iex|erl|scala|amm|groovysh|"
     r"clj|clojure|racket|guile|sbcl|ocaml|utop|swift|tclsh[\d.]*|kotlinc|dotnet-script)"
@@ -30,7 +31,7 @@ _PROGRAM_FLAGS = frozenset(
 _DEMO_ARGS = frozenset({"eval", "repl", "--version", "-v", "-V", "version", "--help", "-h", "help"})
 # A console started as a command: `rails console`, `bin/rails c`, `bundle exec irb`.
 _CONSOLES = {"rails": {"console", "c"}, "iex": set(), "flask": {"shell"}}
-_SCRIPTISH = re.compile(r"(?:\.sh|\.bash)$|entrypoint|docker-[a-z]+-entrypoint", re.I)
+_SCRIPTISH = lazy(r"(?:\.sh|\.bash)$|entrypoint|docker-[a-z]+-entrypoint", re.I)
 
 
 def interactive(argv: list[str]) -> str | None:

@@ -15,6 +15,7 @@ from refactor.knowledge.baseimages import Family
 from refactor.shell.parse import SimpleCommand
 from refactor.syntax.nodes import Instruction
 from refactor.syntax.pragmas import ignored_codemods
+from refactor.syntax.lazy_re import lazy
 
 # Commands that need root when the container starts.
 ROOT_COMMANDS = frozenset(
@@ -49,7 +50,7 @@ _BUILD_FAMILY = {"gradlew": "gradle", "mvnw": "mvn", "air": "go"}
 # Images whose tool caches are root's from the start: rust's CARGO_HOME (/usr/local/cargo),
 # where any cargo build at start-up writes its registry cache and lock.
 _ROOT_CACHES = {"cargo": ("rust",)}
-WRITES_SYSTEM = re.compile(r"^/(?:etc|usr|var/(?!tmp)|bin|sbin|lib|opt|root|run|srv|boot)(?:/|$)")
+WRITES_SYSTEM = lazy(r"^/(?:etc|usr|var/(?!tmp)|bin|sbin|lib|opt|root|run|srv|boot)(?:/|$)")
 # Entrypoint scripts base images ship, which only exec their arguments.
 BASE_ENTRYPOINTS = {
     "node": frozenset({"docker-entrypoint.sh", "/usr/local/bin/docker-entrypoint.sh"}),
@@ -65,7 +66,7 @@ BIND_FLAGS = frozenset({"--bind", "-b", "--listen", "-l", "--address", "--urls",
 
 
 # Flags that name a file or folder the process writes.
-_WRITTEN_FLAG = re.compile(r"pid|log|out|socket|sock$|lock|state|cache|data|spool|db$|database|tmp|work", re.I)
+_WRITTEN_FLAG = lazy(r"pid|log|out|socket|sock$|lock|state|cache|data|spool|db$|database|tmp|work", re.I)
 # Where a process may write whoever it runs as.
 _ANYONE_WRITES = ("/tmp", "/var/tmp", "/dev", "/proc")
 
@@ -140,7 +141,7 @@ KNOWN_TOOLS = frozenset(
     webpack vite next nuxt ng esbuild rollup parcel prisma rm sha256sum md5sum base64 openssl
     ssh-keygen keytool certutil mkcert""".split()
 )
-_INTERPRETERS = re.compile(r"python[\d.]*|node|nodejs|ruby|php[\d.]*|perl|bun|deno|Rscript")
+_INTERPRETERS = lazy(r"python[\d.]*|node|nodejs|ruby|php[\d.]*|perl|bun|deno|Rscript")
 _APP_CLIS = frozenset({"flask", "django-admin", "alembic", "rake", "rails", "artisan"})
 
 
@@ -165,7 +166,7 @@ def runs_app_code(c: SimpleCommand) -> str | None:
     return shown
 
 
-_HOST_PORT = re.compile(
+_HOST_PORT = lazy(
     r"^(?:[a-z]+://)?(?:0\.0\.0\.0|\[::\]|::|localhost|127\.0\.0\.1|\*|\+)?:(\d{1,5})/?$", re.I
 )
 

@@ -11,6 +11,7 @@ import posixpath
 import re
 
 from refactor.shell.parse import SimpleCommand
+from refactor.syntax.lazy_re import lazy
 
 # Packages whose presence means the image is a network, capture or container tool: their
 # process needs root (raw sockets, tun devices, netfilter, the Docker daemon's socket).
@@ -74,7 +75,7 @@ ROOT_TOOLS = {
     "mknod": "creating device nodes needs root",
 }
 # A RUN that downloads the Docker CLI itself (the static binaries, the convenience script).
-DOCKER_DOWNLOAD = re.compile(r"download\.docker\.com/linux/static|get\.docker\.com|docker/docker\b.*-C\s+/usr/(?:local/)?bin")
+DOCKER_DOWNLOAD = lazy(r"download\.docker\.com/linux/static|get\.docker\.com|docker/docker\b.*-C\s+/usr/(?:local/)?bin")
 # `ip` subcommands that change the network (`ip route add`, `ip link set`): NET_ADMIN.
 _IP_OBJECTS = frozenset("route r link l addr address a rule ru tuntap tunnel tun netns neigh xfrm".split())
 _IP_CHANGES = frozenset("add set del delete change replace flush append".split())
@@ -82,22 +83,22 @@ _IP_CHANGES = frozenset("add set del delete change replace flush append".split()
 # Text anywhere in the file (comments included) or a start script that says the container
 # talks to the Docker daemon, watches the host, or is run privileged.
 _TEXT_SIGNS = (
-    (re.compile(r"docker\.sock\b|DOCKER_HOST\s*=\s*['\"]?unix://"),
+    (lazy(r"docker\.sock\b|DOCKER_HOST\s*=\s*['\"]?unix://"),
      "it talks to the Docker daemon's socket (/var/run/docker.sock), which is root's"),
-    (re.compile(r"(?<![\w/])/host/(?:proc|sys)\b|--path\.(?:procfs|sysfs|rootfs)\b|\bHOST_(?:PROC|SYS)\s*="
+    (lazy(r"(?<![\w/])/host/(?:proc|sys)\b|--path\.(?:procfs|sysfs|rootfs)\b|\bHOST_(?:PROC|SYS)\s*="
                 r"|(?<![\w/.])/var/lib/docker\b|(?<![\w/])/rootfs\b"),
      "it monitors the host (its /proc, /sys or /var/lib/docker), which needs root"),
-    (re.compile(r"--privileged\b|--cap-add[= ]+\S|--net(?:work)?[= ]host\b"
+    (lazy(r"--privileged\b|--cap-add[= ]+\S|--net(?:work)?[= ]host\b"
                 r"|--pid[= ]host\b|--device[= ]+/dev/|/dev/net/tun\b"),
      "the file's own notes run it privileged, with capabilities or devices, or on the host's network"),
-    (re.compile(r"(?:-v|--volume)[= ]+\S*:/root(?:/|\b)"),
+    (lazy(r"(?:-v|--volume)[= ]+\S*:/root(?:/|\b)"),
      "the file's own notes mount the user's files under /root, which the new user cannot read"),
 )
 
 # Config files whose directives make the daemon switch user: `user=mysql` (my.cnf, supervisord,
 # php-fpm, uwsgi `uid =`), `user nginx;`, `User apache` (httpd), squid's `cache_effective_user`.
-_CONFIG_NAME = re.compile(r"\.(?:cnf|conf|ini|cfg)$|(?:^|/)(?:my\.cnf|squid\.conf|nginx\.conf|httpd\.conf|www\.conf)$", re.I)
-_USER_DIRECTIVE = re.compile(
+_CONFIG_NAME = lazy(r"\.(?:cnf|conf|ini|cfg)$|(?:^|/)(?:my\.cnf|squid\.conf|nginx\.conf|httpd\.conf|www\.conf)$", re.I)
+_USER_DIRECTIVE = lazy(
     r"^[ \t]*(?:user[ \t]*=[ \t]*\S|uid[ \t]*=[ \t]*\S|user[ \t]+[\w$-]+[ \t]*;|User[ \t]+[\w$-]+[ \t]*$"
     r"|cache_effective_user[ \t]+\S|setuid[ \t]*=|run_as_user[ \t]*=)",
     re.M,

@@ -17,6 +17,7 @@ from refactor.knowledge import stage_images as si
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
+from refactor.syntax.lazy_re import lazy
 
 # Folders the system or a package owns: never given to the app user.
 SYSTEM_DIRS = frozenset(
@@ -159,12 +160,12 @@ def argv_text(argv: list[str]) -> str:
     return shlex.join(argv)
 
 
-COMPOUND_WORDS = re.compile(
+COMPOUND_WORDS = lazy(
     r"(?<![\w-])(?:if|then|else|elif|fi|do|done|for|while|until|case|esac|in|function)(?![\w-])|[(){}]|;;"
 )
 
 
-_PARAM = re.compile(r"\$\{[^{}]*\}")
+_PARAM = lazy(r"\$\{[^{}]*\}")
 
 
 def script_commands(text: str, escape: str = "\\", depth: int = 0) -> tuple[list[SimpleCommand], bool]:
