@@ -91,11 +91,20 @@ def parse_shell(text: str, escape: str = "\\") -> ShellScript:
     return _parse_cached(text, escape)
 
 
+@lru_cache(maxsize=4096)
+def _lex_cached(L: str) -> tuple:
+    # A RUN's body (continuations and all) and BuildKit's value of it (which some codemods
+    # parse) are one logical text: lexed once. Tokens are only read after this (the error
+    # recovery replaces tokens in its own list, never changes one).
+    return tuple(lex(L))
+
+
 def forget_parses() -> None:
     """Drop the parse cache. It serves one file, whose RUN bodies several codemods read; the
     engine calls this as it starts on the next file, so that a run over many files holds the
     parses of one file at a time (memory bounded per file, not growing with the run)."""
     _parse_cached.cache_clear()
+    _lex_cached.cache_clear()
 
 
 @lru_cache(maxsize=65536)  # a 10,000-RUN file re-read by several codemods must not thrash it
@@ -116,7 +125,7 @@ def _parse_cached(text: str, escape: str) -> ShellScript:
 
 def _parse(text: str, escape: str) -> ShellScript:
     L, omap = logical_text(text, escape)
-    toks = lex(L)
+    toks = list(_lex_cached(L))
     # newlines before the first and after the last token separate nothing: leave them as trivia
     lo, hi = 0, len(toks)
     while lo < hi and toks[lo][0] == "NEWLINE":
