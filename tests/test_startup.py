@@ -165,9 +165,9 @@ def _define(with_cache: bool):
 def test_cached_methods_are_the_ones_dataclasses_compiles(monkeypatch):
     from refactor.syntax import codecache
 
-    monkeypatch.setattr(codecache, "_table", {})  # compiled here, not read from a previous run
-    monkeypatch.setattr(codecache, "_new", False)
-    monkeypatch.setattr(codecache, "_loaded", True)
+    monkeypatch.setattr(codecache, "_tables", {"refactor._test_codecache": {}})  # compiled here, not read
+    monkeypatch.setattr(codecache, "_used", {})
+    monkeypatch.setattr(codecache, "_new", set())
     plain, cached, again = _define(False), _define(True), _define(True)
     for name in ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__"):
         codes = [getattr(getattr(c, name), "__wrapped__", getattr(c, name)).__code__ for c in (plain, cached, again)]
@@ -187,35 +187,35 @@ def _run(tmp_path: Path, cache_home: Path, **env: str) -> subprocess.CompletedPr
     (tmp_path / "Dockerfile").write_text(MULTI_STAGE_NODE)
     probe = _PROBE.replace("print(json.dumps(sorted(sys.modules)), file=sys.stderr)",
                            "from refactor.syntax import codecache\n"
-                           "print(json.dumps([codecache._new, len(codecache._table)]), file=sys.stderr)")
+                           "print(json.dumps([sorted(codecache._new), sum(map(len, codecache._used.values()))]),"
+                           " file=sys.stderr)")
     return subprocess.run([sys.executable, "-c", probe, "--diff", "Dockerfile"], cwd=tmp_path, capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home), **env},
                           timeout=120)
 
 
-def test_the_table_is_written_once_and_read_by_the_next_run(tmp_path):
+def test_the_tables_are_written_once_and_read_by_the_next_run(tmp_path):
     cache = tmp_path / "cache"
     first = _run(tmp_path, cache)
-    files = list((cache / "dockwright").glob("dataclass-methods.*.marshal"))
-    assert len(files) == 1
-    new, size = json.loads(first.stderr.strip().splitlines()[-1])
-    assert new and size > 50  # every class of the run compiled, and written
+    (folder,) = (cache / "dockwright").glob("dataclass-methods.*")
+    new, used = json.loads(first.stderr.strip().splitlines()[-1])
+    assert sorted(p.name for p in folder.iterdir()) == new  # one file per module that made classes
+    assert "refactor.syntax.nodes" in new and used > 50
     second = _run(tmp_path, cache)
-    assert json.loads(second.stderr.strip().splitlines()[-1]) == [False, size]  # nothing compiled again
+    assert json.loads(second.stderr.strip().splitlines()[-1]) == [[], used]  # nothing compiled again
     off = _run(tmp_path, tmp_path / "unused", DOCKWRIGHT_NO_CODE_CACHE="1")
     assert not (tmp_path / "unused").exists()
     assert first.stdout == second.stdout == off.stdout and "+++ b/Dockerfile" in first.stdout
 
 
 def test_a_broken_table_is_compiled_again(tmp_path):
-    folder = tmp_path / "cache" / "dockwright"
-    folder.mkdir(parents=True)
     good = _run(tmp_path, tmp_path / "cache")
-    (path,) = folder.glob("dataclass-methods.*.marshal")
+    (path,) = (tmp_path / "cache" / "dockwright").glob("dataclass-methods.*/refactor.syntax.nodes")
     path.write_bytes(b"\x00garbage")
     broken = _run(tmp_path, tmp_path / "cache")
     assert broken.returncode == good.returncode and broken.stdout == good.stdout
-    assert json.loads(broken.stderr.strip().splitlines()[-1])[0] is True  # recompiled and rewritten
+    # that module's classes compiled again and its file written back, the others read
+    assert json.loads(broken.stderr.strip().splitlines()[-1])[0] == ["refactor.syntax.nodes"]
     assert path.read_bytes() != b"\x00garbage"
 
 
