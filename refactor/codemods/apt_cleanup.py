@@ -117,7 +117,7 @@ class AptCleanup(Codemod):
         has_update = "update" in script.code and any(_is_apt(c, "update") for c in script.all_commands())
         prev = _previous(df, run)
         merged_update = False
-        if not has_update and prev is not None and _only_update(prev) and not prev.flags:
+        if not has_update and prev is not None and _only_update(prev) and not prev.flags and not _comment_before_body(prev):
             prev_script = _script_of(prev)
             edits.append(script.prepend_edit(prev_script.code.strip()))
             merged_update = True
@@ -169,7 +169,7 @@ class AptCleanup(Codemod):
                 ctx.skip(self, reason, inst)
             else:
                 nxt = _next(df, run)
-                if nxt is not None and not nxt.flags and is_only(_script_of(nxt), _is_cleanup) and any(
+                if nxt is not None and not nxt.flags and not _comment_before_body(nxt) and is_only(_script_of(nxt), _is_cleanup) and any(
                     _removes_lists(c) for c in _script_of(nxt).commands()
                 ):
                     edits.append(script.append_edit(_script_of(nxt).code.strip()))
@@ -251,6 +251,14 @@ def _script_of(inst: Instruction) -> ShellScript:
     from refactor.syntax.edit import body_text
 
     return parsed_body(body_text(inst), inst.escape)
+
+
+def _comment_before_body(inst: Instruction) -> bool:
+    """A comment line inside a continuation before the first argument (`RUN \\` then `# c`):
+    merging the RUN's body elsewhere would drop it."""
+    from refactor.syntax.edit import prefix_text
+
+    return any(line.lstrip().startswith("#") for line in prefix_text(inst).splitlines()[1:])
 
 
 def _only_update(inst: Instruction) -> bool:
