@@ -74,6 +74,7 @@ def test_a_single_stage_app_loads_the_planner(tmp_path):
     mods = _imported(tmp_path, SINGLE_STAGE_PYTHON, "--diff")
     assert "refactor.codemods.multi_stage.planner" in mods
     assert "refactor.codemods.multi_stage.python" in mods
+    assert "tarfile" not in mods  # only the ruby strategy's vendor/cache reading needs it
 
 
 def test_select_loads_only_the_named_codemod(tmp_path):

@@ -9,7 +9,6 @@ import io
 import os
 import posixpath
 import re
-import tarfile
 import zlib
 
 from refactor.codemods.multi_stage.model import CmdInfo, Plan, Step, _abspath, _cmd_text, _Decline, _shell_commands, _under
@@ -386,6 +385,8 @@ class RubyStrategy:
         out: set[str] = set()
         if root is None:
             return out
+        import tarfile  # here: it and shutil cost every start that loads the planner ~5 ms
+
         for name in self._listdir(root):
             if not name.endswith(".gem"):
                 continue
