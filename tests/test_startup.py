@@ -77,6 +77,13 @@ def test_a_single_stage_app_loads_the_planner(tmp_path):
     assert "tarfile" not in mods  # only the ruby strategy's vendor/cache reading needs it
 
 
+def test_a_base_image_file_loads_no_planner_and_no_nginx_knowledge(tmp_path):
+    mods = _imported(tmp_path, "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", "--diff")
+    assert "refactor.codemods.non_root.analysis" in mods  # non-root read the stage ...
+    assert "refactor.knowledge.port_consumers" not in mods  # ... which is no nginx one
+    assert "refactor.codemods.multi_stage.planner" not in mods  # no CMD: declined by the gate
+
+
 def test_select_loads_only_the_named_codemod(tmp_path):
     mods = _imported(tmp_path, SINGLE_STAGE_PYTHON, "--diff", "--select", "apt-cleanup")
     assert "refactor.codemods.apt_cleanup" in mods

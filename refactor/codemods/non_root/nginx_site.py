@@ -19,7 +19,7 @@ import re
 
 from refactor.codemods.base import Codemod, Context
 from refactor.codemods.non_root.steps import Decline
-from refactor.knowledge import nginx, port_consumers
+from refactor.knowledge import nginx
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.edit import (
     ends_open,
@@ -162,6 +162,8 @@ class NginxSite:
         if plan.problem:
             raise Decline(plan.problem, self.stage.from_instruction)
         # the repository's own deployment (compose, kamal, manifests) must still reach the port
+        from refactor.knowledge import port_consumers  # here: only an nginx stage needs it (start-up)
+
         used = port_consumers.decline_reason(self.ctx.path, self.bc.root if self.bc else None, plan.ports,
                                               self.stage.name)
         if used:
