@@ -16,6 +16,7 @@ from refactor.knowledge import baseimages as bi
 from refactor.knowledge import stage_images as si
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.buildkit import expand_variables
+from refactor.syntax.edit import body_text
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
 from refactor.syntax.lazy_re import lazy
 
@@ -135,7 +136,9 @@ def commands_of(inst: Instruction) -> tuple[list[SimpleCommand], bool]:
     if inst.is_json:
         texts.append(argv_text(list(inst.value)))
     elif inst.value:
-        texts.append(inst.value[0])
+        # the body as written reads as BuildKit's value does (continuations and the comment
+        # lines inside them are the shell layer's trivia), and other codemods parse it too
+        texts.append(body_text(inst) if not inst.heredocs else inst.value[0])
     texts.extend(h.content for h in inst.heredoc_info)
     cmds: list[SimpleCommand] = []
     opaque = False
