@@ -77,6 +77,105 @@ def test_a_single_stage_app_loads_the_planner(tmp_path):
     assert "tarfile" not in mods  # only the ruby strategy's vendor/cache reading needs it
 
 
+_STRATEGY_MODULES = {"python", "node", "go", "rust", "java", "ruby", "php", "static_site"}
+
+
+def _loaded(mods: set[str]) -> tuple[set[str], set[str]]:
+    """(multi-stage strategies, knowledge ecosystem modules) among `mods`, by short name."""
+    strategies = {m.rsplit(".", 1)[-1] for m in mods if m.startswith("refactor.codemods.multi_stage.")} & _STRATEGY_MODULES
+    eco = {m.rsplit(".", 1)[-1] for m in mods if m.startswith("refactor.knowledge.ecosystems.")} - {"scan", "steps"}
+    return strategies, eco
+
+
+def test_a_single_stage_python_app_loads_the_python_strategy_alone(tmp_path):
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (tmp_path / "app.py").write_text("print(1)\n")
+    app = SINGLE_STAGE_PYTHON.replace("COPY . .\nRUN pip", "COPY requirements.txt .\nRUN pip")
+    app = app.replace('CMD ["python"', 'COPY . .\nCMD ["python"')
+    mods = _imported(tmp_path, app, "--diff", "--select", "multi-stage")
+    assert "refactor.codemods.multi_stage.planner" in mods  # the gate let it through: a planned file
+    assert _loaded(mods) == ({"python"}, {"python"})
+    assert "refactor.knowledge.port_consumers" not in mods
+
+
+GO_APP = """FROM golang:1.22
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN go build -o /usr/local/bin/app .
+CMD ["app"]
+"""
+
+
+def test_a_single_stage_go_app_loads_the_go_strategy_alone(tmp_path):
+    (tmp_path / "go.mod").write_text("module example.com/app\n\ngo 1.22\n")
+    (tmp_path / "go.sum").write_text("")
+    (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n")
+    mods = _imported(tmp_path, GO_APP, "--diff", "--select", "multi-stage")
+    assert "refactor.codemods.multi_stage.planner" in mods
+    assert _loaded(mods) == ({"go"}, {"go"})
+
+
+def test_a_tool_of_another_ecosystem_loads_its_strategy_too(tmp_path):
+    # a python image whose build runs npm: the walk classifies npm with the node strategy
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (tmp_path / "package.json").write_text('{"scripts": {"build": "true"}}\n')
+    app = SINGLE_STAGE_PYTHON.replace('CMD ["python"', 'RUN npm run build\nCMD ["python"')
+    mods = _imported(tmp_path, app, "--diff", "--select", "multi-stage")
+    strategies, _ = _loaded(mods)
+    assert strategies == {"python", "node"}
+
+
+def _composed(*names: str) -> type:
+    from refactor.codemods.multi_stage.planner import _Planner
+
+    planner = object.__new__(_Planner)  # no file: only its class is wanted
+    for name in names:
+        planner._use(name)
+    return type(planner)
+
+
+def test_a_composed_planner_resolves_its_methods_as_the_one_with_every_strategy():
+    from refactor.codemods.multi_stage.planner import _STRATEGIES
+
+    everything = _composed(*_STRATEGIES)
+    assert everything.strategies == frozenset(_STRATEGIES)
+    assert [c.__name__ for c in everything.__mro__[1:]] == [
+        "_Planner", "Emitter", "RuntimeNeeds", "PythonStrategy", "NodeStrategy", "NodeInstalls", "GoStrategy",
+        "RustStrategy", "JavaStrategy", "RubyStrategy", "PhpStrategy", "StaticSiteStrategy", "object"]
+    for name in _STRATEGIES:
+        cls = _composed(name)
+        assert name in cls.strategies and _composed(name) is cls  # composed once, then reused
+        for attr in dir(cls):
+            if attr != "strategies" and (attr == "__init__" or not attr.startswith("__")):
+                assert getattr(cls, attr) is getattr(everything, attr), (name, attr)
+
+
+def test_every_strategy_loads_the_strategies_whose_methods_it_calls():
+    import ast
+
+    from refactor.codemods.multi_stage.planner import _STRATEGIES
+
+    folder = ROOT / "refactor" / "codemods" / "multi_stage"
+    everything = _composed(*_STRATEGIES)
+    methods = {a for a in dir(everything) if callable(getattr(everything, a, None)) and not a.startswith("__")}
+    for module in [*_STRATEGIES, "emitter", "runtime", "node_installs"]:
+        tree = ast.parse((folder / f"{module}.py").read_text())
+        called = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+                  and n.value.id == "self" and n.attr in methods}
+        loaded = _composed({"node_installs": "node"}.get(module, module)) if module in (*_STRATEGIES, "node_installs") \
+            else _composed()
+        assert called <= set(dir(loaded)), (module, called - set(dir(loaded)))
+
+
+def test_the_family_table_is_families():
+    from refactor.knowledge.ecosystems import _FAMILY_MODULE, FAMILIES, ecosystem_module
+
+    assert _FAMILY_MODULE == FAMILIES
+    assert all(ecosystem_module(name).NAME == name for name in set(FAMILIES.values()))
+
+
 def test_a_base_image_file_loads_no_planner_and_no_nginx_knowledge(tmp_path):
     mods = _imported(tmp_path, "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n", "--diff")
     assert "refactor.codemods.non_root.analysis" in mods  # non-root read the stage ...

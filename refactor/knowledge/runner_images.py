@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from refactor.knowledge.baseimages import ImageRef, parse_image
 from refactor.knowledge.debian_releases import builder_release
-from refactor.knowledge.ecosystems import FAMILIES
+from refactor.knowledge.ecosystems import family_ecosystem
 
 CODENAMES = ("trixie", "bookworm", "bullseye", "buster", "stretch")
 
@@ -71,7 +71,7 @@ def parse_base(resolved: str) -> Base | None:
     ref = parse_image(resolved)
     if ref.registry not in (None, "docker.io", "index.docker.io", "registry-1.docker.io"):
         return None
-    if ref.repository not in FAMILIES:
+    if family_ecosystem(ref.repository) is None:
         return None
     tag = ref.tag or "latest"
     parts = tag.split("-")

@@ -20,7 +20,7 @@ from refactor.codemods.multi_stage.model import (
 )
 from refactor.knowledge.baseimages import Family, existing_user, image_family
 from refactor.knowledge.stage_images import expand_from
-from refactor.knowledge.ecosystems import MANIFESTS
+from refactor.knowledge.ecosystems import ecosystem_module
 from refactor.knowledge.users import Accounts, new_user
 from refactor.knowledge.project_files import SYSTEM_DIRS
 from refactor.knowledge.runner_images import archived_release, debian_release, image_name, runner_kind, slim_tag
@@ -534,7 +534,7 @@ class Emitter:
 
     def _manifest_rank(self, path: str) -> tuple[int, str]:
         name = posixpath.basename(path)
-        for i, pat in enumerate(MANIFESTS[self.eco]):
+        for i, pat in enumerate(ecosystem_module(self.eco).MANIFESTS):
             if fnmatch.fnmatchcase(name, posixpath.basename(pat)):
                 return (i, path)
         return (99, path)

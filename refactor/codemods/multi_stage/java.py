@@ -11,7 +11,7 @@ import posixpath
 import re
 import shlex
 
-from refactor.codemods.multi_stage.model import CmdInfo, Plan, Step, _abspath, _Decline, _unquote
+from refactor.codemods.multi_stage.model import CmdInfo, Plan, _abspath, _Decline, _unquote
 from refactor.knowledge.ecosystems.java import (
     BOOT_LAYERS,
     DEV_JAVA_PATTERNS,
@@ -272,16 +272,6 @@ class JavaStrategy:
                                 boot_custom=found.boot_custom)
         outputs = self._jar_moves(outputs)
         return list(dict.fromkeys(outputs)), boot
-
-
-    def _cmd_cwd(self, s: Step, c: CmdInfo) -> str:
-        cwd = s.workdir
-        for prev in s.run.cmds:
-            if prev is c:
-                break
-            if prev.name == "cd" and prev.cmd is not None and prev.cmd.args:
-                cwd = _abspath(prev.cmd.args[0].value or ".", cwd)
-        return cwd
 
 
     def _jar_moves(self, outputs: list[str]) -> list[str]:

@@ -19,10 +19,10 @@ from refactor.codemods.multi_stage.model import (
     _under,
 )
 from refactor.codemods.multi_stage.node_installs import NodeInstalls
-from refactor.knowledge.ecosystems import LANGUAGE_TOOLS
 from refactor.knowledge.ecosystems.node import (
     DEV_NODE_PATTERNS,
     DEV_SCRIPT_NAMES,
+    LANGUAGE_TOOLS,
     NODE_BIN_PACKAGE,
     NODE_BUILD_ONLY_NAMES,
     NODE_BUILD_TOOLS,
@@ -150,7 +150,7 @@ class NodeStrategy(NodeInstalls):
             pkgname = NODE_BIN_PACKAGE.get(b, b)
             if pkgname in dev_deps and pkgname not in deps_:
                 raise _Decline(f"the start command uses {b} from devDependencies; without them it would not start")
-            if pkgname not in deps_ and pkgname not in dev_deps and b not in SLIM_HAS and b not in LANGUAGE_TOOLS["node"]:
+            if pkgname not in deps_ and pkgname not in dev_deps and b not in SLIM_HAS and b not in LANGUAGE_TOOLS:
                 if not self._global_tool(b):
                     self.notes.append(f"{b}: not in package.json; assumed to come with the base image")
         # the build: scripts run after the source arrives
@@ -223,7 +223,7 @@ class NodeStrategy(NodeInstalls):
         if any(re.search(r"\bpnpm\b", t) for t in start_texts):
             from_modules.add("pnpm")
         names = self.runtime_tools(argvs + [["/bin/sh", "-c", t] for t in start_texts], scripts_run,
-                                   set(LANGUAGE_TOOLS["node"]) | from_modules)
+                                   set(LANGUAGE_TOOLS) | from_modules)
         packages, left = self.runtime_packages(names, [], set())
         self.leaves.extend(left)
         base_user = "node" if kind == "debian" or kind == "alpine" else None

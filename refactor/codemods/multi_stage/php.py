@@ -252,15 +252,6 @@ class PhpStrategy:
                            "on the installed packages")
         return data
 
-    def _cmd_cwd(self, step: Step, cinfo: CmdInfo) -> str:
-        cwd = step.workdir
-        for prev in step.run.cmds:
-            if prev is cinfo:
-                break
-            if prev.name == "cd" and prev.cmd is not None and prev.cmd.args:
-                cwd = _abspath(prev.cmd.args[0].value or ".", cwd)
-        return cwd
-
     def _install_flags(self, cinfo: CmdInfo) -> dict:
         c = cinfo.cmd
         vals = [w.value for w in c.args]

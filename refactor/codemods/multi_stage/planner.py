@@ -1,18 +1,22 @@
 """The multi-stage planner: walks the single stage, classifies every instruction and RUN command
 (install, build, runtime), checks the build context, segments the steps into deps / builder /
-runtime, and hands the plan to the ecosystem's strategy."""
+runtime, and hands the plan to the ecosystem's strategy.
+
+The strategies are mixins (python.py, node.py, go.py, rust.py, java.py, ruby.py, php.py,
+static_site.py) that load by name when the walk meets their tools or the plan needs them: a
+planner's class is the core plus the strategies it has used so far (`_use`), so a python app's
+run imports the python strategy and its knowledge module, not the other six (start-up, issue 13)."""
 from __future__ import annotations
 
 import fnmatch
 import posixpath
 import re
 import shlex
+from importlib import import_module
 
 from refactor.codemods.base import Context
 from refactor.codemods.multi_stage.emitter import Emitter
 from refactor.codemods.multi_stage.gate import Candidate, candidate
-from refactor.codemods.multi_stage.go import GoStrategy
-from refactor.codemods.multi_stage.java import JavaStrategy
 from refactor.codemods.multi_stage.model import (
     CONFIG_CMDS,
     CmdInfo,
@@ -26,22 +30,34 @@ from refactor.codemods.multi_stage.model import (
     _under,
     _unquote,
 )
-from refactor.codemods.multi_stage.node import NodeStrategy
-from refactor.codemods.multi_stage.php import PhpStrategy
-from refactor.codemods.multi_stage.python import PythonStrategy
-from refactor.codemods.multi_stage.ruby import RubyStrategy
 from refactor.codemods.multi_stage.runtime import RuntimeNeeds
-from refactor.codemods.multi_stage.rust import RustStrategy
-from refactor.codemods.multi_stage.static_site import StaticSiteStrategy
-from refactor.knowledge.ecosystems import CONTEXT_MARKERS, FAMILIES, MANIFESTS
+from refactor.knowledge.ecosystems import ecosystem_module, family_ecosystem
+from refactor.knowledge.project_files import SYSTEM_DIRS
+from refactor.knowledge.stage_images import expand_from
 from refactor.shell.parse import Opaque, SimpleCommand, parse_shell
 from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.nodes import Comment, Continuation, Dockerfile, Instruction
 
 
-class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, RustStrategy, JavaStrategy, RubyStrategy, PhpStrategy,
-               StaticSiteStrategy):
+# The strategies by name, in the order their methods resolve after the core's (the order of the
+# planner's bases when it listed them all), each with the strategies whose methods it calls.
+_STRATEGIES = {
+    "python": ("PythonStrategy", ()),
+    "node": ("NodeStrategy", ()),
+    "go": ("GoStrategy", ()),
+    "rust": ("RustStrategy", ("go",)),  # binary_copy, _match_binary, _runtime_files
+    "java": ("JavaStrategy", ("go",)),  # _runtime_files
+    "ruby": ("RubyStrategy", ()),
+    "php": ("PhpStrategy", ()),
+    "static_site": ("StaticSiteStrategy", ("node",)),  # _package_json, _node_expand, _config_value
+}
+_COMPOSED: dict[frozenset[str], type] = {}
+
+
+class _Planner(Emitter, RuntimeNeeds):
     """Reads the single stage, decides the plan (one strategy per ecosystem) and emits it."""
+
+    strategies: frozenset[str] = frozenset()  # the strategy mixins this class has
 
     def __init__(self, df: Dockerfile, ctx: Context) -> None:
         self.df = df
@@ -60,14 +76,15 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
         """The split of the file; `found` is what gate.candidate already read of it."""
         stage, self.from_inst, self.base_text, self.global_args, base = found or candidate(self.df)
         self.base = base
-        self.eco = FAMILIES[base.family]
+        self.eco = family_ecosystem(base.family)
+        self._use(self.eco)
         if self.bc is None:
             raise _Decline("the build context is unknown: I read the manifests before splitting a build")
         self.instructions = list(stage.instructions[1:])
         self._walk()
         self._check_context()
         self.check_stage_references()
-        if self.eco == "node" and self.serves_with_nginx():
+        if self.eco == "node" and self._use("static_site").serves_with_nginx():
             return self._plan_static_site()
         if self.eco == "node":
             return self._plan_node()
@@ -82,6 +99,27 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
         if self.eco == "php":
             return self._plan_php()
         return self._plan_rust()
+
+
+    def _use(self, name: str) -> _Planner:
+        """This planner with the strategy `name` (and those it calls) among its bases, their
+        modules imported on first use; the methods resolve as they did when the planner's class
+        listed every strategy."""
+        if name not in self.strategies:
+            want = set(self.strategies)
+            todo = [name]
+            while todo:
+                n = todo.pop()
+                if n not in want:
+                    want.add(n)
+                    todo.extend(_STRATEGIES[n][1])
+            key = frozenset(want)
+            cls = _COMPOSED.get(key)
+            if cls is None:
+                bases = tuple(getattr(import_module(f"{__package__}.{n}"), _STRATEGIES[n][0]) for n in _STRATEGIES if n in key)
+                cls = _COMPOSED[key] = type("_Planner", (_Planner, *bases), {"strategies": key, "__module__": __name__})
+            self.__class__ = cls
+        return self
 
 
     # ---- walking the single stage ---------------------------------------------------------------
@@ -232,7 +270,7 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             entries = [e if e.is_dir or e.dest != dest_abs else CopyEntry(e.src, posixpath.join(dest_abs, posixpath.basename(e.src)), False) for e in entries]
         step.entries = entries
         self.image_map.extend(entries)
-        if entries and all((not e.is_dir and self._is_manifest(e.src)) or (e.is_dir and self._is_manifest_dir(e.src))
+        if entries and all((not e.is_dir and self._is_manifest(e.src)) or (e.is_dir and self.eco == "java" and self._is_manifest_dir(e.src))
                            for e in entries):
             return "copy-manifest"
         if not entries:
@@ -272,8 +310,45 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
 
     def _is_manifest(self, rel: str) -> bool:
         name = rel
-        pats = MANIFESTS[self.eco]
+        pats = ecosystem_module(self.eco).MANIFESTS
         return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(posixpath.basename(name), p) for p in pats)
+
+
+    def _templated(self, derived: str | None) -> str | None:
+        """The runner image written with the same variables as the FROM line, if any."""
+        if derived is None or "$" not in self.base_text:
+            return derived
+        resolved = expand_from(self.base_text, self.global_args)
+        if derived == resolved:
+            return self.base_text
+        if derived == resolved + "-slim":
+            return self.base_text + "-slim"
+        raise _Decline("the base image is chosen by a build argument; I cannot derive its slim twin")
+
+
+    def _app_roots(self) -> list[str]:
+        """Where the original put files: the app folder as a whole when it is a folder of its
+        own, else each copied path."""
+        w = self.final_workdir
+        roots: list[str] = []
+        dedicated = w not in SYSTEM_DIRS
+        for e in self.image_map:
+            if any(s.kind == "copy-tool" and e in s.entries for s in self.steps):
+                continue
+            if dedicated and _under(e.dest, w):
+                if w not in roots:
+                    roots.append(w)
+                continue
+            if e.is_dir:
+                rel = e.src
+                for child in self._sent_children(rel):
+                    p = posixpath.join(e.dest, child)
+                    if p not in roots:
+                        roots.append(p)
+            elif e.dest not in roots:
+                roots.append(e.dest)
+        roots = [r for r in roots if not any(r != o and _under(r, o) for o in roots)]
+        return roots
 
 
     def ctx_path(self, image_path: str) -> str | None:
@@ -294,7 +369,7 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
 
 
     def _check_context(self) -> None:
-        markers = CONTEXT_MARKERS[self.eco]
+        markers = ecosystem_module(self.eco).CONTEXT_MARKERS
         for m in markers:
             for e in self.image_map:
                 if e.is_dir:
@@ -388,12 +463,12 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
             if php is not None:
                 return php
         if argv0 in ("npm", "yarn", "pnpm", "corepack", "npx"):
-            return self._classify_node(c, argv0, subv, args, flags, cwd, env, inst)
+            return self._use("node")._classify_node(c, argv0, subv, args, flags, cwd, env, inst)
         py = self._python_tool(c)
         if py is not None:
-            return self._classify_python(c, py, cwd, env, inst)
+            return self._use("python")._classify_python(c, py, cwd, env, inst)
         if argv0 in ("poetry", "uv", "pipenv", "pdm"):
-            return self._classify_python(c, [argv0] + [w.value for w in c.args], cwd, env, inst)
+            return self._use("python")._classify_python(c, [argv0] + [w.value for w in c.args], cwd, env, inst)
         if argv0 == "go":
             if subv == "mod":
                 rest = [w.value for w in c.args_without_flags()[1:]]
@@ -410,12 +485,34 @@ class _Planner(Emitter, RuntimeNeeds, PythonStrategy, NodeStrategy, GoStrategy, 
                 return CmdInfo("tool", "cargo", cmd=c)
             return CmdInfo("build", "cargo", pm="cargo", cmd=c)
         if argv0 in ("mvn", "mvnw", "gradle", "gradlew"):
-            return self._classify_java(c, argv0, cwd)
+            return self._use("java")._classify_java(c, argv0, cwd)
         if self.eco == "ruby" and argv0 in ("bundle", "bundler", "gem", "rake", "rails"):
             return self._classify_ruby(c, argv0, cwd, inst)
         if argv0 in ("curl", "wget"):
             return CmdInfo("other", argv0, writes=tuple(filter(None, [c.option_value("-o", "--output", "-O", "--output-document")])), cmd=c)
         return CmdInfo("other", argv0, cmd=c)
+
+
+    def _python_tool(self, c: SimpleCommand) -> list[str] | None:
+        """`pip install ...` / `python -m pip install ...` as ["pip", "install", ...]."""
+        name = (c.name or "").rsplit("/", 1)[-1]
+        words = [w.value for w in c.words[len(c.wrappers):]]
+        if re.fullmatch(r"pip(3(\.\d+)?)?", name):
+            return ["pip"] + [w for w in words[1:]]
+        if re.fullmatch(r"python(3(\.\d+)?)?", name) and len(words) >= 3 and words[1] == "-m" and words[2] in ("pip", "pip3", "poetry", "uv", "pipenv", "pdm", "venv"):
+            return [words[2].rstrip("3")] + words[3:]
+        return None
+
+
+    def _cmd_cwd(self, s: Step, c: CmdInfo) -> str:
+        """The folder command `c` of RUN step `s` runs in (after the `cd`s before it)."""
+        cwd = s.workdir
+        for prev in s.run.cmds:
+            if prev is c:
+                break
+            if prev.name == "cd" and prev.cmd is not None and prev.cmd.args:
+                cwd = _abspath(prev.cmd.args[0].value or ".", cwd)
+        return cwd
 
 
     def _is_cache_path(self, t: str, cwd: str) -> bool:

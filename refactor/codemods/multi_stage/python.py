@@ -1,6 +1,6 @@
 """The python strategy: which RUNs are pip/uv/poetry installs and what they read, the virtualenv
-at /opt/venv, the requirement closure, the console scripts and app folders the runner needs,
-and the python plan (deps / builder / runner on the slim image)."""
+at /opt/venv, the requirement closure, the console scripts the runner needs, and the python
+plan (deps / builder / runner on the slim image)."""
 from __future__ import annotations
 
 import posixpath
@@ -14,13 +14,8 @@ from refactor.codemods.multi_stage.model import (
     _abspath,
     _cmd_text,
     _Decline,
-    _under,
 )
-from refactor.knowledge.stage_images import expand_from
-from refactor.knowledge.ecosystems import LANGUAGE_TOOLS
-from refactor.knowledge.ecosystems.python import DEV_PY_PATTERNS, PY_CONSOLE_SCRIPTS, PY_NATIVE_RUNTIME
-from refactor.knowledge.project_files import SYSTEM_DIRS
-from refactor.shell.parse import SimpleCommand
+from refactor.knowledge.ecosystems.python import DEV_PY_PATTERNS, LANGUAGE_TOOLS, PY_CONSOLE_SCRIPTS, PY_NATIVE_RUNTIME
 
 # The installers this strategy follows (in the order the explanation names them).
 PY_PMS = ("pip", "poetry", "uv", "pipenv", "pdm")
@@ -30,17 +25,6 @@ class PythonStrategy:
     """Methods of the planner (refactor.codemods.multi_stage.planner)."""
 
     # -- python
-
-    def _python_tool(self, c: SimpleCommand) -> list[str] | None:
-        """`pip install ...` / `python -m pip install ...` as ["pip", "install", ...]."""
-        name = (c.name or "").rsplit("/", 1)[-1]
-        words = [w.value for w in c.words[len(c.wrappers):]]
-        if re.fullmatch(r"pip(3(\.\d+)?)?", name):
-            return ["pip"] + [w for w in words[1:]]
-        if re.fullmatch(r"python(3(\.\d+)?)?", name) and len(words) >= 3 and words[1] == "-m" and words[2] in ("pip", "pip3", "poetry", "uv", "pipenv", "pdm", "venv"):
-            return [words[2].rstrip("3")] + words[3:]
-        return None
-
 
     def _classify_python(self, c, argv: list, cwd, env, inst) -> CmdInfo:
         if any(a is None for a in argv):
@@ -292,7 +276,7 @@ class PythonStrategy:
 
         deps, builder, config = self.build_stages(venv_lines)
         # runner
-        provided = set(LANGUAGE_TOOLS["python"])
+        provided = set(LANGUAGE_TOOLS)
         reqs = self._python_requirements()
         extra = [lib for r in reqs for lib in PY_NATIVE_RUNTIME.get(r, ())]
         for r in reqs:
@@ -314,18 +298,6 @@ class PythonStrategy:
         if user != self.final_user:
             self.notes.append(f"runs as {self.user_label(user, chown)} instead of root")
         return self.finish("python", deps, builder, [], runner)
-
-
-    def _templated(self, derived: str | None) -> str | None:
-        """The runner image written with the same variables as the FROM line, if any."""
-        if derived is None or "$" not in self.base_text:
-            return derived
-        resolved = expand_from(self.base_text, self.global_args)
-        if derived == resolved:
-            return self.base_text
-        if derived == resolved + "-slim":
-            return self.base_text + "-slim"
-        raise _Decline("the base image is chosen by a build argument; I cannot derive its slim twin")
 
 
     def _python_requirements(self) -> set[str]:
@@ -377,28 +349,3 @@ class PythonStrategy:
                     out.update(re.findall(r"^\s*([\w.-]+)\s*=", sec, re.M))
                 out.update(re.findall(r"[\"']([\w.-]+)\s*=\s*[\w.]+:[\w.]+[\"']", text))
         return out
-
-
-    def _app_roots(self) -> list[str]:
-        """Where the original put files: the app folder as a whole when it is a folder of its
-        own, else each copied path."""
-        w = self.final_workdir
-        roots: list[str] = []
-        dedicated = w not in SYSTEM_DIRS
-        for e in self.image_map:
-            if any(s.kind == "copy-tool" and e in s.entries for s in self.steps):
-                continue
-            if dedicated and _under(e.dest, w):
-                if w not in roots:
-                    roots.append(w)
-                continue
-            if e.is_dir:
-                rel = e.src
-                for child in self._sent_children(rel):
-                    p = posixpath.join(e.dest, child)
-                    if p not in roots:
-                        roots.append(p)
-            elif e.dest not in roots:
-                roots.append(e.dest)
-        roots = [r for r in roots if not any(r != o and _under(r, o) for o in roots)]
-        return roots

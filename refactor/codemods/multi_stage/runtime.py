@@ -20,7 +20,7 @@ from refactor.codemods.multi_stage.model import (
     _under,
 )
 from refactor.codemods.multi_stage.writes import Write, command_writes, opaque_outside_paths, word_value
-from refactor.knowledge.ecosystems.ruby import GEM_HOME
+from refactor.knowledge.ecosystems import ecosystem_module
 from refactor.knowledge.stage_images import expand_from
 from refactor.knowledge.project_files import SYSTEM_DIRS
 from refactor.knowledge.system_packages import (
@@ -436,7 +436,7 @@ class RuntimeNeeds:
         needs: list[Write] = []
         for w in self.build_writes():
             p = w.path
-            if self._ignorable(p) or (self.eco == "python" and _under(p, VENV)) or (self.eco == "ruby" and _under(p, GEM_HOME)):
+            if self._ignorable(p) or (self.eco == "python" and _under(p, VENV)) or (self.eco == "ruby" and _under(p, ecosystem_module("ruby").GEM_HOME)):
                 continue
             inside = any(_under(p, a) for a in apps)
             if inside and (app_copied or w.kind in ("remove", "meta", "owner")):

@@ -31,7 +31,7 @@ from refactor.codemods.multi_stage.model import (
     _Decline,
     _under,
 )
-from refactor.knowledge import nginx, port_consumers
+from refactor.knowledge import nginx
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.nodes import Instruction
 
@@ -96,6 +96,8 @@ class StaticSiteStrategy:
         if plan.problem:
             raise _Decline(plan.problem)
         # the repository's own deployment (compose, kamal, manifests) must still reach the port
+        from refactor.knowledge import port_consumers  # here: only a static site's plan needs it (start-up)
+
         used = port_consumers.decline_reason(self.ctx.path, self.bc.root if self.bc else None, plan.ports,
                                               self.df.stages[-1].name)
         if used:

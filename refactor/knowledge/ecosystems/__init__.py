@@ -45,6 +45,25 @@ _STEP_MODULE = {
 }
 
 
+# Official image repository -> the ecosystem multi-stage splits its builds by (FAMILIES, whose
+# values name the modules), without importing the seven modules: a one-file run loads the one its
+# base image needs (tests/test_startup.py holds the two equal).
+_FAMILY_MODULE = {
+    "python": "python", "node": "node", "golang": "go", "rust": "rust", "maven": "java", "gradle": "java",
+    "eclipse-temurin": "java", "openjdk": "java", "amazoncorretto": "java", "ruby": "ruby", "php": "php",
+}
+
+
+def family_ecosystem(image: str) -> str | None:
+    """FAMILIES.get(image): the ecosystem of an official image repository, importing nothing."""
+    return _FAMILY_MODULE.get(image)
+
+
+def ecosystem_module(name: str):
+    """The module of ecosystem `name` (a FAMILIES value: its NAME), importing only that one."""
+    return import_module(f"{__name__}.{name}")
+
+
 def generated_paths(ecosystem: str) -> tuple[str, ...]:
     """GENERATED[ecosystem]: the paths an install step of that ecosystem writes inside a
     project, importing only its module."""
@@ -69,5 +88,6 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "CONTEXT_MARKERS", "CommandInfo", "ECOSYSTEMS", "FAMILIES", "GENERATED", "InstallStep", "LANGUAGE_TOOLS",
-    "MANIFESTS", "default_resolver", "generated_paths", "install_steps", "installing", "scan",
+    "MANIFESTS", "default_resolver", "ecosystem_module", "family_ecosystem", "generated_paths", "install_steps", "installing",
+    "scan",
 ]
