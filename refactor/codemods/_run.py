@@ -136,10 +136,11 @@ def is_only(script: ShellScript, accept) -> bool:
     )
 
 
-def rewrite(inst: Instruction, script: ShellScript, nl: str = "\n") -> Instruction:
-    """`inst` with the edited body. `nl`: the file's line ending, for the line breaks an edit adds
-    to a body that has none of its own to copy (one line ending the file in a dangling escape)."""
-    code = script.code
+def rewrite(inst: Instruction, script: ShellScript | str, nl: str = "\n") -> Instruction:
+    """`inst` with the edited body (a script, or its code). `nl`: the file's line ending, for the
+    line breaks an edit adds to a body that has none of its own to copy (one line ending the file
+    in a dangling escape)."""
+    code = script if isinstance(script, str) else script.code
     if nl != "\n" and "\n" in code and "\n" not in body_text(inst):
         code = code.replace("\n", nl)
     return with_body(inst, code)

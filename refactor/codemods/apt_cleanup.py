@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from refactor.syntax.nodes import Dockerfile, Instruction
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
-from refactor.shell.parse import ShellScript, SimpleCommand
+from refactor.shell.parse import MAX_ANALYSED, ShellScript, SimpleCommand, parse_shell
 from refactor.codemods._run import Run, append_blocker, has_cache_mount, heredoc_runs_using, is_only, parsed_body, rewrite, stage_runs, subcommand, word_edits
 
 APT = ("apt-get", "apt")
@@ -176,7 +176,10 @@ class AptCleanup(Codemod):
                     touched.append(nxt)
                     notes.append(("merged the cleanup RUN below into this one, so the lists never reach a layer", Safety.SAFE))
                 else:
-                    cleaned = script.apply_edits(edits + [script.append_edit(CLEANUP)])
+                    text = script.edited_code(edits + [script.append_edit(CLEANUP)])
+                    if _too_long(self, ctx, inst, text):
+                        return
+                    cleaned = parse_shell(text, script.escape)
                     last = cleaned.units()[-1]  # the appended command, read as a command of its own
                     if isinstance(last, SimpleCommand) and _removes_lists(last):
                         final = cleaned
@@ -190,7 +193,10 @@ class AptCleanup(Codemod):
 
         if not notes:
             return
-        fixed = rewrite(inst, final if final is not None else script.apply_edits(edits), nl)
+        body = final.code if final is not None else script.edited_code(edits)
+        if _too_long(self, ctx, inst, body):
+            return
+        fixed = rewrite(inst, body, nl)
         if touched and touched[-1] is not prev:
             # The comments above a merged cleanup RUN describe the merged RUN now.
             fixed = fixed.with_changes(leading=fixed.leading + touched[-1].leading)
@@ -251,6 +257,15 @@ def _script_of(inst: Instruction) -> ShellScript:
     from refactor.syntax.edit import body_text
 
     return parsed_body(body_text(inst), inst.escape)
+
+
+def _too_long(codemod: Codemod, ctx: Context, inst: Instruction, body: str) -> bool:
+    """A fixed RUN must stay within what the shell layer analyses (the next round reads it)."""
+    if len(body) <= MAX_ANALYSED:
+        return False
+    ctx.skip(codemod, f"with its fixes this RUN would hold {len(body) / 1024:,.0f} KB of shell code, over the "
+             f"{MAX_ANALYSED // 1024} KB dockwright analyses: left as it is", inst)
+    return True
 
 
 def _comment_before_body(inst: Instruction) -> bool:

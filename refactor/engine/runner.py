@@ -27,7 +27,7 @@ from refactor.codemods.base import Codemod, Context, Safety, Skip
 from refactor.knowledge.context import BuildContext
 from refactor.syntax.edit import CannotPlace, EditError
 from refactor.syntax.errors import ParseError
-from refactor.syntax.nodes import Comment, Continuation, Dockerfile
+from refactor.syntax.nodes import Comment, Continuation, Dockerfile, Instruction
 from refactor.syntax.parser import parse_dockerfile, reparse_generated
 from refactor.syntax.pragmas import ignored_codemods, skips_file
 from refactor.syntax.stage_graph import new_problems
@@ -218,6 +218,9 @@ def _check_codemod_output(
     if not selection.allows_unsafe(codemod):
         if any(e.safety is Safety.UNSAFE for e in ctx.edits[before_edits:]):
             return "made an unsafe edit while only safe edits are allowed; change dropped", 0
+    grown = _grown_past_analysis(old, new)
+    if grown:
+        return grown
     before = _adjacent_duplicates(old)
     doubled = [text for key, text in _adjacent_duplicates(new).items() if key not in before]
     if doubled:
@@ -243,6 +246,7 @@ def refactor_tree(
     final = df.stages[-1].from_instruction if df.stages else None
     if final is not None and final.start is not None:
         ctx.file_line = final.start.line
+    _too_long_to_analyse(df, ctx)
     settled: dict[str, Dockerfile] = {}
     for _ in range(MAX_ROUNDS):
         edits_before = len(ctx.edits)
@@ -257,6 +261,43 @@ def refactor_tree(
         ids = ", ".join(sorted({e.codemod for e in ctx.edits[edits_before:]}))
         raise _Rejected(f"the codemods did not reach a fixed point in {MAX_ROUNDS} rounds ({ids} still changing)", line)
     return df, ctx
+
+
+_SHELL_CODE = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ONBUILD"})
+
+
+def _shell_size(inst: Instruction) -> int:
+    if inst.cmd not in _SHELL_CODE:
+        return 0
+    return max([len(inst.logical), *(len(h.content) for h in inst.heredoc_info)])
+
+
+def _too_long_to_analyse(df: Dockerfile, ctx: Context) -> None:
+    """Say which instructions hold shell code over the size the shell layer analyses: their
+    shell code is one opaque unit, which no codemod edits."""
+    from refactor.shell.parse import MAX_ANALYSED
+
+    for inst in df.instructions:
+        size = _shell_size(inst)
+        if size > MAX_ANALYSED:
+            line = inst.start.line if inst.start is not None else 0
+            ctx.skips.append(Skip("*", f"this {inst.cmd} holds {size / 1024:,.0f} KB of shell code, over the "
+                                  f"{MAX_ANALYSED // 1024} KB dockwright analyses: its shell code is left as it is", line))
+
+
+def _grown_past_analysis(old: Dockerfile, new: Dockerfile) -> tuple[str, int] | None:
+    """A codemod must not make shell code the next round cannot read (over the size the shell
+    layer analyses): its later rounds, and every other codemod, would see one opaque unit."""
+    from refactor.shell.parse import MAX_ANALYSED
+
+    kept = {id(i) for i in old.instructions}
+    for inst in new.instructions:
+        if id(inst) not in kept:
+            size = _shell_size(inst)
+            if size > MAX_ANALYSED:
+                return (f"its output holds {size / 1024:,.0f} KB of shell code in one {inst.cmd}, over the "
+                        f"{MAX_ANALYSED // 1024} KB dockwright analyses; change dropped", 0)
+    return None
 
 
 def _untouched_survive(original: Dockerfile, output: Dockerfile, touched: set[int]) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from refactor.shell.commands import (
@@ -33,6 +33,9 @@ class ShellScript(Node):
     items: tuple[Item, ...]
     trailing: str = ""
     escape: str = "\\"
+    # Answers derived from the script alone, kept with it (parses are cached per text, so one
+    # RUN text repeated across a file is analysed once).
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     @property
     def leading(self) -> str:
@@ -222,6 +225,10 @@ class ShellScript(Node):
 
         if not edits:
             return self
+        return parse_shell(self.edited_code(edits), self.escape)
+
+    def edited_code(self, edits: list[Edit]) -> str:
+        """The code with every edit made (as `apply_edits`, without parsing the result)."""
         code, pos, parts = self.code, 0, []
         for start, end, text in sorted(edits, key=lambda e: (e[0], e[1])):
             if start < pos:
@@ -230,7 +237,7 @@ class ShellScript(Node):
             parts.append(text)
             pos = end
         parts.append(code[pos:])
-        return parse_shell("".join(parts), self.escape)
+        return "".join(parts)
 
     def replace(self, node: Node, text: str) -> "ShellScript":
         """Replace the node's text (not its leading trivia) with raw shell `text`."""

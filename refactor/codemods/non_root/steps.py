@@ -143,7 +143,10 @@ def commands_of(inst: Instruction) -> tuple[list[SimpleCommand], bool]:
     cmds: list[SimpleCommand] = []
     opaque = False
     for text in texts:
-        c, o = script_commands(text, inst.escape)
+        try:
+            c, o = script_commands(text, inst.escape)
+        except Decline as d:
+            raise Decline(d.reason, d.inst or inst) from None
         cmds.extend(c)
         opaque = opaque or o
     return cmds, opaque
@@ -169,6 +172,7 @@ COMPOUND_WORDS = lazy(
 
 
 _PARAM = lazy(r"\$\{[^{}]*\}")
+_MAX_FLAT = 20000  # characters of an opaque unit read again as a flat list of commands
 
 
 def script_commands(text: str, escape: str = "\\", depth: int = 0) -> tuple[list[SimpleCommand], bool]:
@@ -186,12 +190,15 @@ def script_commands(text: str, escape: str = "\\", depth: int = 0) -> tuple[list
     # what the parser still keeps opaque (here-documents, unparsable text): blank the keywords and
     # read the rest as a flat list, which is good enough to spot an `apt-get` or a `chown`
     for op in script.unmodelled():
-        if len(op.raw) <= 20000:
-            # `${x}` keeps its braces (a path in a reason reads `/a/${x}`, not `/a/$;x;`)
-            flat = COMPOUND_WORDS.sub(";", _PARAM.sub(lambda m: m.group().replace("{", "\x01").replace("}", "\x02"), op.raw))
-            flat = re.sub(r"(?:;\s*)+", "; ", flat).strip("; \t\n").replace("\x01", "{").replace("\x02", "}")
-            if flat != op.raw and depth < 3:
-                cmds.extend(script_commands(flat, escape, depth + 1)[0])
+        if len(op.raw) > _MAX_FLAT or op.reason == "too-long":
+            # what root does in it cannot be read: the analysis cannot clear it
+            raise Decline(f"{len(op.raw) / 1024:,.0f} KB of shell code this analysis does not read "
+                          f"(`{op.raw.strip()[:30]}…`): what it does is unknown")
+        # `${x}` keeps its braces (a path in a reason reads `/a/${x}`, not `/a/$;x;`)
+        flat = COMPOUND_WORDS.sub(";", _PARAM.sub(lambda m: m.group().replace("{", "\x01").replace("}", "\x02"), op.raw))
+        flat = re.sub(r"(?:;\s*)+", "; ", flat).strip("; \t\n").replace("\x01", "{").replace("\x02", "}")
+        if flat != op.raw and depth < 3:
+            cmds.extend(script_commands(flat, escape, depth + 1)[0])
     return cmds, script.has_opaque
 
 

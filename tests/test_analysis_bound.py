@@ -1,0 +1,60 @@
+"""Shell code over 64 KB in one instruction is not analysed (refactor/shell/parse.py
+MAX_ANALYSED): it reads as one opaque unit, the engine says so, non-root declines, and no codemod
+may grow an instruction past the bound. The largest RUN of 8,878 in 3,409 real Dockerfiles is
+6.6 KB; RUNs of hundreds of KB took seconds through every codemod."""
+from __future__ import annotations
+
+import time
+
+from refactor.engine.runner import make_selection, refactor_text
+from refactor.shell.parse import MAX_ANALYSED, Opaque, parse_shell
+
+
+def _installs(n: int, cmd: str = "apt-get install -y pkg") -> str:
+    return " && \\\n    ".join(f"{cmd}{k}" for k in range(n))
+
+
+def test_over_the_bound_is_one_opaque_unit_that_round_trips() -> None:
+    body = _installs(4000)
+    assert len(body) > MAX_ANALYSED
+    script = parse_shell(body)
+    assert script.code == body
+    assert [type(u) for u in script.units()] == [Opaque] and script.units()[0].reason == "too-long"
+    small = _installs(100)
+    assert len(parse_shell(small).commands()) == 100
+
+
+def test_a_huge_run_is_left_alone_with_the_reason_and_quickly() -> None:
+    src = "FROM python:3.11\nCOPY . /app\nRUN " + _installs(5000) + "\nCMD [\"python\", \"-m\", \"app\"]\n"
+    t = time.process_time()
+    result = refactor_text(src)
+    assert time.process_time() - t < 2.0
+    assert result.output == src
+    reasons = [(s.codemod, s.reason) for s in result.skips]
+    assert any(c == "*" and "KB of shell code, over the 64 KB dockwright analyses" in r for c, r in reasons)
+    # non-root cannot clear what root does in it: it declines rather than add a USER
+    assert any(c == "non-root" and "does not read" in r for c, r in reasons), reasons
+
+
+def test_just_under_the_bound_is_analysed() -> None:
+    src = "FROM debian:bookworm\nRUN apt-get update && " + _installs(1000, "apt-get install -y --no-install-recommends p") + "\n"
+    assert len(src) < MAX_ANALYSED
+    result = refactor_text(src, selection=make_selection(["apt-cleanup"]))
+    assert result.output != src and "rm -rf /var/lib/apt/lists/*" in result.output
+
+
+def test_apt_cleanup_does_not_grow_a_run_past_the_bound() -> None:
+    body = _installs(1500)  # 55 KB; adding --no-install-recommends to each makes it 91 KB
+    assert len(body) < MAX_ANALYSED
+    result = refactor_text("FROM debian:bookworm\nRUN " + body + "\n", selection=make_selection(["apt-cleanup"]))
+    assert not result.edits
+    assert any("with its fixes this RUN would hold" in s.reason for s in result.skips)
+
+
+def test_the_engine_drops_any_change_that_grows_an_instruction_past_the_bound() -> None:
+    body = _installs(2200, "pip install p")  # 58 KB; --no-cache-dir on each makes it 90 KB
+    assert len(body) < MAX_ANALYSED
+    src = "FROM python:3.11\nRUN " + body + "\n"
+    result = refactor_text(src, selection=make_selection(["pip-no-cache"]))
+    assert result.output == src
+    assert any("over the 64 KB dockwright analyses; change dropped" in s.reason for s in result.skips), result.skips
