@@ -66,17 +66,18 @@ def scan(
     """Every command of a RUN with its working directory and, for installs, the step."""
     from refactor.shell.parse import Opaque, ShellScript, SimpleCommand, parse_shell
 
-    memo = None
     if resolve is None and not isinstance(run, (str, ShellScript)):
         # nodes are immutable: with the default resolver the answer is the instruction's and the
         # context's alone, and an unchanged RUN is asked again each round
+        from refactor.syntax.edit import body_text
+
         memo = run._memo
         key = ("scan", context)
         if key in memo:
             return list(memo[key])
-        result = scan(run, context, default_resolver)
-        memo[key] = tuple(result)
-        return result
+        found = () if run.is_json or run.heredocs else _scan_text(body_text(run), run.escape, context)
+        memo[key] = found
+        return list(found)
     if isinstance(run, ShellScript):
         script = run
     elif isinstance(run, str):
@@ -114,6 +115,19 @@ def scan(
         step = _probe(unit, idx, cwd, context, resolve, generated)
         out.append(CommandInfo(unit, idx, cwd, step, "install" if step is not None else "other"))
     return out
+
+
+def _scan_text(body: str, escape: str, context: "BuildContext | None") -> tuple[CommandInfo, ...]:
+    """scan() of a RUN body with the default resolver, kept with the (cached) parse of the text:
+    the answer is the text's and the context's alone."""
+    from refactor.shell.parse import parse_shell
+
+    script = parse_shell(body, escape)
+    key = ("scan", context)
+    found = script._memo.get(key)
+    if found is None:
+        found = script._memo[key] = tuple(scan(script, context, default_resolver))
+    return found
 
 
 def default_resolver(path: str) -> str | None:
@@ -171,8 +185,13 @@ def _probe(cmd, index, cwd, context, resolve, generated) -> InstallStep | None:
     module = _INSTALLER_MODULE.get(tool)
     if module is None:
         return None
-    fn = import_module(f"refactor.knowledge.ecosystems.{module}").INSTALLERS[tool]
+    fn = _installers.get(tool)
+    if fn is None:  # imported once, on first use (import_module per command was 10% of a big file)
+        fn = _installers[tool] = import_module(f"refactor.knowledge.ecosystems.{module}").INSTALLERS[tool]
     return fn(cmd, args, index, cwd, context, resolve, generated)
+
+
+_installers: dict = {}
 
 
 # Install tool -> the ecosystem module whose INSTALLERS reads it, imported when a RUN uses the
