@@ -221,13 +221,7 @@ class GoStrategy:
         vf = ["-o", "-ldflags", "-tags", "-gcflags", "-asmflags", "-mod", "-p", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix", "-pkgdir", "-toolexec", "-modfile", "-overlay", "-pgo", "-C"]
         out = cmd.option_value("-o", value_flags=vf)
         pkgs = [w.value for w in cmd.args_without_flags(value_flags=vf)[1:]]
-        cwd = s.workdir
-        # `cd X && go build` in the same RUN
-        for prev in s.run.cmds:
-            if prev is c:
-                break
-            if prev.name == "cd" and prev.cmd is not None and prev.cmd.args:
-                cwd = _abspath(prev.cmd.args[0].value or ".", cwd)
+        cwd = self._cmd_cwd(s, c)  # `cd X && go build` in the same RUN
         if any(p is None for p in pkgs):
             raise _Decline("`go build` with packages from variables: not understood")
         for p in pkgs:

@@ -89,12 +89,7 @@ class RustStrategy:
 
     def _cargo_outputs(self, s: Step, c: CmdInfo) -> tuple[list[str], set[str]]:
         cmd = c.cmd
-        cwd = s.workdir
-        for prev in s.run.cmds:
-            if prev is c:
-                break
-            if prev.name == "cd" and prev.cmd is not None and prev.cmd.args:
-                cwd = _abspath(prev.cmd.args[0].value or ".", cwd)
+        cwd = self._cmd_cwd(s, c)
         text = self._cargo_toml(cwd)
         if text is None:
             raise _Decline(f"no Cargo.toml reaches {cwd}")
