@@ -6,6 +6,8 @@ their identity, which is how the engine proves that nothing else moved.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from refactor.syntax.errors import ParseError
 from refactor.syntax.nodes import Continuation, Dockerfile, Instruction, Piece, Trivia
 
@@ -30,8 +32,6 @@ class OpenAtEndOfFile(CannotPlace):
 
 def reparse_instruction(text: str, escape: str = "\\", leading: tuple[Trivia, ...] = ()) -> Instruction:
     """Parse `text` (one instruction, its line ending and heredoc bodies) into a node."""
-    from refactor.syntax.parser import reparse_generated
-
     from refactor.syntax.lexer import MAX_LINE_BYTES, line_too_long
 
     if len(text) > MAX_LINE_BYTES // 4 and any(line_too_long(ln) for ln in text.split("\n")):
@@ -41,16 +41,29 @@ def reparse_instruction(text: str, escape: str = "\\", leading: tuple[Trivia, ..
         # a BOM is only a BOM at the start of the file; inside it, it is the keyword's first
         # character: read the text where it stands, after the start
         prefix = "# escape=\\\n"
-    try:
-        df = reparse_generated(prefix + text)
-    except ParseError as e:
-        raise EditError(f"edited instruction does not parse: {e.message}: {text!r}") from None
-    if len(df.instructions) != 1 or df.trailing or df.instructions[0].leading:
-        raise EditError(f"edited text is not exactly one instruction: {text!r}")
-    inst = df.instructions[0]
+    inst, problem = (_read_one if len(text) <= 4096 else _read_one.__wrapped__)(prefix + text)
+    if problem is not None:
+        raise EditError(f"edited {problem}: {text!r}")
     if inst.code != text:
         raise EditError(f"edited instruction does not round-trip: {text!r}")
+    # a new node each time (the engine tells instructions apart by identity); its parts are
+    # immutable and may be shared
     return inst.with_changes(leading=leading, start=None)
+
+
+@lru_cache(maxsize=512)
+def _read_one(source: str) -> tuple[Instruction | None, str | None]:
+    """The one instruction `source` holds, or what is wrong with it. Kept: a codemod fixing
+    every stage of a file of thousands makes the same instruction text thousands of times."""
+    from refactor.syntax.parser import reparse_generated
+
+    try:
+        df = reparse_generated(source)
+    except ParseError as e:
+        return None, f"instruction does not parse: {e.message}"
+    if len(df.instructions) != 1 or df.trailing or df.instructions[0].leading:
+        return None, "text is not exactly one instruction"
+    return df.instructions[0], None
 
 
 def _keep_position(new: Instruction, old: Instruction) -> Instruction:
