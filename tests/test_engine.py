@@ -263,3 +263,31 @@ def test_go_template_arguments_inside_an_instruction_are_no_template():
     r = refactor_text('FROM debian\nRUN apt-get install -y curl && docker inspect --format "{{.State}}" x\n',
                       Path("Dockerfile"), None, make_selection(["apt-cleanup"]))
     assert r.changed
+
+
+class Renamer(Shout):
+    """Renames the first stage (`AS build` -> `AS built`) but not the `--from` that names it."""
+
+    id = "renamer"
+
+    def transform(self, df, ctx):
+        first = df.instructions[0]
+        if not first.args.endswith(" AS build"):
+            return df
+        ctx.edit(self, first, "renamed the stage")
+        return replace_instruction(df, first, new_instruction(first.code.replace(" AS build", " AS built"), df))
+
+
+STAGES = "FROM debian AS build\nRUN echo hi\nFROM debian\nCOPY --from=build /a /a\n"
+
+
+def test_an_output_that_breaks_the_stage_graph_is_dropped():
+    r = refactor_text(STAGES, Path("Dockerfile"), None, sel(Renamer()))
+    assert r.output == STAGES
+    assert any("breaks the stage graph" in s.reason for s in r.skips), r.skips
+
+
+def test_an_edit_that_leaves_the_graph_instructions_alone_keeps_the_graph():
+    # Shout edits a RUN of a multi-stage file: the FROM and COPY --from nodes stay, accepted
+    r = refactor_text(STAGES, Path("Dockerfile"), None, sel(Shout()))
+    assert "RUN ECHO HI" in r.output and not r.skips

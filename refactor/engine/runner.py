@@ -166,9 +166,37 @@ def _run_once(
     return df
 
 
+def _graph_inputs(df: Dockerfile) -> tuple[int, ...]:
+    """The identities, in file order, of the instructions the stage graph is read from (those
+    before the first FROM, each FROM, each COPY with flags, each RUN with flags): equal for two
+    trees, their graphs are equal (nodes are immutable; kept on the tree)."""
+    memo = df._memo
+    found = memo.get("graph_inputs")
+    if found is None:
+        keep = []
+        seen_from = False
+        for inst in df.instructions:
+            cmd = inst.cmd
+            if cmd == "FROM":
+                seen_from = True
+                keep.append(inst)
+            elif not seen_from or (cmd in ("COPY", "RUN") and inst.flags):
+                keep.append(inst)
+        found = memo["graph_inputs"] = tuple(keep)
+    return tuple(map(id, found))
+
+
 def _adjacent_duplicates(df: Dockerfile) -> dict[tuple, str]:
     """Instructions that come twice in a row, compared as BuildKit reads them (keyword, flags,
-    arguments, heredoc bodies: `ENV a b` is `ENV a=b`): a codemod must not make one."""
+    arguments, heredoc bodies: `ENV a b` is `ENV a=b`): a codemod must not make one. Kept on
+    the tree: one codemod's output is the next one's input."""
+    memo = df._memo
+    if "adjacent_duplicates" not in memo:
+        memo["adjacent_duplicates"] = _find_adjacent_duplicates(df)
+    return memo["adjacent_duplicates"]
+
+
+def _find_adjacent_duplicates(df: Dockerfile) -> dict[tuple, str]:
     out = {}
     prev = None
     for inst in df.instructions:
@@ -226,6 +254,8 @@ def _check_codemod_output(
     if doubled:
         text = doubled[0]
         return f"its output repeats `{text[:60]}` right under itself; change dropped", 0
+    if _graph_inputs(old) == _graph_inputs(new):
+        return None  # the very instructions the stage graph is made of, in the same places
     broken = new_problems(old, new)
     if broken:
         return f"its output breaks the stage graph, which the input kept: {broken[0].message}; change dropped", broken[0].line
