@@ -206,7 +206,11 @@ class _ShellWords:
 
 
 def shell_words(s: str, *, raw_quotes: bool, raw_escapes: bool) -> list[str] | None:
-    """None where BuildKit's lexer fails (an unterminated quote, a bad `${`)."""
+    """None where BuildKit's lexer fails (an unterminated quote, a bad `${`). The lexer reads
+    through Go's text/scanner, which skips a byte order mark at the start of what it scans:
+    `<<\ufeffEOF` opens a here-document ended by `EOF`."""
+    if s.startswith("\ufeff"):
+        s = s[1:]
     try:
         return _ShellWords(s, raw_quotes, raw_escapes).words()
     except _ShellError:
