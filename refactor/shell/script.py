@@ -43,7 +43,10 @@ class ShellScript(Node):
 
     @property
     def code(self) -> str:
-        return "".join(i.code for i in self.items) + self.trailing
+        memo = self._memo
+        if "code" not in memo:  # asked again and again of one (cached) parse
+            memo["code"] = "".join(i.code for i in self.items) + self.trailing
+        return memo["code"]
 
     def reparse(self) -> "ShellScript":
         """Parse `self.code` again (fresh spans after hand edits with `with_changes`)."""
@@ -54,11 +57,17 @@ class ShellScript(Node):
     # --- queries -------------------------------------------------------------------------
     def units(self) -> tuple[Unit, ...]:
         """Commands and opaque nodes, in order."""
-        return tuple(i for i in self.items if type(i) is not Operator)
+        memo = self._memo
+        if "units" not in memo:
+            memo["units"] = tuple(i for i in self.items if type(i) is not Operator)
+        return memo["units"]
 
     def commands(self) -> tuple[SimpleCommand, ...]:
         """The simple commands at the top level (not those inside `$(...)` or opaque text)."""
-        return tuple(i for i in self.items if type(i) is SimpleCommand)
+        memo = self._memo
+        if "commands" not in memo:
+            memo["commands"] = tuple(i for i in self.items if type(i) is SimpleCommand)
+        return memo["commands"]
 
     def walk_units(self) -> Iterator[Unit]:
         """Every unit at every depth, in order: the top-level ones, and inside each compound
@@ -74,7 +83,10 @@ class ShellScript(Node):
 
     def all_commands(self) -> tuple[SimpleCommand, ...]:
         """The simple commands at every depth (see `walk_units`)."""
-        return tuple(u for u in self.walk_units() if type(u) is SimpleCommand)
+        memo = self._memo
+        if "all_commands" not in memo:
+            memo["all_commands"] = tuple(u for u in self.walk_units() if type(u) is SimpleCommand)
+        return memo["all_commands"]
 
     def unmodelled(self) -> tuple[Opaque, ...]:
         """The opaque units at every depth that are not compound commands cut into bodies:
