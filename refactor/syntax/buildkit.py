@@ -352,7 +352,8 @@ def _health_config(rest: str) -> Parsed:
     while sep < len(rest) and not _is_ascii_space(rest[sep]):
         sep += 1
     nxt = sep
-    while nxt < len(rest) and _is_ascii_space(rest[nxt]):
+    # skipping blanks: U+0085/U+00A0 start with byte 0xC2, no space (as in the flags)
+    while nxt < len(rest) and rest[nxt] in "\t\n\v\f\r ":
         nxt += 1
     if sep == 0:
         return Parsed((), False)

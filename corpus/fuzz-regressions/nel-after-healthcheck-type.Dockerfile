@@ -1,0 +1,1 @@
+HEALTHCHECK -- D o
