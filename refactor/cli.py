@@ -256,10 +256,15 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     if jobs > 1 and len(jobs_args) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        # what every worker loads is loaded once, here, and shared by the forked workers
+        import refactor.engine.runner  # noqa: F401
+        import refactor.shell.parse  # noqa: F401
+
+        _resume_collector()
         pool = ProcessPoolExecutor(max_workers=jobs)
         iterator = pool.map(_process, jobs_args, chunksize=8)
     else:
-        iterator = map(_process, jobs_args)
+        iterator = _resuming_after_first(map(_process, jobs_args))
     try:
         if streaming and not show_progress:
             _report_text(iterator, stdin_result, report, show_diff, mode_check, quiet, verbose)
@@ -334,6 +339,21 @@ def _report_one(r, report, show_diff: bool, verbose: bool, later: list[str]) -> 
         later.append(f"would change: {r.path} ({len(r.edits)} edit{'s' * (len(r.edits) != 1)})\n")
     if verbose and r.skips and not (r.changed and show_diff):
         later.append(skip_lines(r))
+
+
+def _resume_collector() -> None:
+    console = sys.modules.get("refactor.console")  # loaded: the console script started this run
+    if console is not None:
+        console.resume_collector()
+
+
+def _resuming_after_first(iterator):
+    """The results, with the garbage collector back on once the first file (which loads the
+    modules a file needs) is done."""
+    for result in iterator:
+        _resume_collector()
+        yield result
+    _resume_collector()
 
 
 def _lint_comments(result, context_dir: str | None) -> str:

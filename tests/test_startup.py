@@ -375,3 +375,63 @@ def test_every_lazy_pattern_of_the_package_compiles():
                 found.append((info.name, name))
                 p.compiled()  # a bad pattern raises here, not in a user's run
     assert len(found) >= 30  # the module-level patterns of non-root, the checks, the knowledge modules
+
+
+# The console script pauses the cyclic garbage collector while the run loads its modules.
+_GC_PROBE = """
+import gc, json, sys
+sys.argv = ["dockwright", *sys.argv[1:]]
+import refactor.cli as cli
+seen = []
+process = cli._process
+def spy(args):
+    seen.append(gc.isenabled())
+    return process(args)
+cli._process = spy
+from refactor.console import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps({"during": seen, "after": gc.isenabled(), "frozen": gc.get_freeze_count()}), file=sys.stderr)
+"""
+
+
+def _gc_states(tmp_path: Path, *args: str) -> dict:
+    r = subprocess.run([sys.executable, "-c", _GC_PROBE, *args], cwd=tmp_path, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert r.returncode in (0, 1), r.stderr
+    return json.loads(r.stderr.strip().splitlines()[-1])
+
+
+def test_the_console_script_is_the_collector_pausing_entry():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert 'dockwright = "refactor.console:main"' in text
+
+
+def test_the_collector_is_paused_for_the_first_file_only_and_back_on_at_the_end(tmp_path):
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(SINGLE_STAGE_PYTHON)
+    states = _gc_states(tmp_path, "--diff", "-j", "1", "a", "b", "c")
+    # the first file loads the modules a file needs; the collector is back for the others
+    assert states["during"] == [False, True, True]
+    assert states["after"] is True
+    assert states["frozen"] > 10_000  # start-up's objects, kept out of later collections
+    # workers fork from a parent that loaded the engine, froze its objects and collects again
+    states = _gc_states(tmp_path, "--diff", "-j", "2", "a", "b", "c")
+    assert states["during"] == [] and states["after"] is True and states["frozen"] > 10_000
+
+
+def test_the_collector_is_back_on_when_the_run_fails_early(tmp_path):
+    states = _gc_states(tmp_path, "--diff", "--apply", "Dockerfile")  # a usage error
+    assert states["during"] == [] and states["after"] is True
+
+
+def test_a_direct_call_of_the_cli_leaves_the_collector_alone(tmp_path):
+    (tmp_path / "Dockerfile").write_text(SINGLE_STAGE_PYTHON)
+    probe = _GC_PROBE.replace("from refactor.console import main", "from refactor.cli import main")
+    r = subprocess.run([sys.executable, "-c", probe, "--diff", "Dockerfile"], cwd=tmp_path, capture_output=True,
+                       text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    states = json.loads(r.stderr.strip().splitlines()[-1])
+    assert states == {"during": [True], "after": True, "frozen": 0}

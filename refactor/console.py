@@ -1,0 +1,38 @@
+"""The `dockwright` console script: `refactor.cli.main` with Python's cyclic garbage collector
+paused while the process starts.
+
+Start-up allocates only what lives as long as the process (modules, classes, compiled regular
+expressions, tables): a collection then finds nothing to free, yet the collector runs dozens of
+times while ~200 modules load, 6% of a one-file run. `resume_collector()`, which the command
+calls once it has loaded what the run needs (before forking workers, or after the first file),
+moves everything allocated so far out of the collector's sight (`gc.freeze`, which also keeps
+forked workers from writing to the pages they share with the parent) and turns it back on, so
+a long run collects as any other. Python's documentation describes this pattern for `gc.freeze`.
+Code that calls `refactor.cli.main` directly (tests, `python -m refactor.cli`) is unaffected."""
+from __future__ import annotations
+
+import gc
+
+_paused = False
+
+
+def main() -> None:
+    global _paused
+    if gc.isenabled():
+        gc.disable()
+        _paused = True
+    try:
+        from refactor.cli import main as cli_main
+
+        cli_main()
+    finally:
+        resume_collector()
+
+
+def resume_collector() -> None:
+    """Turn the collector back on if `main` paused it (a no-op otherwise, and after the first)."""
+    global _paused
+    if _paused:
+        _paused = False
+        gc.freeze()
+        gc.enable()
