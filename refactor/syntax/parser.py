@@ -29,6 +29,24 @@ def _trivia(text: str, newline: str) -> Comment | BlankLine:
     return BlankLine(text, newline)
 
 
+def _piece_maker():
+    # Piece(kind, text) through its slots' setters: a frozen dataclass's __init__ sets each field
+    # with object.__setattr__, three times slower, and a file is mostly pieces
+    set_kind, set_text = Piece.kind.__set__, Piece.text.__set__
+    new = object.__new__
+
+    def piece(kind: str, text: str) -> Piece:
+        node = new(Piece)
+        set_kind(node, kind)
+        set_text(node, text)
+        return node
+
+    return piece
+
+
+_piece = _piece_maker()
+
+
 def parse_dockerfile(source: str) -> Dockerfile:
     """Parse Dockerfile text into a lossless CST; `.code` of the result is `source`.
 
@@ -45,7 +63,7 @@ def parse_dockerfile(source: str) -> Dockerfile:
             pieces: list[Piece | Continuation] = []
             for p in parts:
                 if len(p) == 2:
-                    pieces.append(Piece(p[0], p[1]))
+                    pieces.append(_piece(p[0], p[1]))
                 else:
                     pieces.append(Continuation(p[0], p[1], tuple([_trivia(c, nl) for c, nl, _ in p[3]])))
             if bodies:
@@ -61,6 +79,7 @@ def parse_dockerfile(source: str) -> Dockerfile:
             memo = inst._memo
             memo["split"] = split
             memo["parsed"] = parsed
+            memo["cmd"] = split.cmd.upper()
             instructions.append(inst)
             pending = []
         elif kind == "COMMENT_LINE":
