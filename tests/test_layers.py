@@ -1,6 +1,6 @@
 """The package's layers import one way only: syntax -> shell -> knowledge -> codemods -> engine
--> verify -> bot (which can verify its pull request) -> the command line. A module may import
-its own layer and the layers below it, never one above."""
+-> verify -> bot (which can verify its pull request) -> the command line -> the console script
+that starts it. A module may import its own layer and the layers below it, never one above."""
 from __future__ import annotations
 
 import ast
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-LAYERS = {"syntax": 0, "grammar": 0, "shell": 1, "knowledge": 2, "checks": 2, "codemods": 3, "engine": 4, "verify": 5, "bot": 6, "cli": 7}
+LAYERS = {"syntax": 0, "grammar": 0, "shell": 1, "knowledge": 2, "checks": 2, "codemods": 3, "engine": 4, "verify": 5, "bot": 6, "cli": 7, "console": 8}
 PACKAGE = ROOT / "refactor"
 
 
