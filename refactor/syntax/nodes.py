@@ -280,17 +280,21 @@ class Instruction(Node):
     def logical(self) -> str:
         """The instruction's line as BuildKit assembles it: continuations and the comment lines
         inside them removed, the first line's indentation dropped."""
-        memo = self._memo
-        if "logical" not in memo:
-            memo["logical"] = "".join([p.text for p in self.pieces if type(p) is Piece])
-        return memo["logical"]
+        try:  # asked hundreds of thousands of times in a big file: one lookup when known
+            return self._memo["logical"]
+        except KeyError:
+            pass
+        text = self._memo["logical"] = "".join([p.text for p in self.pieces if type(p) is Piece])
+        return text
 
     @property
     def split(self) -> buildkit.Split:
-        memo = self._memo
-        if "split" not in memo:
-            memo["split"] = buildkit.split_command(self.logical)
-        return memo["split"]
+        try:
+            return self._memo["split"]
+        except KeyError:
+            pass
+        split = self._memo["split"] = buildkit.split_command(self.logical)
+        return split
 
     @property
     def keyword(self) -> str:
@@ -300,10 +304,12 @@ class Instruction(Node):
     @property
     def cmd(self) -> str:
         """Upper-case instruction name: `RUN`."""
-        memo = self._memo
-        if "cmd" not in memo:
-            memo["cmd"] = self.split.cmd.upper()
-        return memo["cmd"]
+        try:
+            return self._memo["cmd"]
+        except KeyError:
+            pass
+        cmd = self._memo["cmd"] = self.split.cmd.upper()
+        return cmd
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -316,11 +322,13 @@ class Instruction(Node):
 
     @property
     def parsed(self) -> buildkit.Parsed:
-        memo = self._memo
-        if "parsed" not in memo:
-            s = self.split
-            memo["parsed"] = buildkit.parse_arguments(s.cmd, s.args, self.escape)
-        return memo["parsed"]
+        try:
+            return self._memo["parsed"]
+        except KeyError:
+            pass
+        s = self.split
+        parsed = self._memo["parsed"] = buildkit.parse_arguments(s.cmd, s.args, self.escape)
+        return parsed
 
     @property
     def value(self) -> tuple[str, ...]:

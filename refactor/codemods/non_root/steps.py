@@ -62,11 +62,13 @@ def walk(df: Dockerfile, chain: list[Stage]) -> tuple[list[Step], Step]:
     final = chain[0]
     user = bi.default_user(si.root_image(df, final)) or "root"
     cwd: str | None = None
+    # Steps share one env dict until an ENV or ARG changes it, which then makes a new one: a copy
+    # per step was quadratic in a file of thousands of ENV instructions.
     env: dict[str, str] = {}
     out: list[Step] = []
     for stage in reversed(chain):
         for k, inst in enumerate(stage.instructions):
-            out.append(Step(inst, stage is final, k, cwd, dict(env), user))
+            out.append(Step(inst, stage is final, k, cwd, env, user))
             if inst.cmd == "WORKDIR" and inst.value:
                 target = expand(inst.value[0], env)
                 if target is None:
@@ -79,20 +81,24 @@ def walk(df: Dockerfile, chain: list[Stage]) -> tuple[list[Step], Step]:
                     cwd = posixpath.normpath("/" + target)  # relative to the image's "/"
             elif inst.cmd == "ENV":
                 v = inst.value
+                env = dict(env)
                 for i in range(0, len(v) - 1, 2):
                     val = expand(v[i + 1], env)
                     env[v[i]] = val if val is not None else unquote(v[i + 1])
             elif inst.cmd == "ARG":
+                shared = env
                 for word in inst.value:
                     key, eq, val = word.partition("=")
                     if eq and key not in env:
                         exp = expand(val, env)
                         if exp is not None:
+                            if env is shared:
+                                env = dict(env)
                             env[key] = exp
             elif inst.cmd == "USER" and inst.value:
                 user = inst.value[0]
     last = final.instructions[-1]
-    return out, Step(last, True, len(final.instructions), cwd, dict(env), user)
+    return out, Step(last, True, len(final.instructions), cwd, env, user)
 
 
 def unquote(s: str) -> str:
@@ -203,7 +209,7 @@ def script_commands(text: str, escape: str = "\\", depth: int = 0) -> tuple[list
 
 
 def base(name: str | None) -> str:
-    return posixpath.basename(name or "")
+    return (name or "").rpartition("/")[2]  # posixpath.basename, without its per-call set-up
 
 
 def subcommand(cmd: SimpleCommand) -> str | None:
