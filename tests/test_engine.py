@@ -291,3 +291,59 @@ def test_an_edit_that_leaves_the_graph_instructions_alone_keeps_the_graph():
     # Shout edits a RUN of a multi-stage file: the FROM and COPY --from nodes stay, accepted
     r = refactor_text(STAGES, Path("Dockerfile"), None, sel(Shout()))
     assert "RUN ECHO HI" in r.output and not r.skips
+
+
+# --- the bound on edits per file (refactor.codemods.base.MAX_EDITS) -------------------------------
+
+class Swallows(Shout):
+    """Catches the engine's TooManyEdits and goes on (a codemod bug the engine must not trust)."""
+
+    id = "swallows"
+
+    def transform(self, df: Dockerfile, ctx: Context) -> Dockerfile:
+        from refactor.codemods.base import TooManyEdits
+
+        out = df
+        for inst in df.instructions:
+            if inst.cmd == "RUN" and inst.args.startswith("echo ") and inst.args != inst.args.upper():
+                out = replace_instruction(out, inst, with_body(inst, inst.args.upper()))
+                try:
+                    ctx.edit(self, inst, "upper-cased")
+                except TooManyEdits:
+                    pass
+        return out
+
+
+def _echoes(n: int) -> str:
+    return "FROM debian\n# keep\n" + "".join(f"RUN echo a{k}\n" for k in range(n))
+
+
+def test_a_file_needing_the_most_edits_dockwright_makes_is_refactored():
+    from refactor.codemods.base import MAX_EDITS
+
+    r = refactor_text(_echoes(MAX_EDITS), Path("Dockerfile"), None, sel(Shout()))
+    assert r.error is None and r.changed and len(r.edits) == MAX_EDITS
+
+
+def test_a_file_needing_more_edits_is_left_as_it_is_with_the_reason():
+    from refactor.codemods.base import MAX_EDITS
+
+    text = _echoes(MAX_EDITS + 1)
+    r = refactor_text(text, Path("Dockerfile"), None, sel(Shout()))
+    assert r.error is None and not r.internal_errors
+    assert not r.changed and r.output == text and not r.edits
+    assert [(s.codemod, s.line) for s in r.skips] == [("*", 1)]
+    assert f"more than {MAX_EDITS:,} edits" in r.skips[0].reason
+    # the same when the codemod catches the exception and goes on
+    r = refactor_text(text, Path("Dockerfile"), None, sel(Swallows()))
+    assert not r.changed and r.output == text and not r.edits and r.skips[0].codemod == "*"
+
+
+def test_the_bound_applies_to_the_edits_of_the_whole_file():
+    from refactor.codemods.base import MAX_EDITS
+
+    half = MAX_EDITS // 2 + 1
+    text = "FROM debian\n" + "".join(f"RUN echo a{k}\n" for k in range(half)) + "".join(
+        f"LABEL k{k} v\n" for k in range(half))
+    r = refactor_text(text, Path("Dockerfile"), None, sel(Shout(), *make_selection(["legacy-key-value"]).codemods))
+    assert not r.changed and r.output == text and r.skips[-1].codemod == "*"

@@ -157,6 +157,17 @@ ADVERSARIAL = {
         f"RUN go build -o /bin/app{k} ./cmd/{k}\n" for k in range(5000)),
     "64k-line-of-32000-words": "FROM debian\nRUN apt-get install " + " ".join(
         f"{k % 100}" for k in range(21000)) + "\n",
+    # non-root: each step's variables were a copy of all of them (quadratic: 1.3 s)
+    "10000-envs": "FROM python:3.11\n" + "".join(f"ENV V{k}=value{k}\n" for k in range(10000)) + 'CMD ["app"]\n',
+    # the working directory grew with each relative WORKDIR, and was cleaned whole each time (7 s)
+    "10000-relative-workdirs": "FROM python:3.11\n" + "".join(f"WORKDIR d{k}\n" for k in range(10000)),
+    # json-args walked every stage's chain of stages anew (quadratic: 6 s)
+    "3300-stages-each-on-the-one-before": "FROM python:3.11 AS s0\n" + "".join(
+        f"FROM s{k} AS s{k + 1}\nRUN echo {k}\n" for k in range(3300)) + "CMD python app.py\n",
+    # 10,000 RUNs to fix, each a new instruction parsed and checked (6 s): past 1,000 edits
+    # the file is left as it is, with the reason
+    "10000-apt-runs-to-fix": "FROM debian:12\n" + "".join(
+        f"RUN apt-get update && apt-get install -y pkg{k}\n" for k in range(10000)),
 }
 
 

@@ -138,3 +138,20 @@ def test_diff_explanation_lists_the_findings_left(tmp_path):
     assert lint == [f"#   lint: {f.as_posix()}:2:1: WorkdirRelativePath Relative workdir \"app\" can have "
                     "unexpected results if the base image changes [hadolint DL3000]"]
     assert lines.index(lint[0]) < next(i for i, l in enumerate(lines) if l.startswith("--- "))
+
+
+def test_a_long_chain_of_stages_is_linted_in_linear_time():
+    import time
+
+    # each stage on the one before, the last with a relative WORKDIR no stage before it set:
+    # the checks that read a stage's chain took 24 s when each walked its chain anew
+    text = "FROM alpine AS s0\nARG FIRST=1\n" + "".join(f"FROM s{k} AS s{k + 1}\nRUN echo {k}\n" for k in range(3300))
+    text += "WORKDIR sub\nRUN echo $FIRST $MISSING\nCMD run\n"
+    df = parse_dockerfile(text)
+    t = time.process_time()
+    found = [(f.rule, f.line) for f in lint_dockerfile(df, None)]
+    assert time.process_time() - t < 2.0  # a bound, not a benchmark (0.2 s here)
+    assert found == [("WorkdirRelativePath", text.count("\n") - 2)]
+    # a WORKDIR in the first stage of the chain is inherited by the last
+    df = parse_dockerfile(text.replace("ARG FIRST=1\n", "WORKDIR /w\n", 1))
+    assert [f.rule for f in lint_dockerfile(df, None)] == []

@@ -563,3 +563,23 @@ def test_a_dockerfile_under_a_test_folder_keeps_its_user(tmp_path):
     assert test_folder(other / "Dockerfile") is None
     result = refactor_text(text, path=other / "Dockerfile", selection=make_selection(select=["non-root"]))
     assert "USER 10001:10001" in result.output
+
+
+def test_step_variables_read_as_the_dict_assigned_in_turn_would():
+    import random
+
+    from refactor.codemods.non_root.steps import Env
+
+    rng = random.Random(11)
+    for _ in range(20):
+        env, expected, snapshots = Env(), {}, []
+        for _ in range(rng.randrange(1, 120)):  # past the 32 levels where the chain is gathered
+            values = {f"V{rng.randrange(40)}": str(rng.random()) for _ in range(rng.randrange(0, 4))}
+            env = env.with_values(values)
+            expected = {**expected}
+            for k, v in values.items():
+                expected[k] = v
+            snapshots.append((env, dict(expected)))
+        for got, want in snapshots:
+            assert dict(got) == want and list(got) == list(want) and len(got) == len(want)
+            assert all(got.get(k) == want.get(k) for k in [*want, "MISSING"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from refactor.checks.findings import Reporter, _chain
+from refactor.checks.findings import Reporter, chains
 from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.heredocs import shell_words
 from refactor.syntax.nodes import Dockerfile, Instruction
@@ -169,13 +169,9 @@ def _expand_missing_empty(text: str, env: dict[str, str]) -> str | None:
 
 
 def _undefined_vars(r: Reporter, stage) -> None:
-    chain = _chain(r.df, stage)
-    root = chain[-1]
-    from_image = root.base_image.lower() != "scratch"
-    defined: set[str] = set()
-    for s in reversed(chain[1:]):
-        for inst in s.instructions:
-            defined |= _defines(inst)
+    c = chains(r.df)
+    from_image = c.root[stage.index].base_image.lower() != "scratch"
+    defined: set[str] = set(_inherited(r.df, c, stage))
     for inst in stage.instructions:
         if inst.cmd in EXPANDING:
             text = inst.args
@@ -200,6 +196,28 @@ def _undefined_vars(r: Reporter, stage) -> None:
                     r.report("UndefinedVar", inst, f"Usage of undefined variable '${used}'"
                              + (f" (did you mean ${hint}?)" if hint else ""))
         defined |= _defines(inst)
+
+
+def _inherited(df: Dockerfile, c, stage) -> frozenset[str]:
+    """The variables the stages `stage` builds on define, kept per stage (in stage order, each
+    from its parent's: walking each chain anew was quadratic)."""
+    memo = df._memo.setdefault("lint-inherited", {})
+    todo = []  # the stages up the chain not yet known, nearest first
+    while stage.index not in memo:
+        todo.append(stage)
+        parent = c.parent[stage.index]
+        if parent is None:
+            memo[stage.index] = frozenset()
+            todo.pop()
+            break
+        stage = parent
+    for s in reversed(todo):
+        parent = c.parent[s.index]
+        own: set[str] = set()
+        for inst in parent.instructions:
+            own |= _defines(inst)
+        memo[s.index] = memo[parent.index] | own
+    return memo[todo[0].index] if todo else memo[stage.index]
 
 
 def _defines(inst: Instruction) -> set[str]:

@@ -76,18 +76,6 @@ def exec_words(args: str) -> list[str] | None:
     return words
 
 
-def _chain(by_name: dict[str, Stage], stage: Stage) -> list[Stage]:
-    """The stage and the stages of this file it builds on (FROM <stage>); `by_name`: the
-    file's stages by lower-case name (built once per file: per stage it is quadratic)."""
-    out, seen = [], set()
-    while stage is not None and stage.index not in seen:
-        seen.add(stage.index)
-        out.append(stage)
-        base = by_name.get(stage.base_image)
-        stage = base if base is not None and base.index < stage.index else None
-    return out
-
-
 class JsonArgsRecommended(Codemod):
     id = "json-args-recommended"
     summary = "shell-form CMD/ENTRYPOINT to exec form where no shell feature is used"
@@ -101,9 +89,18 @@ class JsonArgsRecommended(Codemod):
             return df
         repl: dict = {}  # applied at the end, in one pass
         by_name = {s.name.lower(): s for s in df.stages if s.name}
+        # What each stage's chain (the stage and the stages of this file it builds on) sets, and
+        # the image the chain builds on, kept per stage in file order: walking each stage's chain
+        # anew was quadratic in a file of thousands of stages each built on the one before.
+        sets: dict[int, dict[str, bool]] = {}
+        roots: dict[int, Stage] = {}
         for stage in df.stages:
-            chain = [i for s in _chain(by_name, stage) for i in s.instructions]
-            cmds = {c: any(i.cmd == c for i in chain) for c in ("SHELL", "CMD", "ENTRYPOINT")}
+            base = by_name.get(stage.base_image)
+            parent = base.index if base is not None and base.index < stage.index else None
+            cmds = {c: any(i.cmd == c for i in stage.instructions) or (parent is not None and sets[parent][c])
+                    for c in ("SHELL", "CMD", "ENTRYPOINT")}
+            sets[stage.index] = cmds
+            roots[stage.index] = roots[parent] if parent is not None else stage
             for inst in stage.instructions:
                 if inst.cmd not in ("CMD", "ENTRYPOINT") or inst.is_json or not g.runs(inst):
                     continue
@@ -118,7 +115,7 @@ class JsonArgsRecommended(Codemod):
                                    f"{'the ENTRYPOINT receives' if other == 'ENTRYPOINT' else 'passed on'}", inst)
                     continue
                 if inst.cmd == "CMD" and not cmds["ENTRYPOINT"]:
-                    root = _chain(by_name, stage)[-1].base_image  # the image the stages build on
+                    root = roots[stage.index].base_image  # the image the stages build on
                     if root and drops_privileges(root):
                         # Its docker-entrypoint.sh steps down to the service's user only when the
                         # first argument is the server (`redis-server`), not `/bin/sh`: exec form

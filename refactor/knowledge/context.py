@@ -23,6 +23,17 @@ SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", "
 _ESCAPE = frozenset(".+()|{}$")
 
 
+# Linux's PATH_MAX: a working directory with a longer path cannot be entered (ENAMETOOLONG), so
+# the analyses take the working directory as unknown past it; carried from one relative WORKDIR to
+# the next, a path without a bound grew with every one (quadratic: 7 s for 10,000 WORKDIRs).
+MAX_PATH = 4096
+
+
+def within_path_max(path: str | None) -> str | None:
+    """`path`, or None (unknown) when it is longer than a working directory can be."""
+    return path if path is None or len(path) <= MAX_PATH else None
+
+
 @lru_cache(maxsize=8192)  # a pure function of short strings, asked the same paths again and again
 def go_clean(path: str) -> str:
     """Go's `path.Clean` (slash paths): the shortest equivalent path, "." for an empty one."""

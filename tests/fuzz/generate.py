@@ -405,12 +405,20 @@ def m_long_logical(rng: random.Random, text: str) -> str:
 
 
 def m_big_file(rng: random.Random, text: str) -> str:
-    """About 10,000 lines: the file's instructions repeated, or many small RUNs."""
+    """About 10,000 lines: the file's instructions repeated, many small RUNs, or one line of the
+    file 10,000 times after its first (10,000 ENVs, relative WORKDIRs, RUNs to fix: what a work
+    per step that grows with the steps before it makes quadratic), numbered or not."""
     nl = _nl(text)
-    if rng.random() < 0.5 and text.strip():
+    pick = rng.random()
+    if pick < 0.35 and text.strip():
         lines = _lines(text if text.endswith("\n") else text + nl)
         reps = max(1, 10000 // max(1, len(lines)))
         return "".join(lines) * reps
+    singles = [ln for ln in _lines(text) if ln.strip() and not ln.rstrip("\r\n").endswith("\\")]
+    if pick < 0.7 and len(singles) > 1:
+        line = rng.choice(singles[1:]).rstrip("\r\n")
+        numbered = rng.random() < 0.5
+        return singles[0] + "".join(f"{line}{k if numbered else ''}{nl}" for k in range(10000))
     head = "FROM debian:bookworm" + nl
     return head + "".join(f"RUN {rng.choice(SNIPPETS)}{nl}" for _ in range(10000))
 

@@ -14,7 +14,7 @@ from refactor.codemods.layer_order.paths import (
     BASE, _HOME, _candidates, _cj, _defined_vars, _ijoin, _paths_meet, _rel, _symbolic, _under, _vars_in,
 )
 from refactor.codemods.layer_order.plan import _Plan, _short
-from refactor.knowledge.context import BuildContext, go_clean
+from refactor.knowledge.context import BuildContext, go_clean, within_path_max
 from refactor.knowledge.ecosystems import CommandInfo, InstallStep, scan
 from refactor.syntax.edit import body_text
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
@@ -41,7 +41,7 @@ class _StageAnalysis:
             self.workdirs.append(wd)
             self.users.append(user)
             if inst.cmd == "WORKDIR" and inst.value:
-                wd = _ijoin(wd, inst.value[0]) if wd is not None else None
+                wd = within_path_max(_ijoin(wd, inst.value[0])) if wd is not None else None
             if inst.cmd == "USER" and inst.value:
                 user = inst.value[0]
         self._copies: dict[int, _Copy] = {}

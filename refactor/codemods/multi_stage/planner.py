@@ -33,6 +33,7 @@ from refactor.codemods.multi_stage.model import (
 from refactor.codemods.multi_stage.runtime import RuntimeNeeds
 from refactor.knowledge.ecosystems import ecosystem_module, family_ecosystem
 from refactor.knowledge.project_files import SYSTEM_DIRS
+from refactor.knowledge.context import MAX_PATH, within_path_max
 from refactor.knowledge.stage_images import expand_from
 from refactor.shell.parse import Opaque, SimpleCommand, parse_shell
 from refactor.syntax.buildkit import expand_variables
@@ -171,6 +172,8 @@ class _Planner(Emitter, RuntimeNeeds):
                 if w is None:
                     raise _Decline("WORKDIR uses a variable I cannot resolve", inst)
                 workdir = _abspath(w, workdir)
+                if within_path_max(workdir) is None:
+                    raise _Decline(f"WORKDIR path longer than {MAX_PATH:,} bytes, more than a working directory can be", inst)
                 self.dirs.add(workdir)
             elif cmd == "USER":
                 step.kind = "user"

@@ -20,6 +20,7 @@ import re
 from refactor.codemods.base import Codemod, Context
 from refactor.codemods.non_root.steps import Decline
 from refactor.knowledge import nginx
+from refactor.knowledge.context import MAX_PATH, within_path_max
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.edit import (
     ends_open,
@@ -140,6 +141,9 @@ class NginxSite:
             cmd = inst.cmd
             if cmd == "WORKDIR" and inst.value:
                 workdir = posixpath.normpath(posixpath.join(workdir, inst.value[0].strip("\"'")))
+                if within_path_max(workdir) is None:
+                    raise Decline(f"the WORKDIR path is longer than {MAX_PATH:,} bytes, more than a working "
+                                  "directory can be", inst)
             elif cmd in ("COPY", "ADD"):
                 if self._copy(inst, workdir, files):
                     conf_anchor = inst
