@@ -347,3 +347,26 @@ def test_the_bound_applies_to_the_edits_of_the_whole_file():
         f"LABEL k{k} v\n" for k in range(half))
     r = refactor_text(text, Path("Dockerfile"), None, sel(Shout(), *make_selection(["legacy-key-value"]).codemods))
     assert not r.changed and r.output == text and r.skips[-1].codemod == "*"
+
+
+def test_the_collector_waits_during_a_file_and_is_restored_after(monkeypatch):
+    import gc
+
+    seen = []
+
+    class Probe(Shout):
+        id = "probe"
+
+        def transform(self, df, ctx):
+            seen.append(gc.isenabled())
+            return df
+
+    assert gc.isenabled()
+    refactor_text(SRC, Path("Dockerfile"), None, sel(Probe()))
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller's own choice is left as it was
+    try:
+        refactor_text(SRC, Path("Dockerfile"), None, sel(Probe()))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
