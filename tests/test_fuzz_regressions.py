@@ -164,10 +164,10 @@ ADVERSARIAL = {
     # json-args walked every stage's chain of stages anew (quadratic: 6 s)
     "3300-stages-each-on-the-one-before": "FROM python:3.11 AS s0\n" + "".join(
         f"FROM s{k} AS s{k + 1}\nRUN echo {k}\n" for k in range(3300)) + "CMD python app.py\n",
-    # 10,000 RUNs to fix, each a new instruction parsed and checked (6 s): past 1,000 edits
-    # the file is left as it is, with the reason
-    "10000-apt-runs-to-fix": "FROM debian:12\n" + "".join(
-        f"RUN apt-get update && apt-get install -y pkg{k}\n" for k in range(10000)),
+    # RUNs to fix, each a new instruction parsed and checked (10,000 of them: 6 s): past 1,000
+    # edits the file is left as it is, with the reason (3,000 here: the time to reach the bound)
+    "3000-apt-runs-to-fix": "FROM debian:12\n" + "".join(
+        f"RUN apt-get update && apt-get install -y pkg{k}\n" for k in range(3000)),
 }
 
 

@@ -568,7 +568,7 @@ def test_a_dockerfile_under_a_test_folder_keeps_its_user(tmp_path):
 def test_step_variables_read_as_the_dict_assigned_in_turn_would():
     import random
 
-    from refactor.codemods.non_root.steps import Env
+    from refactor.knowledge.step_env import StepEnv as Env
 
     rng = random.Random(11)
     for _ in range(20):

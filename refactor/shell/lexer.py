@@ -223,6 +223,7 @@ _OPERATOR = re.compile(
     r"&&|\|\||;;&|;;|;&|;|\|&|\||&>>|&>|&|<<<|<<-|<<|<>|<&|<\(|<|>>|>&|>\||>\(|>|\(|\)"
 )
 _IO_NUMBER = re.compile(r"[0-9]+(?=[<>])")
+_OPERATOR_FIRST = frozenset("&|;<>()")
 _REDIR_OPS = frozenset({"&>>", "&>", "<<<", "<>", "<&", "<", ">>", ">&", ">|", ">"})
 _HEREDOC_OPS = frozenset({"<<", "<<-"})
 _CONTROL_OPS = {"&&": "AND_IF", "||": "OR_IF", "|": "PIPE", "|&": "PIPE_AMP", ";": "SEMI", "&": "AMP"}
@@ -428,12 +429,14 @@ def lex(s: str, lo: int = 0, hi: int | None = None) -> list[Tok]:
             after_redir = False
             stmt_first = len(toks)
             continue
-        m = _IO_NUMBER.match(s, i)
+        # an IO number starts with a digit, an operator with one of &|;<>() (the common word
+        # skips both searches)
+        m = _IO_NUMBER.match(s, i) if "0" <= c <= "9" else None
         if m is not None and not after_redir:
             toks.append(["IO_NUMBER", i, m.end(), None])
             i = m.end()
             continue
-        m = _OPERATOR.match(s, i)
+        m = _OPERATOR.match(s, i) if c in _OPERATOR_FIRST else None
         if m is not None and m.group() not in ("<(", ">("):
             op = m.group()
             j = m.end()

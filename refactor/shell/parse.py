@@ -229,6 +229,20 @@ def _new_word(leading: str, parts: tuple, span: tuple[int, int]) -> Word:
     return node
 
 
+def _new_command(elements: tuple, bang: Optional[Leaf], span: tuple[int, int]) -> SimpleCommand:
+    """SimpleCommand(elements, bang, span=span), made faster."""
+    node = object.__new__(SimpleCommand)
+    e, b, s, memo = _COMMAND_SET
+    e(node, elements)
+    b(node, bang)
+    s(node, span)
+    memo(node, {})
+    return node
+
+
+_COMMAND_SET = _slot_setters(SimpleCommand, ("elements", "bang", "span", "_memo"))
+
+
 class _Builder:
     """Turns the parse tree (whose tokens index into `toks`) into CST nodes. A compound command's
     body is built by a builder of its own over the same text, bounded by `lo`/`hi` (raw
@@ -358,7 +372,7 @@ class _Builder:
             else:
                 elements.append(self.word(k))
         s = bang.span[0] if bang is not None else elements[0].span[0]
-        return SimpleCommand(tuple(elements), bang, span=(s, elements[-1].span[1]))
+        return _new_command(tuple(elements), bang, (s, elements[-1].span[1]))
 
     def redirect(self, tree) -> Redirect:
         ch = tree.children
@@ -383,15 +397,16 @@ class _Builder:
         return Assignment(self.lead(k), parts, name, span=(self.rs[k], self.re[k]))
 
     def parts(self, parts: list, raw_pos: int) -> tuple[WordPart, ...]:
-        text, L, end = self.text, self.L, self.omap.end
+        text, L, omap = self.text, self.L, self.omap
+        end = None if omap.identity else omap.end  # no continuation: logical offsets are raw
         out = []
         for p in parts:
             kind, a, b = p[0], p[1], p[2]
-            rend = end(b)
+            rend = b if end is None else end(b)
             inner: tuple[WordPart, ...] = ()
             if kind == DQ:
                 qlen = 2 if L[a] == "$" else 1
-                inner = self.parts(p[3], end(a + qlen))
+                inner = self.parts(p[3], a + qlen if end is None else end(a + qlen))
             out.append(_new_part(kind, text[raw_pos:rend], L[a:b], inner, (raw_pos, rend)))
             raw_pos = rend
         return tuple(out)

@@ -8,6 +8,7 @@ import fnmatch
 import posixpath
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from refactor.codemods.multi_stage.gate import _Decline  # noqa: F401 (re-exported: the strategies raise it)
@@ -130,7 +131,7 @@ class Step:
     user: str
     run: RunInfo | None = None
     entries: list[CopyEntry] = field(default_factory=list)
-    env: dict[str, str] = field(default_factory=dict)  # variables set before the instruction
+    env: Mapping[str, str] = field(default_factory=dict)  # variables set before the instruction
 
 
 @dataclass

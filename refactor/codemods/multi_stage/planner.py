@@ -12,6 +12,7 @@ import fnmatch
 import posixpath
 import re
 import shlex
+from collections import ChainMap
 from importlib import import_module
 
 from refactor.codemods.base import Context
@@ -34,6 +35,7 @@ from refactor.codemods.multi_stage.runtime import RuntimeNeeds
 from refactor.knowledge.ecosystems import ecosystem_module, family_ecosystem
 from refactor.knowledge.project_files import SYSTEM_DIRS
 from refactor.knowledge.context import MAX_PATH, within_path_max
+from refactor.knowledge.step_env import StepEnv
 from refactor.knowledge.stage_images import expand_from
 from refactor.shell.parse import Opaque, SimpleCommand, parse_shell
 from refactor.syntax.buildkit import expand_variables
@@ -132,15 +134,17 @@ class _Planner(Emitter, RuntimeNeeds):
 
 
     def _walk(self) -> None:
-        env: dict[str, str] = dict(self.global_args)
+        first: dict[str, str] = dict(self.global_args)
         # variables the base images set that Dockerfiles use in paths
-        env.setdefault("HOME", "/root")
+        first.setdefault("HOME", "/root")
         if self.base.family == "golang":
-            env.setdefault("GOPATH", "/go")
+            first.setdefault("GOPATH", "/go")
         if self.base.family == "rust":
-            env.setdefault("CARGO_HOME", "/usr/local/cargo")
+            first.setdefault("CARGO_HOME", "/usr/local/cargo")
         if self.base.family == "php":
-            env.setdefault("PHP_INI_DIR", "/usr/local/etc/php")
+            first.setdefault("PHP_INI_DIR", "/usr/local/etc/php")
+        # each step's variables: a copy per step was quadratic in a file of thousands of ENVs
+        env = StepEnv(first)
         workdir = self._base_workdir()
         user = "root"
         self.dirs: set[str] = {workdir, "/"}
@@ -150,20 +154,26 @@ class _Planner(Emitter, RuntimeNeeds):
         self.image_map: list[CopyEntry] = []
         for idx, inst in enumerate(self.instructions):
             cmd = inst.cmd
-            step = Step(inst, idx, "", workdir, user, env=dict(env))
+            step = Step(inst, idx, "", workdir, user, env=env)
             if cmd == "ARG":
                 step.kind = "arg"
+                values: dict[str, str] = {}
+                seen = ChainMap(values, env)  # each word sees the ones before it
                 for word in inst.value:
                     k, eq, v = word.partition("=")
-                    env[k] = _unquote(v) if eq else env.get(k, "")
+                    values[k] = _unquote(v) if eq else seen.get(k, "")
                     self.arg_names.append(k)
+                env = env.with_values(values)
             elif cmd == "ENV":
                 step.kind = "env"
                 vals = inst.value
+                values = {}
+                seen = ChainMap(values, env)
                 for k, v in zip(vals[0::2], vals[1::2]):
-                    ev = expand_variables(_unquote(v), env)
-                    env[k] = ev if ev is not None else ""
+                    ev = expand_variables(_unquote(v), seen)
+                    values[k] = ev if ev is not None else ""
                     self.env_names.append(k)
+                env = env.with_values(values)
             elif cmd == "WORKDIR":
                 step.kind = "workdir"
                 if not inst.value:  # BuildKit stops the build at it: no image to split

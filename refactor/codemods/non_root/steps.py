@@ -11,12 +11,12 @@ import posixpath
 import re
 import shlex
 from collections import ChainMap
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from refactor.knowledge import baseimages as bi
 from refactor.knowledge import stage_images as si
 from refactor.knowledge.context import within_path_max
+from refactor.knowledge.step_env import StepEnv
 from refactor.shell.parse import SimpleCommand, parse_shell
 from refactor.syntax.buildkit import expand_variables
 from refactor.syntax.edit import body_text
@@ -44,59 +44,6 @@ class Decline(Exception):
         self.inst = inst
 
 
-class Env(Mapping[str, str]):
-    """The variables set when a step runs: the assignments of the ENV or ARG before it, over the
-    variables of the step before that. Not a copy of them all: a copy per ENV was quadratic in a
-    file of thousands of ENV instructions. Every 32 levels the variables are gathered into one
-    dict again, so a lookup reads at most 32 dicts. Iterates in the order a dict assigned the
-    same values in turn would (a variable set again keeps its place)."""
-
-    __slots__ = ("_own", "_parent", "_depth", "_flat")
-
-    def __init__(self, own: dict[str, str] | None = None, parent: Env | None = None) -> None:
-        self._own = own or {}
-        self._parent = parent
-        self._flat: dict[str, str] | None = None
-        self._depth = parent._depth + 1 if parent is not None else 0
-        if self._depth >= 32:
-            self._own = self._gathered()
-            self._parent = None
-            self._depth = 0
-
-    def with_values(self, values: dict[str, str]) -> Env:
-        return Env(values, self) if values else self
-
-    def _gathered(self) -> dict[str, str]:
-        if self._parent is None:
-            return self._own
-        if self._flat is None:
-            owns = []
-            env: Env | None = self
-            while env._parent is not None:
-                owns.append(env._own)
-                env = env._parent
-            flat = dict(env._own)
-            for own in reversed(owns):
-                flat.update(own)
-            self._flat = flat
-        return self._flat
-
-    def __getitem__(self, key: str) -> str:
-        env: Env | None = self
-        while env is not None:
-            own = env._own
-            if key in own:
-                return own[key]
-            env = env._parent
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._gathered())
-
-    def __len__(self) -> int:
-        return len(self._gathered())
-
-
 @dataclass
 class Step:
     """An instruction of the stage chain, with the state BuildKit has when it runs."""
@@ -105,7 +52,7 @@ class Step:
     final: bool  # in the final stage (the only one we edit)
     index: int  # position in its stage (FROM is 0)
     cwd: str | None  # None: unknown (a variable we cannot expand)
-    env: Env
+    env: StepEnv
     user: str
 
 
@@ -118,7 +65,7 @@ def walk(df: Dockerfile, chain: list[Stage]) -> tuple[list[Step], Step]:
     final = chain[0]
     user = bi.default_user(si.root_image(df, final)) or "root"
     cwd: str | None = None
-    env = Env()
+    env = StepEnv()
     out: list[Step] = []
     for stage in reversed(chain):
         for k, inst in enumerate(stage.instructions):
