@@ -83,6 +83,12 @@ def prefix_text(inst: Instruction) -> str:
     return inst.indent + "".join(p.code for p in inst.pieces[: _body_index(inst)])
 
 
+def lines_inside_body(inst: Instruction) -> bool:
+    """Whether comment or blank lines sit inside the arguments' continuations: `with_body`
+    writes the arguments anew and would drop them (those before the arguments it keeps)."""
+    return any(type(p) is Continuation and p.lines for p in inst.pieces[_body_index(inst):])
+
+
 def body_text(inst: Instruction) -> str:
     """The arguments as written: from the first argument character to the end of the
     instruction's text (continuations and the comment lines inside them included, the final

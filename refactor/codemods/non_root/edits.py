@@ -15,7 +15,7 @@ from refactor.codemods.non_root.user import Plan
 from refactor.knowledge import baseimages as bi
 from refactor.knowledge.users import APP_USER
 from refactor.syntax.edit import (
-    body_text, continuation_indent, insert_after, insert_before, keyword_case, new_instruction,
+    body_text, continuation_indent, insert_after, insert_before, keyword_case, lines_inside_body, new_instruction,
     ends_open, replace_instruction, with_body, with_flag, with_line_ending,
 )
 from refactor.syntax.nodes import Continuation, Dockerfile, Instruction, Piece
@@ -272,6 +272,8 @@ class Edits:
                                f"give {', '.join(data)} (created by RUN steps as root) to {plan.owner}")
         summary = f"run as {plan.desc}: USER {plan.user_line}"
         if root_line is not None:
+            if lines_inside_body(root_line.inst):  # the new USER is written on one line: they would go
+                raise Decline("the USER to rewrite has comment or blank lines inside its name", root_line.inst)
             out = replace_instruction(out, root_line.inst, with_body(root_line.inst, plan.user_line))
             ctx.edit(codemod, root_line.inst, summary)
         else:

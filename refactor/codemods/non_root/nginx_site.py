@@ -26,6 +26,7 @@ from refactor.syntax.edit import (
     ends_open,
     insert_after,
     keyword_case,
+    lines_inside_body,
     new_instruction,
     replace_instruction,
     with_body,
@@ -182,6 +183,8 @@ class NginxSite:
         for e in exposes:
             words = nginx.exposed_after(list(e.value), plan.ports)
             if words != list(e.value):
+                if lines_inside_body(e):  # the new port list is written on one line: they would go
+                    raise Decline("the EXPOSE to rewrite has comment or blank lines among its ports", e)
                 df = replace_instruction(df, e, with_body(e, " ".join(words)))
                 touched.append(e)
         if plan.ports and not exposes:

@@ -1,0 +1,5 @@
+FROM nginx:1.27
+COPY site/ /usr/share/nginx/html/
+EXPOSE 80 \
+    # the site
+    443

@@ -1,0 +1,7 @@
+#
+FROM nginx
+EXPOSE \
+
+RUN apt-get update \
+    # the compiler
+    80 443/tcp
