@@ -58,3 +58,19 @@ def test_the_engine_drops_any_change_that_grows_an_instruction_past_the_bound() 
     result = refactor_text(src, selection=make_selection(["pip-no-cache"]))
     assert result.output == src
     assert any("over the 64 KB dockwright analyses; change dropped" in s.reason for s in result.skips), result.skips
+
+
+def test_a_file_over_a_megabyte_is_left_as_it_is_with_the_reason() -> None:
+    from refactor.engine.runner import MAX_FILE
+
+    run = "RUN apt-get update && apt-get install -y curl\n"
+    under = "FROM debian\n" + run * ((MAX_FILE - 20) // len(run))
+    over = under + run
+    assert len(under) <= MAX_FILE < len(over)
+    t = time.process_time()
+    result = refactor_text(over)
+    assert time.process_time() - t < 0.5  # not read at all
+    assert not result.changed and result.error is None
+    assert [(s.codemod, s.line) for s in result.skips] == [("*", 1)] and "over the 1 MB" in result.skips[0].reason
+    # up to the bound the file is read (here: more edits than dockwright makes, the next bound)
+    assert "1 MB" not in " ".join(s.reason for s in refactor_text(under).skips)
