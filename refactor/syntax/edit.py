@@ -174,6 +174,11 @@ def with_line_ending(inst: Instruction, nl: str) -> Instruction:
     if type(last) is Continuation and not inst.newline and not last.lines:
         head = inst.with_changes(pieces=inst.pieces[:-1], newline="").code_without_leading
         new = reparse_instruction(head + last.marker[len(inst.escape):] + (last.newline or nl), inst.escape, inst.leading)
+        if ends_open(new):
+            # `RUN a \` + `  \` at the end: the line before the dangling escape is one of blanks,
+            # which the continuation above it skips, so the instruction still runs to the end
+            raise OpenAtEndOfFile("the file ends inside this instruction's continuation, after a line of blanks: "
+                                  "nothing can be written after it")
         return _keep_position(new, inst)
     if type(last) is Continuation and not inst.newline:
         # `RUN\` + `# c` at the end: the comment is inside the continuation, and dropping the
