@@ -173,6 +173,10 @@ def with_line_ending(inst: Instruction, nl: str) -> Instruction:
     last = inst.pieces[-1] if inst.pieces else None
     if type(last) is Continuation and not inst.newline and not last.lines:
         head = inst.with_changes(pieces=inst.pieces[:-1], newline="").code_without_leading
+        if not head.strip():
+            # `  \` alone on the last line: without the escape it is a blank line, no instruction
+            raise OpenAtEndOfFile("the file ends with an escape character alone on its last line: "
+                                  "nothing can be written after it")
         new = reparse_instruction(head + last.marker[len(inst.escape):] + (last.newline or nl), inst.escape, inst.leading)
         if ends_open(new):
             # `RUN a \` + `  \` at the end: the line before the dangling escape is one of blanks,
