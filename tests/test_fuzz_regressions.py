@@ -226,3 +226,13 @@ def test_cli_reports_a_codemod_exception_and_exits_123(tmp_path, monkeypatch):
     assert r.exit_code == 123
     assert "internal error in apt-cleanup" in r.output and "RuntimeError: a bug" in r.output
     assert f.read_text() == "FROM debian\nRUN apt-get install curl\n"
+
+
+def test_a_check_directive_after_any_blank_is_the_documented_difference():
+    # campaign 19019: "\v# check=…" then "# escape=`": BuildKit 0.12 (the oracle) has no `check`
+    # directive, so the escape line after it is a comment there and a directive here
+    from fuzz.checks import documented
+
+    assert documented("\x0b# check=skip=all\n# escape=`\nFROM debian\nRUN a `\n b\n") == "check-directive"
+    assert documented("\x0c# check=skip=all\nFROM debian\n") == "check-directive"
+    assert documented("FROM debian\n# check=skip=all\n") is None

@@ -71,7 +71,7 @@ _CHECK_DIRECTIVE = re.compile(r"#[\t\f\r ]*check[\t\f\r ]*=", re.IGNORECASE)
 
 def _header_has_check(text: str) -> bool:
     for line in text.lstrip("\ufeff").split("\n")[:10]:
-        if _CHECK_DIRECTIVE.match(line.strip(" \t\r")):
+        if _CHECK_DIRECTIVE.match(line.strip(" \t\r\v\f")):  # every blank BuildKit trims
             return True
         if not line.lstrip().startswith("#"):
             break
