@@ -24,6 +24,7 @@ from refactor.shell.compound import segments
 from refactor.shell.continuations import OffsetMap, logical_text
 from refactor.shell.grammar import ShellSyntaxError, Tree, parse_types
 from refactor.shell.lexer import DQ, lex, _ASSIGNMENT as _ASSIGNMENT_RE
+from refactor.syntax.nodes import slot_setters
 from refactor.shell.nodes import (
     EXPANSION_KINDS,
     VALUE_FLAGS,
@@ -193,17 +194,7 @@ def _fold(toks: list, idx: int) -> bool:
     return True
 
 
-def _slot_setters(cls, names: tuple[str, ...]):
-    """The slots' own setters: a frozen dataclass's __init__ sets each field through
-    object.__setattr__ (about 3x the time), and a big RUN builds a node per word and per part."""
-    import dataclasses
-
-    assert tuple(f.name for f in dataclasses.fields(cls)) == names, cls  # the fields, in order
-    return tuple(cls.__dict__[n].__set__ for n in names)
-
-
-_PART_SET = _slot_setters(WordPart, ("kind", "raw", "text", "parts", "span"))
-_WORD_SET = _slot_setters(Word, ("leading", "parts", "span", "_memo"))
+_PART_SET = slot_setters(WordPart, ("kind", "raw", "text", "parts", "span"))
 
 
 def _new_part(kind: str, raw: str, text: str, parts: tuple, span: tuple[int, int]) -> WordPart:
@@ -218,29 +209,25 @@ def _new_part(kind: str, raw: str, text: str, parts: tuple, span: tuple[int, int
     return node
 
 
-def _new_word(leading: str, parts: tuple, span: tuple[int, int]) -> Word:
-    """Word(leading, parts, span=span), made faster."""
-    node = object.__new__(Word)
-    lead, p, s, memo = _WORD_SET
-    lead(node, leading)
-    p(node, parts)
-    s(node, span)
-    memo(node, {})
-    return node
+def _maker_with_memo(cls, names: tuple[str, str, str]):
+    """`cls(a, b, span=c)` for a node of three fields and a memo (Word, SimpleCommand), made
+    faster: a big RUN builds one per word and one per command."""
+    first, second, third, memo = slot_setters(cls, (*names, "_memo"))
+    new = object.__new__
+
+    def make(a, b, c):
+        node = new(cls)
+        first(node, a)
+        second(node, b)
+        third(node, c)
+        memo(node, {})
+        return node
+
+    return make
 
 
-def _new_command(elements: tuple, bang: Optional[Leaf], span: tuple[int, int]) -> SimpleCommand:
-    """SimpleCommand(elements, bang, span=span), made faster."""
-    node = object.__new__(SimpleCommand)
-    e, b, s, memo = _COMMAND_SET
-    e(node, elements)
-    b(node, bang)
-    s(node, span)
-    memo(node, {})
-    return node
-
-
-_COMMAND_SET = _slot_setters(SimpleCommand, ("elements", "bang", "span", "_memo"))
+_new_word = _maker_with_memo(Word, ("leading", "parts", "span"))  # (leading, parts, span)
+_new_command = _maker_with_memo(SimpleCommand, ("elements", "bang", "span"))  # (elements, bang, span)
 
 
 class _Builder:

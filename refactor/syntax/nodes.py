@@ -27,6 +27,13 @@ N = TypeVar("N", bound="Node")
 _COMPARED: dict[type, tuple[str, ...]] = {}
 
 
+def slot_setters(cls, names: tuple[str, ...]) -> tuple:
+    """The slots' own setters, for parsers that make many nodes of a frozen dataclass: its
+    __init__ sets each field through object.__setattr__ (about 3x the time)."""
+    assert tuple(f.name for f in dataclasses.fields(cls)) == names, cls  # the fields, in order
+    return tuple(cls.__dict__[n].__set__ for n in names)
+
+
 class RemoveFromParent:
     """Return this from a `leave_*` method to delete the node from its parent's tuple."""
 
