@@ -172,10 +172,11 @@ class Chains:
 
 
 def chains(df: Dockerfile) -> Chains:
+    """The file's `Chains`, kept on the tree (the checks and json-args ask it per stage)."""
     memo = df._memo
-    found = memo.get("lint-chains")
+    found = memo.get("stage-chains")
     if found is None:
-        found = memo["lint-chains"] = Chains(df)
+        found = memo["stage-chains"] = Chains(df)
     return found
 
 

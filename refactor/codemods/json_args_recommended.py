@@ -33,10 +33,11 @@ import json
 import re
 
 from refactor.codemods._checks import error_note, gate, apply_replacements
+from refactor.checks.findings import chains
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
 from refactor.knowledge.baseimages import drops_privileges
 from refactor.syntax.edit import with_body
-from refactor.syntax.nodes import Continuation, Dockerfile, Stage
+from refactor.syntax.nodes import Continuation, Dockerfile
 
 RULE = "JSONArgsRecommended"
 # One word: plain characters and quoted strings with nothing the shell would interpret inside.
@@ -88,19 +89,11 @@ class JsonArgsRecommended(Codemod):
         if g is None:
             return df
         repl: dict = {}  # applied at the end, in one pass
-        by_name = {s.name.lower(): s for s in df.stages if s.name}
-        # What each stage's chain (the stage and the stages of this file it builds on) sets, and
-        # the image the chain builds on, kept per stage in file order: walking each stage's chain
-        # anew was quadratic in a file of thousands of stages each built on the one before.
-        sets: dict[int, dict[str, bool]] = {}
-        roots: dict[int, Stage] = {}
+        # what each stage's chain (the stage and the stages of this file it builds on) holds,
+        # and the image it builds on: read once per file (per stage it was quadratic)
+        chain = chains(df)
         for stage in df.stages:
-            base = by_name.get(stage.base_image)
-            parent = base.index if base is not None and base.index < stage.index else None
-            cmds = {c: any(i.cmd == c for i in stage.instructions) or (parent is not None and sets[parent][c])
-                    for c in ("SHELL", "CMD", "ENTRYPOINT")}
-            sets[stage.index] = cmds
-            roots[stage.index] = roots[parent] if parent is not None else stage
+            cmds = {c: c in chain.keywords[stage.index] for c in ("SHELL", "CMD", "ENTRYPOINT")}
             for inst in stage.instructions:
                 if inst.cmd not in ("CMD", "ENTRYPOINT") or inst.is_json or not g.runs(inst):
                     continue
@@ -115,7 +108,7 @@ class JsonArgsRecommended(Codemod):
                                    f"{'the ENTRYPOINT receives' if other == 'ENTRYPOINT' else 'passed on'}", inst)
                     continue
                 if inst.cmd == "CMD" and not cmds["ENTRYPOINT"]:
-                    root = roots[stage.index].base_image  # the image the stages build on
+                    root = chain.root[stage.index].base_image  # the image the stages build on
                     if root and drops_privileges(root):
                         # Its docker-entrypoint.sh steps down to the service's user only when the
                         # first argument is the server (`redis-server`), not `/bin/sh`: exec form
