@@ -74,3 +74,34 @@ def test_a_file_over_a_megabyte_is_left_as_it_is_with_the_reason() -> None:
     assert [(s.codemod, s.line) for s in result.skips] == [("*", 1)] and "over the 1 MB" in result.skips[0].reason
     # up to the bound the file is read (here: more edits than dockwright makes, the next bound)
     assert "1 MB" not in " ".join(s.reason for s in refactor_text(under).skips)
+
+
+def test_a_file_over_the_instruction_bound_is_left_as_it_is_naming_its_final_from() -> None:
+    from refactor.engine.runner import MAX_INSTRUCTIONS
+
+    run = "RUN apt-get update && apt-get install -y curl\n"
+    head = "FROM debian AS build\nRUN make\nFROM debian\n"
+    at = head + run * (MAX_INSTRUCTIONS - 3)
+    over = at + run
+    result = refactor_text(over)
+    assert not result.changed and result.error is None
+    assert [(s.codemod, s.line) for s in result.skips] == [("*", 3)]
+    assert f"holds {MAX_INSTRUCTIONS + 1:,} instructions, over the {MAX_INSTRUCTIONS:,}" in result.skips[0].reason
+    # at the bound the file is analysed (here it needs more edits than dockwright makes: the next bound)
+    reasons = " ".join(s.reason for s in refactor_text(at).skips)
+    assert "instructions, over" not in reasons and "edits, the most dockwright makes" in reasons
+
+
+def test_a_file_over_the_shell_code_bound_is_left_as_it_is() -> None:
+    from refactor.engine.runner import MAX_SHELL
+
+    run = "RUN " + "echo 0123456789abcdef && " * 40 + "echo done\n"  # about 1 KB
+    fix = "RUN apt-get install curl\n"
+    count = (MAX_SHELL - len(fix)) // (len(run) - 1)  # an instruction's logical line, keyword included
+    under = "FROM debian\n" + run * count + fix
+    over = under + run * 2
+    result = refactor_text(over)
+    assert not result.changed and result.error is None
+    assert len(result.skips) == 1 and f"of shell code to analyse, over the {MAX_SHELL // 1024} KB" in result.skips[0].reason
+    analysed = refactor_text(under, selection=make_selection(["apt-cleanup"]))
+    assert analysed.changed and "of shell code to analyse, over" not in " ".join(s.reason for s in analysed.skips)

@@ -406,7 +406,7 @@ def _gc_states(tmp_path: Path, *args: str) -> dict:
 
 def test_the_console_script_is_the_collector_pausing_entry():
     text = (ROOT / "pyproject.toml").read_text()
-    assert 'dockwright = "refactor.console:main"' in text
+    assert 'dockwright = "refactor.console:run"' in text
 
 
 def test_the_collector_is_paused_for_the_first_file_only_and_back_on_at_the_end(tmp_path):

@@ -63,9 +63,9 @@ class Codemod:
 
 # The most edits dockwright makes in one file, all codemods together: a file that needs more is
 # left as it is (refactor.engine.runner). The Dockerfiles of 201 real repositories need at most
-# 15; a generated file of 10,000 RUNs needs 10,000, each a new instruction parsed and checked,
-# which no bound on a file's size keeps under the engine's time budget.
-MAX_EDITS = 1_000
+# 15. Each edit is a new instruction (or shell body) parsed and checked, up to a millisecond: a
+# generated file of 1,000 RUNs to fix took over 1 s, which no bound on a file's size prevents.
+MAX_EDITS = 200
 
 
 class TooManyEdits(Exception):

@@ -233,23 +233,25 @@ class BuildContext:
         c = go_clean(rel)
         return not (c == ".." or c.startswith("../") or c.startswith("/"))
 
-    def _asked(self, what: str, rel: str, answer):
+    def asked(self, what: str, rel: str, answer):
+        """`answer(rel)`, computed once per context for the question `what` (the context does
+        not change during a run); what callers get must not be changed in place."""
         key = (what, rel)
         if key not in self._answers:
             self._answers[key] = answer(rel)
         return self._answers[key]
 
     def exists(self, rel: str) -> bool:
-        return self._asked("exists", rel, lambda r: self.inside(r) and os.path.lexists(self._abs(r)))
+        return self.asked("exists", rel, lambda r: self.inside(r) and os.path.lexists(self._abs(r)))
 
     def is_file(self, rel: str) -> bool:
-        return self._asked("is_file", rel, lambda r: self.inside(r) and self._abs(r).is_file())
+        return self.asked("is_file", rel, lambda r: self.inside(r) and self._abs(r).is_file())
 
     def is_dir(self, rel: str) -> bool:
-        return self._asked("is_dir", rel, lambda r: self.inside(r) and self._abs(r).is_dir())
+        return self.asked("is_dir", rel, lambda r: self.inside(r) and self._abs(r).is_dir())
 
     def read_text(self, rel: str) -> str | None:
-        return self._asked("read_text", rel, self._read_text)
+        return self.asked("read_text", rel, self._read_text)
 
     def _read_text(self, rel: str) -> str | None:
         if not self.inside(rel):
@@ -291,7 +293,7 @@ class BuildContext:
 
     def sent(self, rel: str) -> bool:
         """Whether `rel` exists and reaches the builder (not excluded by .dockerignore)."""
-        return self._asked("sent", rel, lambda r: self.exists(r) and not self.dockerignore.excludes(r))
+        return self.asked("sent", rel, lambda r: self.exists(r) and not self.dockerignore.excludes(r))
 
     def sends_anything_under(self, rel: str) -> bool:
         """Whether the builder receives `rel` or anything inside it (a folder that is excluded

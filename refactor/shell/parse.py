@@ -24,7 +24,7 @@ from refactor.shell.compound import segments
 from refactor.shell.continuations import OffsetMap, logical_text
 from refactor.shell.grammar import ShellSyntaxError, Tree, parse_types
 from refactor.shell.lexer import DQ, lex, _ASSIGNMENT as _ASSIGNMENT_RE
-from refactor.syntax.nodes import slot_setters
+from refactor.syntax.nodes import node_maker, slot_setters
 from refactor.shell.nodes import (
     EXPANSION_KINDS,
     VALUE_FLAGS,
@@ -209,25 +209,8 @@ def _new_part(kind: str, raw: str, text: str, parts: tuple, span: tuple[int, int
     return node
 
 
-def _maker_with_memo(cls, names: tuple[str, str, str]):
-    """`cls(a, b, span=c)` for a node of three fields and a memo (Word, SimpleCommand), made
-    faster: a big RUN builds one per word and one per command."""
-    first, second, third, memo = slot_setters(cls, (*names, "_memo"))
-    new = object.__new__
-
-    def make(a, b, c):
-        node = new(cls)
-        first(node, a)
-        second(node, b)
-        third(node, c)
-        memo(node, {})
-        return node
-
-    return make
-
-
-_new_word = _maker_with_memo(Word, ("leading", "parts", "span"))  # (leading, parts, span)
-_new_command = _maker_with_memo(SimpleCommand, ("elements", "bang", "span"))  # (elements, bang, span)
+_new_word = node_maker(Word, ("leading", "parts", "span"), memo=True)  # (leading, parts, span)
+_new_command = node_maker(SimpleCommand, ("elements", "bang", "span"), memo=True)  # (elements, bang, span)
 
 
 class _Builder:

@@ -18,28 +18,26 @@ from refactor.syntax.nodes import (
     Instruction,
     Piece,
     Position,
-    slot_setters,
+    node_maker,
 )
+
+
+_piece = node_maker(Piece, ("kind", "text"))
+_comment = node_maker(Comment, ("text", "newline"))
+_blank = node_maker(BlankLine, ("text", "newline"))
+_position = node_maker(Position, ("line", "column"))
+_continuation = node_maker(Continuation, ("marker", "newline", "lines"))
+# Instruction(leading, indent, pieces, newline, heredocs, escape, start, end_line) and its memo
+_instruction = node_maker(Instruction, ("leading", "indent", "pieces", "newline", "heredocs", "escape", "start",
+                                        "end_line", "_memo"))
 
 
 def _trivia(text: str, newline: str) -> Comment | BlankLine:
     """A comment or blank line skipped inside a continuation, or a blank line between
     instructions (as the grammar's builder reads them: a line whose first non-blank is `#`)."""
     if text.lstrip().startswith("#"):
-        return Comment(text, newline)
-    return BlankLine(text, newline)
-
-
-_PIECE_SET = slot_setters(Piece, ("kind", "text"))
-
-
-def _piece(kind: str, text: str) -> Piece:
-    """Piece(kind, text), made faster: a file is mostly pieces."""
-    node = object.__new__(Piece)
-    set_kind, set_text = _PIECE_SET
-    set_kind(node, kind)
-    set_text(node, text)
-    return node
+        return _comment(text, newline)
+    return _blank(text, newline)
 
 
 def parse_dockerfile(source: str) -> Dockerfile:
@@ -60,25 +58,22 @@ def parse_dockerfile(source: str) -> Dockerfile:
                 if len(p) == 2:
                     pieces.append(_piece(p[0], p[1]))
                 else:
-                    pieces.append(Continuation(p[0], p[1], tuple([_trivia(c, nl) for c, nl, _ in p[3]])))
+                    pieces.append(_continuation(p[0], p[1], tuple([_trivia(c, nl) for c, nl, _ in p[3]])))
             if bodies:
                 heredocs = tuple([HeredocBody(tuple([t for t, _ in b[0]]), b[1], b[2]) for b in bodies])
                 end_line = eol_line + sum(len(h.lines) + 1 for h in heredocs)
             else:
                 heredocs = ()
                 end_line = eol_line
-            inst = Instruction(tuple(pending), indent, tuple(pieces), eol, heredocs, escape,
-                               Position(first_line, len(indent) + 1), end_line)
-            # BuildKit's reading of the line, which the lexer needed anyway: the node's own
-            # memo would compute the same from the same text.
-            memo = inst._memo
-            memo["split"] = split
-            memo["parsed"] = parsed
-            memo["cmd"] = split.cmd.upper()
-            instructions.append(inst)
+            # The memo starts with BuildKit's reading of the line, which the lexer needed
+            # anyway: the node would compute the same from the same text.
+            instructions.append(_instruction(
+                tuple(pending), indent, tuple(pieces), eol, heredocs, escape,
+                _position(first_line, len(indent) + 1), end_line,
+                {"split": split, "parsed": parsed, "cmd": split.cmd.upper()}))
             pending = []
         elif kind == "COMMENT_LINE":
-            pending.append(Comment(item[1], item[2]))
+            pending.append(_comment(item[1], item[2]))
         elif kind == "BLANK_LINE":
             pending.append(_trivia(item[1], item[2]))
         elif kind == "DIRECTIVE_LINE":

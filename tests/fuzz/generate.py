@@ -405,22 +405,24 @@ def m_long_logical(rng: random.Random, text: str) -> str:
 
 
 def m_big_file(rng: random.Random, text: str) -> str:
-    """About 10,000 lines: the file's instructions repeated, many small RUNs, or one line of the
-    file 10,000 times after its first (10,000 ENVs, relative WORKDIRs, RUNs to fix: what a work
-    per step that grows with the steps before it makes quadratic), numbered or not."""
+    """About 10,000 lines, or just under the 2,000 instructions the engine analyses in one file:
+    the file's instructions repeated, many small RUNs, or one line of the file repeated after its
+    first (ENVs, relative WORKDIRs, RUNs to fix: what a work per step that grows with the steps
+    before it makes quadratic), numbered or not."""
     nl = _nl(text)
+    size = rng.choice([1990, 10000])
     pick = rng.random()
     if pick < 0.35 and text.strip():
         lines = _lines(text if text.endswith("\n") else text + nl)
-        reps = max(1, 10000 // max(1, len(lines)))
+        reps = max(1, size // max(1, len(lines)))
         return "".join(lines) * reps
     singles = [ln for ln in _lines(text) if ln.strip() and not ln.rstrip("\r\n").endswith("\\")]
     if pick < 0.7 and len(singles) > 1:
         line = rng.choice(singles[1:]).rstrip("\r\n")
         numbered = rng.random() < 0.5
-        return singles[0] + "".join(f"{line}{k if numbered else ''}{nl}" for k in range(10000))
+        return singles[0] + "".join(f"{line}{k if numbered else ''}{nl}" for k in range(size))
     head = "FROM debian:bookworm" + nl
-    return head + "".join(f"RUN {rng.choice(SNIPPETS)}{nl}" for _ in range(10000))
+    return head + "".join(f"RUN {rng.choice(SNIPPETS)}{nl}" for _ in range(size))
 
 
 def m_deep_nesting(rng: random.Random, text: str) -> str:

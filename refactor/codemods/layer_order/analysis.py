@@ -7,6 +7,7 @@ import os
 import posixpath
 import re
 import stat
+from bisect import bisect_left
 
 from refactor.codemods.layer_order.commands import _independent_cmd, _independent_run
 from refactor.codemods.layer_order.copies import _Copy, _Entry
@@ -18,6 +19,9 @@ from refactor.knowledge.context import BuildContext, go_clean, within_path_max
 from refactor.knowledge.ecosystems import CommandInfo, InstallStep, scan
 from refactor.syntax.edit import body_text
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
+
+# How many COPY/ADD instructions before a RUN are read to tell where its folder comes from.
+_MAX_COPIES_BACK = 64
 
 _PASS = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER", "ONBUILD", "SHELL", "USER"})
 _ARCHIVE = re.compile(r"\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst|lz|lzma))$")
@@ -47,6 +51,9 @@ class _StageAnalysis:
         self._copies: dict[int, _Copy] = {}
         self._first_broad: int | None = None
         self._fetch_at: dict[str, int] | None = None
+        self._copies_at: list[int] | None = None  # the stage's COPY/ADD indices, in order
+        self._folders: dict[tuple[str, int], str | None] = {}  # (image folder, RUN index) -> context folder
+        self._roots: tuple[list[str], list[int]] | None = None  # (ENV roots in order, how many before each index)
 
     # --- copies ---------------------------------------------------------------------------
 
@@ -415,29 +422,41 @@ class _StageAnalysis:
             img = _ijoin(wd, path)
             if img is None or self.bc is None:
                 return None
-            for k in range(r - 1, 0, -1):
-                inst = self.ins[k]
-                if inst.cmd in ("COPY", "ADD"):
-                    c = self.copy(k)
-                    if not c.from_context:
-                        d = c.dest_image
-                        if d is None or _paths_meet(img, d) and (_under(img, d) or _symbolic(d) != _symbolic(img)):
-                            return None
-                        continue
-                    for e in reversed(c.entries):
-                        if e.is_dir:
-                            subs = _candidates(img, e.image)
-                            if subs:
-                                cp = _cj(e.cpath or "", subs[0])
-                                if cp == (e.cpath or "") or self.bc.is_dir(cp):
-                                    return cp
-                        elif e.cpath is not None:
-                            for fimg in filter(None, (e.image, e.alt)):
-                                if posixpath.dirname(fimg) == img:
-                                    return posixpath.dirname(e.cpath)
-            return None
+            key = (img, r)
+            if key not in self._folders:
+                self._folders[key] = self._context_folder(img, r)
+            return self._folders[key]
 
         return resolve
+
+    def _context_folder(self, img: str, r: int) -> str | None:
+        """The context folder the image folder `img` holds at the RUN at `r`: decided by the
+        nearest COPY/ADD before it that writes there, at most _MAX_COPIES_BACK of them back (past
+        that the folder is unknown: walking every COPY for every RUN was quadratic, and no real
+        stage has more than 48); None when unknown or not from the context."""
+        if self._copies_at is None:
+            self._copies_at = [k for k in range(1, len(self.ins)) if self.ins[k].cmd in ("COPY", "ADD")]
+        at = self._copies_at
+        last = bisect_left(at, r)
+        for k in reversed(at[max(0, last - _MAX_COPIES_BACK):last]):
+            c = self.copy(k)
+            if not c.from_context:
+                d = c.dest_image
+                if d is None or _paths_meet(img, d) and (_under(img, d) or _symbolic(d) != _symbolic(img)):
+                    return None
+                continue
+            for e in reversed(c.entries):
+                if e.is_dir:
+                    subs = _candidates(img, e.image)
+                    if subs:
+                        cp = _cj(e.cpath or "", subs[0])
+                        if cp == (e.cpath or "") or self.bc.is_dir(cp):
+                            return cp
+                elif e.cpath is not None:
+                    for fimg in filter(None, (e.image, e.alt)):
+                        if posixpath.dirname(fimg) == img:
+                            return posixpath.dirname(e.cpath)
+        return None
 
     def first_broad_copy(self) -> int:
         """The index of the stage's first COPY/ADD of the context's top or a folder of it
@@ -478,18 +497,27 @@ class _StageAnalysis:
         return c.from_context and c.has_dir_source
 
     def _env_roots(self, r: int) -> list[str]:
-        roots = list(_HOME)
-        for inst in self.ins[1:r]:
-            if inst.cmd == "ENV":
+        """The folders the ENVs before `r` point installs at (PATH entries, virtualenvs...),
+        after the home and system folders. Read once per stage: per RUN it was quadratic."""
+        if self._roots is None:
+            found: list[str] = []
+            upto: list[int] = []
+            for k, inst in enumerate(self.ins):
+                upto.append(len(found))
+                if k == 0 or inst.cmd != "ENV":
+                    continue
                 v = inst.value
                 for n in range(0, len(v) - 1, 2):
                     if v[n] in ("PATH", "VIRTUAL_ENV", "PYTHONUSERBASE", "PIP_TARGET", "NPM_CONFIG_PREFIX", "GEM_HOME", "BUNDLE_PATH", "PNPM_HOME", "npm_config_prefix"):
                         for part in re.sub(r"[\"']", "", v[n + 1]).split(":"):
                             if part.startswith("/"):
-                                roots.append(posixpath.dirname(go_clean(part)) if part.rstrip("/").endswith("/bin") else go_clean(part))
+                                found.append(posixpath.dirname(go_clean(part)) if part.rstrip("/").endswith("/bin") else go_clean(part))
                             elif "$" not in part and part:
-                                roots.append("?")
-        return roots
+                                found.append("?")
+            upto.append(len(found))
+            self._roots = (found, upto)
+        found, upto = self._roots
+        return [*_HOME, *found[:upto[r]]]
 
     def _blocker(self, c: _Copy, k: int, r: int, lead: list[CommandInfo], steps: list[InstallStep], skip=frozenset()) -> str | None:
         """Why copy `c` (at k) cannot move after the RUN at r, or None."""

@@ -77,7 +77,7 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
     line = first.start.line if first.start is not None else None
     entries: list[tuple[str, str]] = []
     candidates: list[tuple[str, str, list[str]]] = []
-    top = bc.listdir("")
+    top = bc.asked("listdir", "", bc.listdir)
     # A root pattern without `**/` matches at the context root only: a project copied from a
     # sub-folder (`COPY react-app .`) brings that folder's own node_modules, which a developer's
     # checkout holds and the reordered COPY would put over the freshly installed one.
@@ -119,15 +119,7 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
     # `cargo build`) is recreated in the image: code that names it reads the image's copy.
     probe = [n for pattern, _, names in candidates if pattern != "**/__pycache__" and pattern not in generated
              for n in names]
-    texts = {f"`{_short(i)}` (line {i.start.line if i.start else '?'})": i.logical
-             for i in df.instructions if i.cmd in ("RUN", "CMD", "ENTRYPOINT", "ENV", "HEALTHCHECK")}
-    own = []
-    if ctx.path is not None:
-        try:
-            own.append(ctx.path.resolve().relative_to(bc.root.resolve()).as_posix())
-        except (ValueError, OSError):
-            pass
-    reads = find_reads(bc.root, probe, texts, skip=tuple(own)) if probe else {}
+    reads = _reads(df, ctx, bc, probe) if probe else {}
     for pattern, why, names in candidates:
         read = next((reads[n] for n in names if n in reads), None) if pattern not in generated else None
         if read is not None:
@@ -170,6 +162,20 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
         )
 
 
+def _reads(df: Dockerfile, ctx: Context, bc: BuildContext, probe: list[str]) -> dict:
+    """What reads each of `probe` (refactor.knowledge.runtime_reads): the context's code and
+    scripts but the Dockerfile itself, and its instructions."""
+    texts = {f"`{_short(i)}` (line {i.start.line if i.start else '?'})": i.logical
+             for i in df.instructions if i.cmd in ("RUN", "CMD", "ENTRYPOINT", "ENV", "HEALTHCHECK")}
+    own = []
+    if ctx.path is not None:
+        try:
+            own.append(ctx.path.resolve().relative_to(bc.root.resolve()).as_posix())
+        except (ValueError, OSError):
+            pass
+    return find_reads(bc.root, probe, texts, skip=tuple(own))
+
+
 def _generated_in(folder: str, tools: set[str], bc: BuildContext) -> list[tuple[str, str]]:
     """What an install the Dockerfile runs writes inside a project folder it copies: the folder
     holds the ecosystem's marker file (package.json for node_modules)."""
@@ -185,10 +191,14 @@ def _generated_in(folder: str, tools: set[str], bc: BuildContext) -> list[tuple[
 
 
 def _present(bc: BuildContext, pattern: str, top: list[str]) -> list[str]:
+    # The walks are asked once per context: layer-order proposes each round, and again on its
+    # own output.
     if pattern == "**/__pycache__":
-        return [f.rsplit("/", 1)[0] for f in _find(bc, lambda rel, name, is_dir: is_dir and name == "__pycache__")][:5]
+        return bc.asked("dockerignore:pycache", "", lambda _: [f.rsplit("/", 1)[0] for f in _find(
+            bc, lambda rel, name, is_dir: is_dir and name == "__pycache__")][:5])
     if pattern == "**/*.log":
-        return _find(bc, lambda rel, name, is_dir: not is_dir and name.endswith(".log"))[:5]
+        return bc.asked("dockerignore:logs", "", lambda _: _find(
+            bc, lambda rel, name, is_dir: not is_dir and name.endswith(".log"))[:5])
     if pattern == ".env.*":
         return [n for n in top if n.startswith(".env.") and not n.endswith((".example", ".sample", ".template", ".dist"))]
     if pattern in top:
