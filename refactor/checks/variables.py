@@ -46,10 +46,15 @@ _REFERENCE = lazy(
 )
 
 
+_REFERENCE_AT = lazy(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))")
+
+
 def variables_in(text: str, escape: str = "\\") -> list[str]:
     """The names BuildKit's word processing looks up in `text` (not in single quotes, not
     escaped), in order."""
     out: list[str] = []
+    if "$" not in text:
+        return out
     i, n, quote = 0, len(text), ""
     while i < n:
         ch = text[i]
@@ -61,7 +66,7 @@ def variables_in(text: str, escape: str = "\\") -> list[str]:
         elif ch == '"' and quote != "'":
             quote = "" if quote == '"' else '"'
         elif ch == "$" and quote != "'":
-            m = re.match(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))", text[i:])
+            m = _REFERENCE_AT.match(text, i)
             if m:
                 out.append(m.group(1) or m.group(2))
                 i += 1
@@ -76,6 +81,8 @@ def suggest(name: str, options: set[str]) -> str | None:
     for opt in sorted(options):
         if opt == name:
             return None
+        if abs(len(opt) - len(name)) >= dist:  # the distance is at least that: not closer
+            continue
         d = _levenshtein(name, opt)
         if d < dist:
             best, dist = opt, d

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from refactor.codemods import REGISTRY, by_id
 from refactor.codemods.base import MAX_EDITS, Codemod, Context, Safety, Skip, TooManyEdits
-from refactor.knowledge.context import BuildContext
+from refactor.knowledge.context import BuildContext, real_path
 from refactor.syntax.edit import CannotPlace, EditError
 from refactor.syntax.errors import ParseError
 from refactor.syntax.nodes import Comment, Continuation, Dockerfile, Instruction
@@ -81,6 +81,21 @@ def make_selection(
 # The last output the engine read back and the tree it read: the CLI lints that very text right
 # after (refactor.cli._lint_comments), in the same process; one entry, so memory stays flat.
 _READ_BACK: tuple[str, Dockerfile] | None = None
+
+
+def forget_file() -> None:
+    """Drop what the engine keeps of the last file (its read-back tree, its shell parses): the
+    trees go by reference counting, before a collection would scan them."""
+    global _READ_BACK
+    _READ_BACK = None
+    _forget_shell_parses()
+    real_path.cache_clear()
+
+
+def _forget_shell_parses() -> None:
+    shell_parse = sys.modules.get("refactor.shell.parse")  # absent: no shell parsed yet
+    if shell_parse is not None:
+        shell_parse.forget_parses()
 
 
 def read_back(output: str) -> Dockerfile | None:
@@ -433,6 +448,7 @@ def refactor_text(
         return _refactor_text(source, path, context, selection, options)
     finally:
         if paused:
+            _forget_shell_parses()  # the shell trees the codemods shared go now, not in a collection's scan
             gc.enable()
 
 
@@ -445,9 +461,8 @@ def _refactor_text(
 ) -> FileResult:
     global _READ_BACK
     _READ_BACK = None
-    shell_parse = sys.modules.get("refactor.shell.parse")  # absent: no shell parsed yet
-    if shell_parse is not None:
-        shell_parse.forget_parses()  # the previous file's: memory stays that of one file
+    _forget_shell_parses()  # the previous file's: memory stays that of one file
+    real_path.cache_clear()  # and its resolved paths: links may change between files
     name = str(path) if path is not None else "<stdin>"
     file_path = path if path is not None else Path("<stdin>")
     selection = selection or make_selection()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
@@ -113,6 +114,7 @@ class ImageRef:
         return self.raw
 
 
+@lru_cache(maxsize=1024)  # a pure function of a short string, asked per stage by several codemods
 def parse_image(ref: str) -> ImageRef:
     """Split an image reference into registry, path, tag and digest. Never raises: a reference
     docker would reject still comes back split as well as it can be (callers check

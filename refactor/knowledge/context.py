@@ -209,10 +209,18 @@ class DockerIgnore:
         return False
 
 
+@lru_cache(maxsize=256)
+def real_path(path: Path) -> Path:
+    """`path.resolve()`, asked once while a file is refactored (the engine and the lint of its
+    output make a context each; resolving reads every link on the way). The engine forgets
+    these once the file is done (refactor.engine.runner.forget_file)."""
+    return path.resolve()
+
+
 class BuildContext:
     def __init__(self, root: Path, dockerfile: Path | None = None) -> None:
         self.path = root  # as given (for file names shown to the user)
-        self.root = root.resolve()
+        self.root = real_path(root)
         self.dockerfile = dockerfile
         # The context does not change during a run: file questions, walks and `git log` calls
         # are asked once (a file of hundreds of stages asked the same ones per stage and RUN).

@@ -19,6 +19,7 @@ from refactor.syntax.nodes import (
     Piece,
     Position,
     node_maker,
+    slot_setters,
 )
 
 
@@ -27,9 +28,24 @@ _comment = node_maker(Comment, ("text", "newline"))
 _blank = node_maker(BlankLine, ("text", "newline"))
 _position = node_maker(Position, ("line", "column"))
 _continuation = node_maker(Continuation, ("marker", "newline", "lines"))
-# Instruction(leading, indent, pieces, newline, heredocs, escape, start, end_line) and its memo
-_instruction = node_maker(Instruction, ("leading", "indent", "pieces", "newline", "heredocs", "escape", "start",
-                                        "end_line", "_memo"))
+_INSTRUCTION_SET = slot_setters(Instruction, ("leading", "indent", "pieces", "newline", "heredocs", "escape",
+                                               "start", "end_line", "_memo"))
+
+
+def _instruction(leading, indent, pieces, newline, heredocs, escape, start, end_line, memo) -> Instruction:
+    """Instruction(leading, …, end_line) with its memo, made faster (node_maker, unrolled)."""
+    node = object.__new__(Instruction)
+    s_leading, s_indent, s_pieces, s_newline, s_heredocs, s_escape, s_start, s_end, s_memo = _INSTRUCTION_SET
+    s_leading(node, leading)
+    s_indent(node, indent)
+    s_pieces(node, pieces)
+    s_newline(node, newline)
+    s_heredocs(node, heredocs)
+    s_escape(node, escape)
+    s_start(node, start)
+    s_end(node, end_line)
+    s_memo(node, memo)
+    return node
 
 
 def _trivia(text: str, newline: str) -> Comment | BlankLine:

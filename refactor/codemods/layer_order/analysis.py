@@ -17,6 +17,7 @@ from refactor.codemods.layer_order.paths import (
 from refactor.codemods.layer_order.plan import _Plan, _short
 from refactor.knowledge.context import BuildContext, go_clean, within_path_max
 from refactor.knowledge.ecosystems import CommandInfo, InstallStep, scan
+from refactor.knowledge.ecosystems.scan import may_install
 from refactor.syntax.edit import body_text
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
 
@@ -144,6 +145,8 @@ class _StageAnalysis:
             return None
         # Is there a broad copy before this RUN in the stage at all? (cheap; scanning is not)
         if self.first_broad_copy() >= r:
+            return None
+        if not may_install(run.logical):  # no install, and no go or cargo build: nothing to plan
             return None
         infos = scan(run, self.bc, self._resolver(r))
         installs = [c for c in infos if c.step is not None]

@@ -16,6 +16,7 @@ from refactor.codemods.layer_order.paths import _cj
 from refactor.codemods.layer_order.plan import _short
 from refactor.knowledge.context import BuildContext, go_clean
 from refactor.knowledge.ecosystems import generated_paths, installing, scan
+from refactor.knowledge.ecosystems.scan import may_install
 from refactor.knowledge.runtime_reads import find_reads
 from refactor.syntax.nodes import Dockerfile
 from refactor.syntax.lazy_re import lazy
@@ -56,7 +57,7 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
     nested: dict[str, str] = {}  # what an install writes below the root (a workspace member's node_modules)
     mentioned = set()
     for inst in df.instructions:
-        if inst.cmd == "RUN":
+        if inst.cmd == "RUN" and may_install(inst.logical):
             try:
                 for c in scan(inst, bc if roots else None):
                     if c.step is not None:

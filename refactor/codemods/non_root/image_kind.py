@@ -13,6 +13,7 @@ from pathlib import Path
 from refactor.codemods.non_root.steps import INIT_WRAPPERS, Decline, inside, resolve, script_commands, walk
 from refactor.knowledge import baseimages as bi
 from refactor.knowledge import stage_images as si
+from refactor.knowledge.context import real_path
 from refactor.syntax.lazy_re import lazy
 
 # Shells a container is started into for interactive use.
@@ -212,12 +213,12 @@ def test_folder(path) -> str | None:
     if path is None:
         return None
     try:
-        here = Path(path).resolve()
+        here = real_path(Path(path))
     except OSError:
         return None
     top = next((d for d in here.parents if (d / ".git").exists()), None)
     if top is None:
-        cwd = Path.cwd().resolve()
+        cwd = real_path(Path.cwd())
         top = cwd if cwd in here.parents else None
     if top is None:
         return None

@@ -130,6 +130,17 @@ def _scan_text(body: str, escape: str, context: "BuildContext | None") -> tuple[
     return found
 
 
+def may_install(text: str) -> bool:
+    """Whether shell text can hold a command `scan` reads as an install: an installer's name
+    is in it, once quotes and escape characters are taken out (`"n"pm ci` runs npm). False is
+    certain; a RUN without one needs no parse to tell."""
+    bare = text.translate(_UNQUOTE)
+    return any(name in bare for name in _INSTALLER_MODULE)
+
+
+_UNQUOTE = str.maketrans("", "", "\"'`\\")
+
+
 def default_resolver(path: str) -> str | None:
     """The RUN's working directory is the context root."""
     if path.startswith("/") or path.startswith("~") or "$" in path:
