@@ -293,6 +293,21 @@ def test_dockerfile_comment_lines_are_trivia() -> None:
     assert logical_text(text)[0] == "echo a   && echo b"
 
 
+_RAW_PIECES = st.sampled_from(["echo a", " && b", "\\\n", "\\  \n  # c\n", "x\\\n\n", "\\\r\n", "'q \\\n'", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_RAW_PIECES, max_size=10), st.lists(st.floats(0, 1), max_size=12), st.booleans())
+def test_offsets_mapped_in_one_pass_equal_one_at_a_time(pieces, fractions, ascending) -> None:
+    # the parser maps every token's offsets with starts()/ends(): the same as start()/end() each
+    logical, omap = logical_text("".join(pieces))
+    positions = [round(f * len(logical)) for f in fractions]
+    if ascending:
+        positions.sort()
+    assert omap.starts(positions) == [omap.start(p) for p in positions]
+    assert omap.ends(positions) == [omap.end(p) for p in positions]
+
+
 @pytest.mark.parametrize(
     "text, reason",
     [

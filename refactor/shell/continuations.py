@@ -50,6 +50,46 @@ class OffsetMap:
         return self.rstarts[k] + lpos - self.lstarts[k]
 
 
+    def starts(self, positions: list[int]) -> list[int]:
+        """`start` of each position, in one pass when they ascend (a script's tokens do)."""
+        if self.identity:
+            return list(positions)
+        ls, rs = self.lstarts, self.rstarts
+        last = len(ls) - 1
+        out = []
+        k = 0
+        prev = 0
+        for p in positions:
+            if p < prev:
+                k = 0  # not ascending: search again from the start
+            while k < last and ls[k + 1] <= p:
+                k += 1
+            out.append(rs[k] + p - ls[k])
+            prev = p
+        return out
+
+    def ends(self, positions: list[int]) -> list[int]:
+        """`end` of each position, in one pass when they ascend."""
+        if self.identity:
+            return list(positions)
+        ls, rs = self.lstarts, self.rstarts
+        last = len(ls) - 1
+        out = []
+        k = 0
+        prev = 0
+        for p in positions:
+            if p == 0:
+                out.append(0)
+                continue
+            if p < prev:
+                k = 0
+            while k < last and ls[k + 1] < p:
+                k += 1
+            out.append(rs[k] + p - ls[k])
+            prev = p
+        return out
+
+
 def logical_text(text: str, escape: str = "\\") -> tuple[str, OffsetMap]:
     """Remove Dockerfile continuations (and the comment/blank lines they carry)."""
     cont = continuation_re(escape)

@@ -227,9 +227,8 @@ class _Builder:
         self.toks = toks
         self.escape = escape
         self.lo, self.hi, self.depth = lo, len(text) if hi is None else hi, depth
-        start, end = omap.start, omap.end
-        self.rs = [start(t[1]) for t in toks]
-        self.re = [end(t[2]) for t in toks]
+        self.rs = omap.starts([t[1] for t in toks])
+        self.re = omap.ends([t[2] for t in toks])
 
     def lead(self, k: int) -> str:
         return self.text[self.re[k - 1] if k else self.lo : self.rs[k]]

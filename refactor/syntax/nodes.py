@@ -522,13 +522,16 @@ class Dockerfile(Node):
     def line_spans(self) -> Iterator[tuple[Instruction, int, int]]:
         """(instruction, first line, last line) as BuildKit numbers them, for the tree as it is
         now (edited trees included)."""
-        line = 1 + sum(d.code.count("\n") for d in self.directives)
+        line = 1 + sum(d.newline.count("\n") for d in self.directives)  # a line's text holds no "\n"
         for inst in self.instructions:
-            line += sum(t.code.count("\n") for t in inst.leading)
-            body = inst.code_without_leading
-            n = body.count("\n")
-            last = line + n - (1 if body.endswith("\n") else 0)
-            yield inst, line, last
+            line += sum(t.newline.count("\n") for t in inst.leading)
+            memo = inst._memo
+            counted = memo.get("line_count")
+            if counted is None:  # kept on the node: edited trees share most of theirs
+                body = inst.code_without_leading
+                counted = memo["line_count"] = (body.count("\n"), body.endswith("\n"))
+            n, ends = counted
+            yield inst, line, line + n - ends
             line += n
 
 
