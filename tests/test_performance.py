@@ -15,17 +15,18 @@ def test_reading_a_dockerfile_imports_no_lark():
     assert out.stdout.strip() == "False"
 
 
-def test_the_shell_parse_cache_holds_one_file_at_a_time():
-    from refactor.engine.runner import make_selection, refactor_text
+def test_a_files_shell_parses_are_shared_and_dropped_once_it_is_done(monkeypatch):
+    from refactor.engine.runner import refactor_text
     from refactor.shell import parse
 
-    selection = make_selection(["apt-cleanup"])
+    parsed = []
+    real = parse._parse
+    monkeypatch.setattr(parse, "_parse", lambda text, escape: parsed.append(text) or real(text, escape))
     many = "FROM debian:12\n" + "".join(f"RUN apt-get update && apt-get install -y p{i}\n" for i in range(40))
-    refactor_text(many, selection=selection)
-    held = parse._parse_cached.cache_info().currsize
-    assert held >= 40  # each RUN body was parsed, and the file's codemods shared the parses
-    refactor_text("FROM debian:12\nRUN echo one\n", selection=selection)
-    assert parse._parse_cached.cache_info().currsize < 5  # the first file's parses are gone
+    assert refactor_text(many).changed  # every codemod: several read each RUN body
+    assert len(set(parsed)) >= 40  # each body, and the fixed ones
+    assert len(parsed) == len(set(parsed))  # each text parsed once, the codemods shared the parse
+    assert parse._parse_cached.cache_info().currsize == 0  # and the file's parses are gone with it
 
 
 def test_text_report_results_keep_no_file_text(tmp_path):
