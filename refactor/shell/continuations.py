@@ -52,38 +52,27 @@ class OffsetMap:
 
     def starts(self, positions: list[int]) -> list[int]:
         """`start` of each position, in one pass when they ascend (a script's tokens do)."""
-        if self.identity:
-            return list(positions)
-        ls, rs = self.lstarts, self.rstarts
-        last = len(ls) - 1
-        out = []
-        k = 0
-        prev = 0
-        for p in positions:
-            if p < prev:
-                k = 0  # not ascending: search again from the start
-            while k < last and ls[k + 1] <= p:
-                k += 1
-            out.append(rs[k] + p - ls[k])
-            prev = p
-        return out
+        return self._each(positions, False)
 
     def ends(self, positions: list[int]) -> list[int]:
         """`end` of each position, in one pass when they ascend."""
+        return self._each(positions, True)
+
+    def _each(self, positions: list[int], end: bool) -> list[int]:
         if self.identity:
             return list(positions)
         ls, rs = self.lstarts, self.rstarts
         last = len(ls) - 1
         out = []
-        k = 0
-        prev = 0
+        k = prev = 0
         for p in positions:
-            if p == 0:
+            if end and p == 0:
                 out.append(0)
                 continue
             if p < prev:
-                k = 0
-            while k < last and ls[k + 1] < p:
+                k = 0  # not ascending: search again from the start
+            # start: the last chunk starting at or before p; end: the last one starting before it
+            while k < last and (ls[k + 1] < p if end else ls[k + 1] <= p):
                 k += 1
             out.append(rs[k] + p - ls[k])
             prev = p
