@@ -127,7 +127,7 @@ def test_a_codemod_exception_is_reported_not_only_skipped(monkeypatch):
 # --- full-size adversarial inputs: linear work, under 2 s of engine CPU -------------------------
 
 # Each shape at the size the engine still analyses (refactor.engine.runner: at most 2,000
-# instructions and 256 KB of shell code in a file), or past it where the point is the bound.
+# instructions and 128 KB of shell code to analyse in a file), or past it where the point is the bound.
 ADVERSARIAL = {
     # past the bounds: left as it is, unanalysed, at once
     "10000-runs": "FROM debian\n" + "".join(f"RUN echo {k}\n" for k in range(10000)),

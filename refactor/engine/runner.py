@@ -339,10 +339,11 @@ _SHELL_CODE = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "ONBUILD"})
 # ten megabytes take seconds (a fuzzed 10 MB file: 5.4 s), and no Dockerfile is that large.
 MAX_FILE = 2**20  # characters
 # The most a file it analyses may hold: instructions, and shell code in all (RUN bodies, CMDs,
-# heredocs; but for those over MAX_ANALYSED, which are not read). Every analysis is linear, but each instruction costs tenths of a millisecond over
-# the codemods (a RUN of installs up to 0.7 ms): 10,000 multi-command RUNs took 1.6-2.7 s. The
-# largest of 2,356 real Dockerfiles holds 254 instructions and 9.3 KB of shell code; at these
-# bounds the slowest generated shapes take under 0.7 s.
+# heredocs; but for those over MAX_ANALYSED, which are not read). Every analysis is linear, but
+# each instruction costs tenths of a millisecond over the codemods (a RUN of installs up to
+# 0.7 ms): 10,000 multi-command RUNs took 1.6-2.7 s. The largest of 2,356 real Dockerfiles holds
+# 254 instructions and 9.3 KB of shell code; at these bounds the slowest generated shapes take
+# under 0.7 s.
 MAX_INSTRUCTIONS = 2_000
 MAX_SHELL = 128 * 1024  # characters
 

@@ -49,7 +49,6 @@ class OffsetMap:
         k = bisect_left(self.lstarts, lpos) - 1
         return self.rstarts[k] + lpos - self.lstarts[k]
 
-
     def starts(self, positions: list[int]) -> list[int]:
         """`start` of each position, in one pass when they ascend (a script's tokens do)."""
         return self._each(positions, False)
