@@ -55,7 +55,8 @@ TAG = "localhost/dockwright-samples/{app}:{which}"
 ROOT_USERS = {"", "root", "0", "root:root", "0:0", "root:0", "0:root"}
 ROWS: dict[str, dict] = {}
 # Build failures that say nothing about the Dockerfile: retried once.
-_TRANSIENT = ("layer not known", "Temporary failure resolving", "Could not resolve host", "Connection timed out")
+_TRANSIENT = ("layer not known", "Temporary failure resolving", "Could not resolve host", "Connection timed out",
+              "getaddrinfo EAI_AGAIN")  # node's word for the resolver's temporary failure (yarn, npm)
 
 
 def _env() -> dict[str, str]:
