@@ -5,7 +5,6 @@ it runs, `--help` loads neither the parser nor the codemods, and `--select` load
 codemods it names (benchmarks/startup.py)."""
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -131,17 +130,14 @@ def _process(args: tuple[str, str | None, list[str] | None, list[str], bool, dic
     quiet, color) the text report's block for the file is made here too, and what comes back is
     a `_Rendered`, not the texts: workers share the lint and diff work, and a run keeps no file's
     text once it is printed."""
-    from refactor.engine.runner import forget_file, refactor_text
+    from refactor.engine.runner import collector_paused, forget_file, refactor_text
     from refactor.engine.results import FileResult
 
     path_s, context_s, select, ignore, safe_only, options, render = args
     path = Path(path_s)
     # The cyclic collector waits until the file is done and its trees are freed (as in
     # refactor_text): collecting while the lint and diff run would scan the read-back tree.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with collector_paused(forget_file):
         try:
             source = read_source(path)
         except UnreadableFile as e:
@@ -150,10 +146,6 @@ def _process(args: tuple[str, str | None, list[str] | None, list[str], bool, dic
             selection = _selection(select, ignore, safe_only)
             result = refactor_text(source, path, Path(context_s) if context_s else None, selection, options)
         return result if render is None else _render(result, context_s, *render)
-    finally:
-        if paused:
-            forget_file()
-            gc.enable()
 
 
 class _Rendered:

@@ -20,6 +20,7 @@ import gc
 import re
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,22 @@ def make_selection(
 # The last output the engine read back and the tree it read: the CLI lints that very text right
 # after (refactor.cli._lint_comments), in the same process; one entry, so memory stays flat.
 _READ_BACK: tuple[str, Dockerfile] | None = None
+
+
+@contextmanager
+def collector_paused(release):
+    """Python's cyclic collector off while the block runs, then `release()` (which drops what
+    the block kept, so that reference counting frees it) and the collector on again; nothing
+    when it was off already (the console script's start-up, an enclosing pause)."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            release()
+            gc.enable()
 
 
 def forget_file() -> None:
@@ -442,15 +459,9 @@ def refactor_text(
     # point back at their node), which wait until the file is done. Running meanwhile, the cyclic
     # collector would scan the growing trees again and again: a third of the engine's time on a
     # file of 10,000 RUNs.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    # The shell trees the codemods shared go when it is done, not in a collection's scan.
+    with collector_paused(_forget_shell_parses):
         return _refactor_text(source, path, context, selection, options)
-    finally:
-        if paused:
-            _forget_shell_parses()  # the shell trees the codemods shared go now, not in a collection's scan
-            gc.enable()
 
 
 def _refactor_text(
@@ -460,10 +471,9 @@ def _refactor_text(
     selection: Selection | None,
     options: dict[str, object] | None,
 ) -> FileResult:
-    global _READ_BACK
-    _READ_BACK = None
-    _forget_shell_parses()  # the previous file's: memory stays that of one file
-    real_path.cache_clear()  # and its resolved paths: links may change between files
+    # The previous file's read-back, shell parses and resolved paths: memory stays that of one
+    # file, and links may change between files.
+    forget_file()
     name = str(path) if path is not None else "<stdin>"
     file_path = path if path is not None else Path("<stdin>")
     selection = selection or make_selection()

@@ -270,6 +270,10 @@ class BuildContext:
             return None
 
     def listdir(self, rel: str = "") -> list[str]:
+        """The names in folder `rel`, sorted ([] for no folder); read once per context."""
+        return self.asked("listdir", rel, self._listdir)
+
+    def _listdir(self, rel: str) -> list[str]:
         try:
             return sorted(os.listdir(self._abs(rel)))
         except (OSError, ValueError):  # ValueError: a NUL in the path

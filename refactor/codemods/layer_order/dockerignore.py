@@ -14,7 +14,7 @@ import re
 from refactor.codemods.base import Codemod, Context, Safety
 from refactor.codemods.layer_order.paths import _cj
 from refactor.codemods.layer_order.plan import _short
-from refactor.knowledge.context import BuildContext, go_clean
+from refactor.knowledge.context import BuildContext, go_clean, real_path
 from refactor.knowledge.ecosystems import generated_paths, installing, scan
 from refactor.knowledge.ecosystems.scan import may_install
 from refactor.knowledge.runtime_reads import find_reads
@@ -78,7 +78,7 @@ def _propose_dockerignore(codemod: Codemod, df: Dockerfile, ctx: Context, bc: Bu
     line = first.start.line if first.start is not None else None
     entries: list[tuple[str, str]] = []
     candidates: list[tuple[str, str, list[str]]] = []
-    top = bc.asked("listdir", "", bc.listdir)
+    top = bc.listdir("")
     # A root pattern without `**/` matches at the context root only: a project copied from a
     # sub-folder (`COPY react-app .`) brings that folder's own node_modules, which a developer's
     # checkout holds and the reordered COPY would put over the freshly installed one.
@@ -171,7 +171,7 @@ def _reads(df: Dockerfile, ctx: Context, bc: BuildContext, probe: list[str]) -> 
     own = []
     if ctx.path is not None:
         try:
-            own.append(ctx.path.resolve().relative_to(bc.root.resolve()).as_posix())
+            own.append(real_path(ctx.path).relative_to(bc.root).as_posix())  # bc.root is resolved
         except (ValueError, OSError):
             pass
     return find_reads(bc.root, probe, texts, skip=tuple(own))
