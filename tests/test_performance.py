@@ -39,3 +39,20 @@ def test_text_report_results_keep_no_file_text(tmp_path):
     assert not hasattr(done, "original") and not hasattr(done, "output")
     full = _process((str(f), None, None, [], False, {}, None))
     assert full.output != full.original and len(full.edits) == len(done.edits)
+
+
+def test_the_lint_reads_the_engines_read_back_tree(tmp_path, monkeypatch):
+    # The engine parses its output once to prove it reads back; the text report's lint uses
+    # that tree instead of parsing the output a second time.
+    from refactor.cli import _process
+    from refactor.syntax import parser
+
+    f = tmp_path / "Dockerfile"
+    outputs = []
+    real = parser.parse_dockerfile
+    monkeypatch.setattr(parser, "parse_dockerfile", lambda text: outputs.append(text) or real(text))
+    f.write_text("from debian:12\nRUN apt-get update && apt-get install -y curl\nENV DB_PASSWORD=secret\n")
+    done = _process((str(f), None, None, [], False, {}, (False, False, False)))
+    assert done.changed and "#   lint: " in done.block and "SecretsUsedInArgOrEnv" in done.block
+    whole = [t for t in outputs if t.startswith("FROM debian:12")]  # the output; not the input, not one new RUN
+    assert len(whole) == 1

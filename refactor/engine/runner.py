@@ -471,6 +471,7 @@ def _refactor_text(
     selection: Selection | None,
     options: dict[str, object] | None,
 ) -> FileResult:
+    global _READ_BACK
     # The previous file's read-back, shell parses and resolved paths: memory stays that of one
     # file, and links may change between files.
     forget_file()
