@@ -227,6 +227,11 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     options = {"runner_base": runner_base} if runner_base else {}
     report = Report(check=mode_check)
 
+    # One run: a repository read beyond a build context serves each of its Dockerfiles (files are
+    # written only once every file is done); kept until the command ends.
+    from refactor.knowledge.context import repository_reads_kept
+
+    click.get_current_context().with_resource(repository_reads_kept())
     stdin_result = None
     file_paths = [Path(p) for p in paths if p != "-"]
     if "-" in paths:

@@ -116,6 +116,26 @@ def test_the_search_stays_in_the_repository_and_is_bounded(tmp_path, monkeypatch
     assert "not searched through" in found(df)[0]
 
 
+def test_one_run_of_the_command_lists_the_repository_once(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from refactor.cli import main
+    from refactor.knowledge.context import repository_reads
+
+    repo(tmp_path, {"docs/Dockerfile": SITE, "admin/Dockerfile": SITE})
+    walks = []
+    real = pc._walk
+    monkeypatch.setattr(pc, "_walk", lambda root: walks.append(root) or real(root))
+    out = CliRunner().invoke(main, ["--diff", "--no-color", "-j", "1", str(tmp_path)])
+    assert out.exit_code == 0, out.output
+    assert out.output.count("+USER 101:101") == 3  # each site runs unprivileged: nothing uses port 80
+    assert walks == [tmp_path]
+    assert repository_reads() is None  # dropped once the command is done
+    found(tmp_path / "web/Dockerfile")
+    found(tmp_path / "web/Dockerfile")
+    assert walks == [tmp_path] * 3  # outside a run every search reads afresh
+
+
 def test_yaml_reader_keeps_lines():
     doc = read("a:\n  b: [1, '2:3']\n  c: |\n    x: y\n  - bad\n---\nk: &x v\n")
     assert doc[0].get("a").get("b").items()[1].scalar() == "2:3"

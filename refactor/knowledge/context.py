@@ -16,11 +16,36 @@ import fnmatch
 import os
 import posixpath
 import re
+from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache"})
 _ESCAPE = frozenset(".+()|{}$")
+
+
+# Kept for the length of one run of the command (`repository_reads_kept`): what is read of a
+# repository beyond one build context (port_consumers' listing of it) then serves every
+# Dockerfile of the run. Otherwise each search reads afresh: a library caller may change the
+# files between its calls.
+_REPOSITORY_READS: dict | None = None
+
+
+@contextmanager
+def repository_reads_kept():
+    global _REPOSITORY_READS
+    outer = _REPOSITORY_READS
+    if outer is None:
+        _REPOSITORY_READS = {}
+    try:
+        yield
+    finally:
+        _REPOSITORY_READS = outer
+
+
+def repository_reads() -> dict | None:
+    """The reads kept for the run (keyed by their reader), or None when they are not kept."""
+    return _REPOSITORY_READS
 
 
 # Linux's PATH_MAX: a working directory with a longer path cannot be entered (ENAMETOOLONG), so

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from refactor.knowledge.context import repository_reads
 from refactor.knowledge.yaml_lines import Node, read
 from refactor.syntax.lazy_re import lazy
 
@@ -99,18 +100,33 @@ def repository_root(dockerfile: Path, context: Path | None = None) -> Path:
     return best
 
 
-def _files(root: Path) -> tuple[list[Path], bool]:
+def _files(root: Path) -> tuple[tuple[Path, ...], bool]:
+    """The files of the repository the search reads (compose, manifests, scripts, proxy
+    configurations), and whether it holds more than MAX_FILES. Within one run of the command the
+    listing serves every Dockerfile of the repository: a walk of thousands of files per nginx
+    Dockerfile was most of the time its search took."""
+    kept = repository_reads()
+    if kept is None:
+        return _walk(root)
+    key = ("port_consumers", root)
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = _walk(root)
+    return found
+
+
+def _walk(root: Path) -> tuple[tuple[Path, ...], bool]:
     out: list[Path] = []
     seen = 0
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         seen += len(filenames)
         if seen > MAX_FILES:
-            return out, True
+            return tuple(out), True
         for f in sorted(filenames):
             if _COMPOSE.match(f) or f.endswith((".yml", ".yaml", ".toml")) or _PROXY_CONF.search(f) or _SCRIPTS.search(f):
                 out.append(Path(dirpath) / f)
-    return out, False
+    return tuple(out), False
 
 
 def _text(path: Path) -> str | None:
