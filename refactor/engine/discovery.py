@@ -91,8 +91,11 @@ def discover(paths: list[Path], exclude: list[str] = (), base: Path | None = Non
             found.append(path)
             seen_files.add(os.path.realpath(path))
             continue
+        # Each folder's real path, known from its parent's when it is not a link: resolving every
+        # folder and file afresh (a system call per path component) was most of a walk's time.
+        reals: dict[str, str] = {}
         for dirpath, dirnames, filenames in os.walk(path, onerror=on_error, followlinks=True):
-            real = os.path.realpath(dirpath)
+            real = reals.pop(dirpath, None) or os.path.realpath(dirpath)
             if real in seen_dirs:
                 dirnames[:] = []  # reached again through another link: its files are already found
                 continue
@@ -109,16 +112,22 @@ def discover(paths: list[Path], exclude: list[str] = (), base: Path | None = Non
                         continue
                     if in_a_root(target):
                         continue  # found at its real place
+                    reals[full] = target
+                else:
+                    reals[full] = os.path.join(real, d)
                 keep.append(d)
             dirnames[:] = keep
             for f in sorted(filenames):
-                p = Path(dirpath) / f
-                if not is_dockerfile_name(f) or excluded(p):
+                if not is_dockerfile_name(f):
                     continue
-                target = os.path.realpath(p)
+                p = Path(dirpath) / f
+                if excluded(p):
+                    continue
+                link = os.path.islink(p)
+                target = os.path.realpath(p) if link else os.path.join(real, f)
                 if target in seen_files:
                     continue
-                if p.is_symlink():
+                if link:
                     if is_dockerfile_name(os.path.basename(target)) and in_a_root(target):
                         continue  # found at its real place
                     p = Path(target)  # write the file the link points at, never replace the link
