@@ -103,3 +103,29 @@ def test_generated_dockerfiles_match_buildkit(text):
 @given(st.text(alphabet=st.sampled_from(list("RUNFROM \t\n\r\\`#<>-=\"'[],$:{}EOFx")), max_size=60))
 def test_arbitrary_text_matches_buildkit(text):
     check(text)
+
+
+def test_deep_equals_of_instructions_and_leaves_is_the_generic_comparison():
+    # Instruction, Piece and the line nodes write Node.deep_equals out (the engine's read-back
+    # compares every node of each output): the same answer for a change in any compared field.
+    from refactor.syntax.nodes import BlankLine, Comment, HeredocBody, Node, Piece
+
+    df = parse_dockerfile("# c\n\nRUN a \\\n  # in\n  b\nCOPY <<EOF /x\nbody\nEOF\n")
+    run, copy = df.instructions
+    variants = [
+        run, run.with_changes(start=None, end_line=9),  # positions are not compared
+        run.with_changes(indent=" "), run.with_changes(newline="\r\n"), run.with_changes(escape="`"),
+        run.with_changes(leading=run.leading[:1]), run.with_changes(leading=(Comment("# d"), BlankLine())),
+        run.with_changes(leading=(BlankLine(), run.leading[1])),
+        run.with_changes(pieces=run.pieces[:-1]), run.with_changes(pieces=(Piece("ARG", "RUN"), *run.pieces[1:])),
+        run.with_changes(pieces=(Piece("KEYWORD", "Run"), *run.pieces[1:])),
+        copy, copy.with_changes(heredocs=()), copy.with_changes(heredocs=(HeredocBody(("body\n",), "EOF", "\r\n"),)),
+    ]
+    for a in (run, copy):
+        for b in variants:
+            assert a.deep_equals(b) == Node.deep_equals(a, b)
+            assert a.deep_equals(b) == (b in (a, variants[1]) if a is run else b is a)
+    for a, b, same in [(Comment("# x"), BlankLine("# x"), False), (Comment("# x", "\n"), Comment("# x", "\r\n"), False),
+                       (Comment("# x"), Comment("# x"), True), (Piece("ARG", "a"), Piece("WS", "a"), False),
+                       (Piece("ARG", "a"), Piece("ARG", "b"), False), (Piece("ARG", "a"), Piece("ARG", "a"), True)]:
+        assert a.deep_equals(b) == Node.deep_equals(a, b) == same

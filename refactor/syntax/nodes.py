@@ -183,6 +183,11 @@ class _Line(Node):
         out.append(self.text)
         out.append(self.newline)
 
+    def deep_equals(self, other: object) -> bool:
+        # Node.deep_equals, written out for the leaves: the engine's read-back compares every
+        # line and piece of an output
+        return type(other) is type(self) and other.text == self.text and other.newline == self.newline
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Comment(_Line):
@@ -231,6 +236,9 @@ class Piece(Node):
 
     def _codegen(self, out: list[str]) -> None:
         out.append(self.text)
+
+    def deep_equals(self, other: object) -> bool:
+        return type(other) is Piece and other.text == self.text and other.kind == self.kind
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -299,6 +307,15 @@ class Instruction(Node):
     # Derived values, computed once per node (nodes are immutable; `with_changes` starts afresh).
     _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
     _CHILDREN: ClassVar[tuple[str, ...]] = ("leading", "pieces", "heredocs")
+
+    def deep_equals(self, other: object) -> bool:
+        # Node.deep_equals for the compared fields, written out (see _Line.deep_equals)
+        if type(other) is not Instruction:
+            return False
+        if other.indent != self.indent or other.newline != self.newline or other.escape != self.escape:
+            return False
+        return (_same_nodes(self.pieces, other.pieces) and _same_nodes(self.leading, other.leading)
+                and _same_nodes(self.heredocs, other.heredocs))
 
     def _codegen(self, out: list[str]) -> None:
         for t in self.leading:
@@ -533,6 +550,10 @@ class Dockerfile(Node):
             n, ends = counted
             yield inst, line, line + n - ends
             line += n
+
+
+def _same_nodes(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(x is y or x.deep_equals(y) for x, y in zip(a, b))
 
 
 def _first_newline(inst: Instruction) -> str:
