@@ -23,9 +23,10 @@ import re
 from refactor.codemods._checks import error_note, gate, map_pieces, apply_replacements
 from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
 from refactor.syntax.nodes import Dockerfile
+from refactor.syntax.lazy_re import lazy
 
 RULE = "ExposeProtoCasing"
-_PROTO = re.compile(r"(?<=/)(tcp|udp|sctp)(?=\s|$)", re.I)
+_PROTO = lazy(r"(?<=/)(tcp|udp|sctp)(?=\s|$)", re.I)
 
 
 class ExposeProtoCasing(Codemod):

@@ -38,11 +38,12 @@ from refactor.codemods.base import Codemod, Context, Safety, rationale_from_doc
 from refactor.knowledge.baseimages import drops_privileges
 from refactor.syntax.edit import with_body
 from refactor.syntax.nodes import Continuation, Dockerfile
+from refactor.syntax.lazy_re import lazy
 
 RULE = "JSONArgsRecommended"
 # One word: plain characters and quoted strings with nothing the shell would interpret inside.
 _PLAIN = r"[A-Za-z0-9_@%+=:,./-]"
-_PART = re.compile(rf"{_PLAIN}+|'[^']*'|\"[^\"$`\\]*\"")
+_PART = lazy(rf"{_PLAIN}+|'[^']*'|\"[^\"$`\\]*\"")
 # Words /bin/sh runs itself: exec form would look for a program of that name.
 BUILTINS = frozenset("""
     . : [ [[ alias bg break case cd command continue do done elif else esac eval exec exit export

@@ -38,6 +38,7 @@ from refactor.knowledge.baseimages import parse_image
 from refactor.knowledge.declared_versions import declared_version
 
 from refactor.syntax.nodes import Dockerfile
+from refactor.syntax.lazy_re import lazy
 
 FAMILIES = ("node", "python", "golang", "rust", "ruby")
 # JDK images whose tags are `<feature release>[-variant]`; maven/gradle tags name the tool too.
@@ -53,7 +54,7 @@ def split_tag(tag: str) -> tuple[str, tuple[str, ...]]:
     return "", tuple(parts)
 
 
-_GO_LATEST = re.compile(r"\bgo\s+(?:install|get|run)\b[^\n]*@latest\b")
+_GO_LATEST = lazy(r"\bgo\s+(?:install|get|run)\b[^\n]*@latest\b")
 
 
 def _installs_latest(df: Dockerfile) -> bool:

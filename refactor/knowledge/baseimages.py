@@ -26,6 +26,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 
+from refactor.syntax.lazy_re import lazy
+
 if TYPE_CHECKING:
     pass
 
@@ -240,7 +242,7 @@ _UBI_MINIMAL_TAG = re.compile(r"ubi\d*-minimal|ubi\d*-micro|oraclelinux\d*-slim|
 _RHEL_TAG = re.compile(r"(?:^|-)(?:ubi\d*|rockylinux\d*|almalinux\d*|oraclelinux\d*|centos\d*|fedora)", re.I)
 _AMAZON_TAG = re.compile(r"amazoncorretto|al2023|(?:^|-)al2(?:$|-)", re.I)
 _AZURE_TAG = re.compile(r"azurelinux|cbl-mariner", re.I)
-_DEBIAN_TAG = re.compile(
+_DEBIAN_TAG = lazy(
     r"slim|bookworm|bullseye|buster|stretch|jessie|trixie|sid|focal|jammy|noble|bionic|xenial", re.I
 )
 

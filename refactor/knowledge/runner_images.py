@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from refactor.knowledge.baseimages import ImageRef, parse_image
 from refactor.knowledge.debian_releases import builder_release
 from refactor.knowledge.ecosystems import family_ecosystem
+from refactor.syntax.lazy_re import lazy
 
 CODENAMES = ("trixie", "bookworm", "bullseye", "buster", "stretch")
 
@@ -60,7 +61,7 @@ class Base:
         return any(v.startswith(("windowsservercore", "nanoserver", "ltsc")) for v in self.variants)
 
 
-_VERSIONISH = re.compile(r"^(?:\d[\w.]*|lts|current|latest|stable|iron|hydrogen|jod|krypton)$", re.I)
+_VERSIONISH = lazy(r"^(?:\d[\w.]*|lts|current|latest|stable|iron|hydrogen|jod|krypton)$", re.I)
 
 
 def parse_base(resolved: str) -> Base | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterator
 
+from refactor.syntax.lazy_re import lazy
+
 if TYPE_CHECKING:
     from refactor.syntax.nodes import Dockerfile, Instruction, Stage
 
@@ -124,7 +126,7 @@ def run_command_names(inst: Instruction) -> Iterator[str]:
             yield from _WORDISH.findall(op.raw)
 
 
-_WORDISH = re.compile(r"(?<![\w/.-])(?:/[\w./-]*/)?([A-Za-z][\w.+-]*)")
+_WORDISH = lazy(r"(?<![\w/.-])(?:/[\w./-]*/)?([A-Za-z][\w.+-]*)")
 
 
 def _shquote(s: str) -> str:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_KEY = re.compile(r"""^(?P<key>"[^"]*"|'[^']*'|[^\s#'"\[\]{}][^#]*?)\s*:(?:\s+(?P<rest>.*))?$""")
+from refactor.syntax.lazy_re import lazy
+
+_KEY = lazy(r"""^(?P<key>"[^"]*"|'[^']*'|[^\s#'"\[\]{}][^#]*?)\s*:(?:\s+(?P<rest>.*))?$""")
 
 
 @dataclass

@@ -4,7 +4,6 @@ wrapper and option knowledge that finds a command's real name, subcommand and fl
 `Compound` commands (if, loops, case, groups, subshells, functions) cut into their bodies."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Union
 
@@ -12,6 +11,7 @@ from refactor.shell.lexer import (
     LIT,
 )
 from refactor.shell.words import _NO_SPAN, Assignment, Node, Span, Word
+from refactor.syntax.lazy_re import lazy
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,7 +463,7 @@ class SimpleCommand(Node):
         return rest[0] if rest else None
 
 
-_ASSIGN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGN_RE = lazy(r"[A-Za-z_][A-Za-z0-9_]*=")
 _NONE: frozenset[str] = frozenset()
 
 

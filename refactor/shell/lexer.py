@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from refactor.syntax.lazy_re import lazy
+
 # ---------------------------------------------------------------------------------------------
 # Word scanning (the shell layer)
 
@@ -41,10 +43,10 @@ _LIT_RUN = re.compile(r"[^ \t\n\r'\"\\$`;&|<>()*?\[]+")
 _DQ_LIT_RUN = re.compile(r"[^\"\\$`]+")
 _BRACE_RUN = re.compile(r"[^{}\"\\$`]+")
 _BRACKET = re.compile(r"\[[!^]?\]?[^\]\s'\"\\$`;&|<>()]*\]")
-_TILDE = re.compile(r"~[A-Za-z0-9_.+-]*")
+_TILDE = lazy(r"~[A-Za-z0-9_.+-]*")
 _PARAM = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])")
-_ANSI = re.compile(r"\$'(?:[^'\\]|\\.)*'", re.S)
-_BACKTICK = re.compile(r"`(?:[^`\\]|\\.)*`", re.S)
+_ANSI = lazy(r"\$'(?:[^'\\]|\\.)*'", re.S)
+_BACKTICK = lazy(r"`(?:[^`\\]|\\.)*`", re.S)
 
 # A part is a tuple (kind, start, end) or, for double quotes, (kind, start, end, inner_parts).
 Part = tuple
@@ -393,7 +395,7 @@ def skip_heredoc_bodies(s: str, i: int, pending: list[tuple[str, bool]]) -> int:
 # The top-level token stream
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
-_ARRAY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+_ARRAY_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 
 # A token: [type, lstart, lend, extra] where extra is the word parts (WORD/ASSIGNMENT/OPAQUE
 # reason) -- a list so that recovery can rewrite entries in place.

@@ -20,6 +20,7 @@ from refactor.shell.commands import (
 )
 from refactor.shell.continuations import continuation_re
 from refactor.shell.words import Node, Span
+from refactor.syntax.lazy_re import lazy
 
 Edit = tuple[int, int, str]  # (start, end, text): code[start:end] becomes text
 
@@ -470,7 +471,7 @@ def _last_line_indent(trivia: str) -> str:
     return re.match(r"[ \t]*", trivia[trivia.rindex("\n") + 1 :]).group()
 
 
-_COMMENT_LINE = re.compile(r"(?<=\n)[ \t]*#[^\n]*\n")  # a whole comment line after a continuation
+_COMMENT_LINE = lazy(r"(?<=\n)[ \t]*#[^\n]*\n")  # a whole comment line after a continuation
 
 
 def _merge_trivia(li: str, ln: str, at_start: bool, at_end: bool) -> str:

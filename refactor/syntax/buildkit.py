@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from refactor.syntax.lazy_re import lazy
+
 # Go's unicode.IsSpace, which BuildKit uses to trim and split (Python's str.isspace also counts
 # U+001C..U+001F, which Go does not).
 GO_SPACE = frozenset(
@@ -23,7 +25,7 @@ GO_SPACE = frozenset(
 )
 # reWhitespace in parser.go: ASCII only.
 RE_WHITESPACE = re.compile(r"[\t\v\f\r ]+")
-RE_HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
+RE_HEREDOC = lazy(r"^(\d*)<<(-?)([^<]*)$")
 # Go's \s (RE2) is [\t\n\f\r ]; Python's \s is wider, so directives use an explicit class.
 RE_DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$")
 

@@ -20,12 +20,13 @@ from refactor.knowledge.ecosystems import CommandInfo, InstallStep, scan
 from refactor.knowledge.ecosystems.scan import may_install
 from refactor.syntax.edit import body_text
 from refactor.syntax.nodes import Dockerfile, Instruction, Stage
+from refactor.syntax.lazy_re import lazy
 
 # How many COPY/ADD instructions before a RUN are read to tell where its folder comes from.
 _MAX_COPIES_BACK = 64
 
 _PASS = frozenset({"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "MAINTAINER", "ONBUILD", "SHELL", "USER"})
-_ARCHIVE = re.compile(r"\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst|lz|lzma))$")
+_ARCHIVE = lazy(r"\.(tar|tgz|tbz2?|txz|tar\.(gz|bz2|xz|zst|lz|lzma))$")
 
 
 # An earlier RUN that fetches or builds the dependencies: layer-order says nothing about caching them.

@@ -23,8 +23,9 @@ from refactor.knowledge.ecosystems.java import (
 )
 from refactor.knowledge.runner_images import jre_runner
 from refactor.syntax.nodes import Instruction
+from refactor.syntax.lazy_re import lazy
 
-_MVN_DEPS_GOALS = re.compile(r"^(?:dependency:(?:go-offline|resolve|resolve-plugins)|[\w.:-]*:go-offline(?::[\w-]+)?|"
+_MVN_DEPS_GOALS = lazy(r"^(?:dependency:(?:go-offline|resolve|resolve-plugins)|[\w.:-]*:go-offline(?::[\w-]+)?|"
                              r"de\.qaware\.maven:go-offline-maven-plugin:resolve-dependencies)$")
 _GRADLE_DEPS_TASKS = ("dependencies", "resolveDependencies", "downloadDependencies")
 # mvn options whose value is the next word

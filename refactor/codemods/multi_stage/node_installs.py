@@ -16,11 +16,12 @@ from refactor.knowledge.ecosystems.node import (
     yarn_berry_major,
     yarnrc_settings,
 )
+from refactor.syntax.lazy_re import lazy
 
 BERRY_PRUNE = "yarn workspaces focus --all --production"
 # Folders of a berry project that only the install reads (the release yarnPath names, plugins,
 # patches): a COPY of one of them is a manifest copy, not the source.
-BERRY_INSTALL_DIRS = re.compile(r"(?:^|/)\.yarn/(?:releases|plugins|patches)/?$")
+BERRY_INSTALL_DIRS = lazy(r"(?:^|/)\.yarn/(?:releases|plugins|patches)/?$")
 
 
 class NodeInstalls:

@@ -33,6 +33,7 @@ from refactor.knowledge.ecosystems.ruby import (
 from refactor.knowledge.system_packages import DEBIAN_TO_ALPINE
 from refactor.shell.parse import SimpleCommand
 from refactor.syntax.nodes import Instruction
+from refactor.syntax.lazy_re import lazy
 
 _BUNDLE_VALUE_FLAGS = ("--gemfile", "--path", "--without", "--with", "-j", "--jobs", "--retry", "--binstubs",
                        "--shebang", "--trust-policy", "--target-rbconfig")
@@ -40,7 +41,7 @@ _GEM_VALUE_FLAGS = ("-v", "--version", "-i", "--install-dir", "-n", "--bindir", 
                     "--document", "-N")
 # Folders of a Ruby app that hold tests, dependencies or tooling, not the code the server loads.
 _NOT_APP_CODE = frozenset({".git", "node_modules", "vendor", "spec", "test", "tests", "features", "tmp", "log", ".bundle"})
-_PRODUCTION = re.compile(r"\b(?:RAILS_ENV|RACK_ENV|APP_ENV)=[\"']?production\b|(?:\s-[eE]|--env(?:ironment)?)[= ]production\b")
+_PRODUCTION = lazy(r"\b(?:RAILS_ENV|RACK_ENV|APP_ENV)=[\"']?production\b|(?:\s-[eE]|--env(?:ironment)?)[= ]production\b")
 
 
 class RubyStrategy:

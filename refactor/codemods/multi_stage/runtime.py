@@ -35,6 +35,7 @@ from refactor.knowledge.system_packages import (
 from refactor.shell.parse import Opaque, SimpleCommand
 from refactor.syntax.nodes import Instruction
 from refactor.syntax.stage_graph import stage_graph_problems
+from refactor.syntax.lazy_re import lazy
 
 # The stages the split writes, and names people give build stages: a `--from` naming one of
 # them in a single-stage file is a stage that was deleted (BuildKit would pull an image of
@@ -47,8 +48,8 @@ STAGE_LIKE_NAMES = OUR_STAGES | frozenset(
 
 _BIN_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 _PKG_SOURCES = ("/etc/apt", "/usr/share/keyrings", "/etc/apk", "/etc/yum.repos.d")
-_CMDSUB = re.compile(r"\$\(([^()]*)\)|`([^`]*)`")
-_FUNC_DEF = re.compile(r"^\s*(?:function\s+)?([A-Za-z_][\w-]*)\s*\(\s*\)", re.M)
+_CMDSUB = lazy(r"\$\(([^()]*)\)|`([^`]*)`")
+_FUNC_DEF = lazy(r"^\s*(?:function\s+)?([A-Za-z_][\w-]*)\s*\(\s*\)", re.M)
 
 
 class RuntimeNeeds:

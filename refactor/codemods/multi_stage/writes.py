@@ -12,13 +12,13 @@ folder) yields a reason, and the codemod declines.
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 
 from refactor.codemods.multi_stage.model import _abspath, _unquote
 from refactor.knowledge.project_files import SYSTEM_DIRS
 from refactor.shell.parse import Opaque, SimpleCommand
 from refactor.syntax.buildkit import expand_variables
+from refactor.syntax.lazy_re import lazy
 
 # kinds of Write: "file" or "dir" (created or replaced whole), "contents" (a folder filled by an
 # archive or a `cp dir/. dest`), "link" (a symbolic link: repeated, not copied), "meta" (mode
@@ -221,8 +221,8 @@ def command_writes(cmd: SimpleCommand, cwd: str, env: dict[str, str], known_dirs
     return out
 
 
-_ABS_PATH = re.compile(r"(?<![\w.$}-])(/(?:etc|usr|opt|var|srv|home|root|lib|lib64|bin|sbin|data|app|run|mnt|media)(?:/[\w.@+*-]+)*)/?")
-_WRITE_WORDS = re.compile(r">|\b(?:cp|mv|ln|mkdir|tee|install|touch|chmod|chown|tar|unzip|curl|wget|sed|rm|git)\b")
+_ABS_PATH = lazy(r"(?<![\w.$}-])(/(?:etc|usr|opt|var|srv|home|root|lib|lib64|bin|sbin|data|app|run|mnt|media)(?:/[\w.@+*-]+)*)/?")
+_WRITE_WORDS = lazy(r">|\b(?:cp|mv|ln|mkdir|tee|install|touch|chmod|chown|tar|unzip|curl|wget|sed|rm|git)\b")
 
 
 def opaque_outside_paths(unit: Opaque) -> list[str]:

@@ -11,9 +11,10 @@ from refactor.codemods.non_root.steps import Decline, Step, base, literal
 from refactor.knowledge import baseimages as bi
 from refactor.knowledge.baseimages import User
 from refactor.knowledge.users import Accounts, new_user
+from refactor.syntax.lazy_re import lazy
 
 ACCOUNT_COMMANDS = frozenset({"useradd", "adduser", "groupadd", "addgroup"})
-_NUMERIC = re.compile(r"\d+(?::\d+)?")
+_NUMERIC = lazy(r"\d+(?::\d+)?")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import posixpath
 import re
 
 from refactor.knowledge.ecosystems.steps import StepReader, context_join
+from refactor.syntax.lazy_re import lazy
 
 
 def _go(cmd, args, index, cwd, ctx, resolve, generated):
@@ -39,9 +40,9 @@ def local_replacements(go_mod: str) -> list[str]:
 
 
 DEV_GO_PATTERNS = (
-    (re.compile(r"(?:^|[\s;&|(/])go\s+run\b"), "`go run` compiles at run time"),
-    (re.compile(r"(?:^|[\s;&|(/])air\b"), "air rebuilds on file changes"),
-    (re.compile(r"(?:^|[\s;&|(/])(?:dlv|reflex|CompileDaemon)\b"), "a development tool"),
+    (lazy(r"(?:^|[\s;&|(/])go\s+run\b"), "`go run` compiles at run time"),
+    (lazy(r"(?:^|[\s;&|(/])air\b"), "air rebuilds on file changes"),
+    (lazy(r"(?:^|[\s;&|(/])(?:dlv|reflex|CompileDaemon)\b"), "a development tool"),
 )
 
 

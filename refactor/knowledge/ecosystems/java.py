@@ -17,8 +17,9 @@ from refactor.knowledge.ecosystems.steps import (
     context_join,
     subdir,
 )
+from refactor.syntax.lazy_re import lazy
 
-_MVN_OFFLINE_GOALS = re.compile(r"^(dependency:(go-offline|resolve|resolve-plugins|resolve-sources)|de\.qaware\.maven:go-offline-maven-plugin:resolve-dependencies|.*:go-offline)$")
+_MVN_OFFLINE_GOALS = lazy(r"^(dependency:(go-offline|resolve|resolve-plugins|resolve-sources)|de\.qaware\.maven:go-offline-maven-plugin:resolve-dependencies|.*:go-offline)$")
 
 
 def _maven(cmd, args, index, cwd, ctx, resolve, generated):
@@ -152,8 +153,8 @@ class JavaJars:
 # make it a fully executable jar (a launch script in front, which the extraction cannot read:
 # it writes empty layer folders): the default extraction and JarLauncher would then fail to
 # build, or build an image that starts no class.
-_BOOT_MAVEN_CUSTOM = re.compile(r"<(layers|layout|loaderImplementation|includeLayerTools|executable)>")
-_BOOT_GRADLE_CUSTOM = re.compile(r"\b(layered|loaderImplementation|includeLayerTools|Main-Class|PropertiesLauncher|launchScript)\b")
+_BOOT_MAVEN_CUSTOM = lazy(r"<(layers|layout|loaderImplementation|includeLayerTools|executable)>")
+_BOOT_GRADLE_CUSTOM = lazy(r"\b(layered|loaderImplementation|includeLayerTools|Main-Class|PropertiesLauncher|launchScript)\b")
 
 
 def maven_jars(pom: str, goals: list[str]) -> JavaJars:
@@ -230,7 +231,7 @@ def maven_jars(pom: str, goals: list[str]) -> JavaJars:
     return out
 
 
-_GRADLE_NAMING = re.compile(r"\b(archiveFileName|archiveBaseName|archiveVersion|archiveClassifier|archiveAppendix|"
+_GRADLE_NAMING = lazy(r"\b(archiveFileName|archiveBaseName|archiveVersion|archiveClassifier|archiveAppendix|"
                             r"archiveName|baseName|libsDirName|destinationDirectory|buildDir|buildDirectory)\b")
 
 
@@ -302,9 +303,9 @@ BOOT_LAYERS = ("dependencies", "spring-boot-loader", "snapshot-dependencies", "a
 
 
 DEV_JAVA_PATTERNS = (
-    (re.compile(r"(?:^|[\s;&|(/])(?:mvn|mvnw)\b"), "Maven builds at run time"),
-    (re.compile(r"(?:^|[\s;&|(/])(?:gradle|gradlew)\b"), "Gradle builds at run time"),
-    (re.compile(r"(?:^|[\s;&|(/])(?:javac|jshell)\b"), "a JDK tool"),
+    (lazy(r"(?:^|[\s;&|(/])(?:mvn|mvnw)\b"), "Maven builds at run time"),
+    (lazy(r"(?:^|[\s;&|(/])(?:gradle|gradlew)\b"), "Gradle builds at run time"),
+    (lazy(r"(?:^|[\s;&|(/])(?:javac|jshell)\b"), "a JDK tool"),
 )
 # Files and folders a build tool reads as configuration, copied into the deps stage whole.
 MANIFEST_DIRS = (".mvn", "gradle")

@@ -15,6 +15,7 @@ from refactor.knowledge.ecosystems.steps import (
     read_json,
     subdir,
 )
+from refactor.syntax.lazy_re import lazy
 
 NPM_LIFECYCLE = (
     "preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare", "postprepare",
@@ -266,19 +267,19 @@ def _pnpm(cmd, args, index, cwd, ctx, resolve, generated):
 
 
 DEV_NODE_PATTERNS = (
-    (re.compile(r"(?:^|[\s;&|(])nodemon\b"), "nodemon restarts on file changes (a development tool)"),
-    (re.compile(r"(?:^|[\s;&|(])ts-node(?:-dev)?\b"), "ts-node compiles TypeScript at run time"),
-    (re.compile(r"(?:^|[\s;&|(])tsx\b"), "tsx compiles TypeScript at run time"),
-    (re.compile(r"(?:^|[\s;&|(])next\s+dev\b"), "`next dev` is the development server"),
-    (re.compile(r"(?:^|[\s;&|(])nuxt\s+dev\b"), "`nuxt dev` is the development server"),
-    (re.compile(r"(?:^|[\s;&|(])vite(?:\s+(?:dev|serve)\b|\s*$|\s+--)"), "vite's dev server"),
-    (re.compile(r"(?:^|[\s;&|(])react-scripts\s+start\b"), "`react-scripts start` is the development server"),
-    (re.compile(r"(?:^|[\s;&|(])ng\s+serve\b"), "`ng serve` is the development server"),
-    (re.compile(r"(?:^|[\s;&|(])webpack(?:-dev-server|\s+serve)\b"), "webpack's dev server"),
-    (re.compile(r"(?:^|[\s;&|(])vue-cli-service\s+serve\b"), "`vue-cli-service serve` is the development server"),
-    (re.compile(r"(?:^|[\s;&|(])(?:gatsby|astro|remix|svelte-kit)\s+dev(?:elop)?\b"), "a development server"),
-    (re.compile(r"--watch\b"), "a watch mode"),
-    (re.compile(r"(?:^|[\s;&|(])storybook\b|start-storybook"), "storybook is a development tool"),
+    (lazy(r"(?:^|[\s;&|(])nodemon\b"), "nodemon restarts on file changes (a development tool)"),
+    (lazy(r"(?:^|[\s;&|(])ts-node(?:-dev)?\b"), "ts-node compiles TypeScript at run time"),
+    (lazy(r"(?:^|[\s;&|(])tsx\b"), "tsx compiles TypeScript at run time"),
+    (lazy(r"(?:^|[\s;&|(])next\s+dev\b"), "`next dev` is the development server"),
+    (lazy(r"(?:^|[\s;&|(])nuxt\s+dev\b"), "`nuxt dev` is the development server"),
+    (lazy(r"(?:^|[\s;&|(])vite(?:\s+(?:dev|serve)\b|\s*$|\s+--)"), "vite's dev server"),
+    (lazy(r"(?:^|[\s;&|(])react-scripts\s+start\b"), "`react-scripts start` is the development server"),
+    (lazy(r"(?:^|[\s;&|(])ng\s+serve\b"), "`ng serve` is the development server"),
+    (lazy(r"(?:^|[\s;&|(])webpack(?:-dev-server|\s+serve)\b"), "webpack's dev server"),
+    (lazy(r"(?:^|[\s;&|(])vue-cli-service\s+serve\b"), "`vue-cli-service serve` is the development server"),
+    (lazy(r"(?:^|[\s;&|(])(?:gatsby|astro|remix|svelte-kit)\s+dev(?:elop)?\b"), "a development server"),
+    (lazy(r"--watch\b"), "a watch mode"),
+    (lazy(r"(?:^|[\s;&|(])storybook\b|start-storybook"), "storybook is a development tool"),
 )
 
 

@@ -5,9 +5,9 @@ images (variants, www-data's ids, the extension helpers); how Composer gets into
 flags of its install and dump-autoload; development commands a start command must not be."""
 from __future__ import annotations
 
-import re
 
 from refactor.knowledge.ecosystems.steps import Options, StepReader, read_json, subdir
+from refactor.syntax.lazy_re import lazy
 
 COMPOSER_EVENTS = (
     "pre-install-cmd", "post-install-cmd", "pre-autoload-dump", "post-autoload-dump",
@@ -84,7 +84,7 @@ EXTENSION_COMMANDS = frozenset({
 # Images whose /usr/bin/composer Dockerfiles copy in (`COPY --from=composer:2 ...`).
 COMPOSER_IMAGES = ("composer", "composer/composer", "docker.io/library/composer", "docker.io/composer/composer")
 # Shell text that downloads or installs Composer (the getcomposer.org installer and its phar).
-COMPOSER_INSTALLER = re.compile(r"getcomposer\.org|composer-setup\.php|composer\.phar|composer\.github\.io")
+COMPOSER_INSTALLER = lazy(r"getcomposer\.org|composer-setup\.php|composer\.phar|composer\.github\.io")
 # apt packages Composer needs to fetch and unpack packages and nothing at run time needs.
 COMPOSER_ONLY_PACKAGES = frozenset({"git", "unzip", "zip", "p7zip-full", "7zip", "p7zip", "subversion", "mercurial"})
 
@@ -127,7 +127,7 @@ ROOT_SERVICES = frozenset({"nginx", "nginx-light", "nginx-full", "apache2", "htt
                            "s6-svscan", "runsvdir", "apache2-foreground", "httpd-foreground"})
 
 DEV_PHP_PATTERNS = (
-    (re.compile(r"(?:^|[\s;&|(/])composer(?:\.phar)?(?=\s|$)"), "Composer runs at run time (the runner has no Composer)"),
-    (re.compile(r"(?:^|[\s;&|(/])(?:phpunit|pest|phpstan|psalm|php-cs-fixer|phpcs)\b"), "a development tool"),
-    (re.compile(r"\bartisan\s+(?:serve\b.*--watch|pail|test)\b|\bsail\b"), "a development command"),
+    (lazy(r"(?:^|[\s;&|(/])composer(?:\.phar)?(?=\s|$)"), "Composer runs at run time (the runner has no Composer)"),
+    (lazy(r"(?:^|[\s;&|(/])(?:phpunit|pest|phpstan|psalm|php-cs-fixer|phpcs)\b"), "a development tool"),
+    (lazy(r"\bartisan\s+(?:serve\b.*--watch|pail|test)\b|\bsail\b"), "a development command"),
 )

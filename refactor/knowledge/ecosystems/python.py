@@ -14,6 +14,7 @@ from refactor.knowledge.ecosystems.steps import (
     read_toml,
     subdir,
 )
+from refactor.syntax.lazy_re import lazy
 
 _PIP_VALUE_FLAGS = (
     "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
@@ -26,7 +27,7 @@ _PIP_VALUE_FLAGS = (
 )
 
 
-_VCS = re.compile(r"^(git|hg|svn|bzr)\+")
+_VCS = lazy(r"^(git|hg|svn|bzr)\+")
 
 
 def _is_url(x: str) -> bool:
@@ -291,13 +292,13 @@ def _conda(cmd, args, index, cwd, ctx, resolve, generated):
 
 
 DEV_PY_PATTERNS = (
-    (re.compile(r"\b(?:uvicorn|hypercorn|gunicorn)\b.*\s--reload\b"), "--reload restarts on file changes"),
-    (re.compile(r"\bflask\b.*\brun\b.*\s--(?:reload|debug(?:ger)?)\b"), "`flask run --reload` is the development server"),
-    (re.compile(r"\bflask\b.*--debug\b.*\brun\b"), "`flask --debug run` is the development server"),
-    (re.compile(r"\bmanage\.py\s+runserver\b(?!.*--noreload)"), "`manage.py runserver` is the development server"),
-    (re.compile(r"\bfastapi\s+dev\b"), "`fastapi dev` is the development server"),
-    (re.compile(r"\bwatchmedo\b|\bjupyter\b|\bwatchfiles\b"), "a development tool"),
-    (re.compile(r"(?:^|\s)(?:uv|poetry|pipenv|pdm|hatch)\s+run\b"), "the package manager runs the app at run time"),
+    (lazy(r"\b(?:uvicorn|hypercorn|gunicorn)\b.*\s--reload\b"), "--reload restarts on file changes"),
+    (lazy(r"\bflask\b.*\brun\b.*\s--(?:reload|debug(?:ger)?)\b"), "`flask run --reload` is the development server"),
+    (lazy(r"\bflask\b.*--debug\b.*\brun\b"), "`flask --debug run` is the development server"),
+    (lazy(r"\bmanage\.py\s+runserver\b(?!.*--noreload)"), "`manage.py runserver` is the development server"),
+    (lazy(r"\bfastapi\s+dev\b"), "`fastapi dev` is the development server"),
+    (lazy(r"\bwatchmedo\b|\bjupyter\b|\bwatchfiles\b"), "a development tool"),
+    (lazy(r"(?:^|\s)(?:uv|poetry|pipenv|pdm|hatch)\s+run\b"), "the package manager runs the app at run time"),
 )
 
 

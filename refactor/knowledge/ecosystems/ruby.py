@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from refactor.knowledge.ecosystems.steps import Options, StepReader
+from refactor.syntax.lazy_re import lazy
 
 
 def _bundle(cmd, args, index, cwd, ctx, resolve, generated):
@@ -77,13 +78,13 @@ BUNDLE_SETTINGS = {
 
 # Start commands that build, install or develop rather than run the app.
 DEV_RUBY_PATTERNS = (
-    (re.compile(r"\bbundle[r]?\s+(?:install|update|lock|package|cache)\b|(?:^|[\s;&|])bundle[r]?\s*(?:$|[;&|])"),
+    (lazy(r"\bbundle[r]?\s+(?:install|update|lock|package|cache)\b|(?:^|[\s;&|])bundle[r]?\s*(?:$|[;&|])"),
      "`bundle install` at start installs gems (and needs compilers) at run time"),
-    (re.compile(r"(?:^|[\s/;&|])rake\b"), "rake tasks at start need what the build had"),
-    (re.compile(r"\bassets:precompile\b"), "asset compilation is a build step"),
-    (re.compile(r"\bgem\s+install\b"), "`gem install` at start installs gems at run time"),
-    (re.compile(r"(?:^|[\s/;&|])(?:rerun|guard|shotgun|spring|rspec|rubocop|rdbg|byebug)\b"), "a development tool"),
-    (re.compile(r"(?:^|[\s;&|])(?:\./)?bin/dev\b|Procfile\.dev\b"), "the development Procfile"),
+    (lazy(r"(?:^|[\s/;&|])rake\b"), "rake tasks at start need what the build had"),
+    (lazy(r"\bassets:precompile\b"), "asset compilation is a build step"),
+    (lazy(r"\bgem\s+install\b"), "`gem install` at start installs gems at run time"),
+    (lazy(r"(?:^|[\s/;&|])(?:rerun|guard|shotgun|spring|rspec|rubocop|rdbg|byebug)\b"), "a development tool"),
+    (lazy(r"(?:^|[\s;&|])(?:\./)?bin/dev\b|Procfile\.dev\b"), "the development Procfile"),
 )
 
 

@@ -5,10 +5,10 @@ needs (cargo_layout)."""
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass
 
 from refactor.knowledge.ecosystems.steps import Options, StepReader
+from refactor.syntax.lazy_re import lazy
 
 
 def _cargo(cmd, args, index, cwd, ctx, resolve, generated):
@@ -25,7 +25,7 @@ def _cargo(cmd, args, index, cwd, ctx, resolve, generated):
 
 
 DEV_RUST_PATTERNS = (
-    (re.compile(r"(?:^|[\s;&|(/])cargo\s+(?:run|watch)\b"), "cargo compiles at run time"),
+    (lazy(r"(?:^|[\s;&|(/])cargo\s+(?:run|watch)\b"), "cargo compiles at run time"),
 )
 
 
@@ -48,11 +48,11 @@ RUST_NATIVE_RUNTIME: dict[str, tuple[str, ...]] = {
 
 # What a build script does when it reads more than its own file: the dependency build of the
 # stub pattern would run it without the sources.
-_BUILD_RS_READS = re.compile(
+_BUILD_RS_READS = lazy(
     r"\bfs::|\bFile::|\binclude_(?:str|bytes)!|\bread_dir\b|\bcc::|\bcxx_build\b|\bbindgen\b|\bprost_build\b"
     r"|\btonic_build\b|\bCommand::new\b|\bglob\b|\bwalkdir\b|CARGO_MANIFEST_DIR|rerun-if-changed=(?!build\.rs\b)"
 )
-_SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]+")
+_SAFE_PATH = lazy(r"[A-Za-z0-9_./+-]+")
 _TARGET_TABLES = ("bin", "example", "test", "bench")
 _DEP_TABLES = ("dependencies", "dev-dependencies", "build-dependencies")
 

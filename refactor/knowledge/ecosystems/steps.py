@@ -7,11 +7,11 @@ from functools import lru_cache
 
 import json
 import posixpath
-import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional
 
 from refactor.knowledge.context import go_clean
+from refactor.syntax.lazy_re import lazy
 
 Resolver = Callable[[str], Optional[str]]
 
@@ -264,4 +264,4 @@ def read_toml(s: StepReader, cpath: str) -> dict | None:
         return None
 
 
-LOCAL_SPEC = re.compile(r"^(file:|link:|portal:|\.{1,2}/|/|~/)")
+LOCAL_SPEC = lazy(r"^(file:|link:|portal:|\.{1,2}/|/|~/)")
