@@ -9,6 +9,10 @@ from refactor.syntax import codecache
 
 codecache.install()  # before any module of the package defines a dataclass
 
+# pyproject.toml's version (tests/test_cli.py holds them equal), for `dockwright --version`:
+# asking the installed distribution loads importlib.metadata (email, zipfile, csv), 30% of that command
+__version__ = "0.1.0"
+
 __all__ = [
     "BlankLine", "Comment", "Continuation", "Directive", "Dockerfile", "Heredoc", "HeredocBody",
     "Instruction", "ParseError", "Piece", "Position", "REMOVE", "Stage", "Visitor",

@@ -253,6 +253,22 @@ def _modules_after(args, cwd):
     return out, set(out.stderr.split())
 
 
+def test_version_is_the_projects_without_importlib_metadata(tmp_path):
+    import importlib.metadata
+    import re
+
+    from refactor import __version__
+
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text()
+    assert re.search(r'(?m)^version = "([^"]*)"$', pyproject).group(1) == __version__
+    assert __version__ == importlib.metadata.version("dockwright")  # the installed one says the same
+    code = ("import sys\nfrom refactor.cli import main\nsys.argv = ['dockwright', '--version']\n"
+            "try:\n    main()\nfinally:\n    print('importlib.metadata' in sys.modules, file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert out.returncode == 0 and out.stdout == f"dockwright, version {__version__}\n"
+    assert out.stderr.split() == ["False"]
+
+
 def test_start_up_imports_only_what_the_command_uses(tmp_path):
     from refactor.bot.run import bot_command
     from refactor.verify.cli import verify_command
