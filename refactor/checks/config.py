@@ -24,6 +24,7 @@ _FALSE = {"0", "f", "F", "FALSE", "false", "False"}
 
 @dataclass(frozen=True)
 class CheckConfig:
+    """What the file's `# check=` directive turns on and off (BuildKit's linter config)."""
     skip_all: bool = False
     skip: frozenset[str] = frozenset()
     experimental_all: bool = False

@@ -31,6 +31,7 @@ _ARCH = {"amd64": "amd64", "x86_64": "amd64", "x86-64": "amd64", "arm64": "arm64
 
 @dataclass(frozen=True)
 class Finding:
+    """One build-check warning at a line of the file."""
     rule: str
     line: int
     message: str

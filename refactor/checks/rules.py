@@ -10,6 +10,7 @@ DOCS = "https://docs.docker.com/reference/build-checks/"
 
 @dataclass(frozen=True)
 class Rule:
+    """A BuildKit build check: its name, docs page and the codemod that fixes it."""
     name: str
     slug: str  # the docs page: DOCS + slug
     description: str

@@ -12,6 +12,7 @@ from refactor.shell.parse import Opaque, ShellScript, SimpleCommand, parse_shell
 
 @dataclass(frozen=True)
 class Run:
+    """A RUN instruction of a stage with its parsed shell script."""
     stage: Stage
     inst: Instruction
     script: ShellScript

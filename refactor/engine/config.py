@@ -14,6 +14,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
+    """The settings of a dockwright config file."""
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     safe_only: bool = False

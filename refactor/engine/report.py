@@ -114,6 +114,7 @@ def sarif(results: Iterable[FileResult]) -> dict:
 
 @dataclass
 class Report:
+    """The run's totals and problems, added up file by file."""
     check: bool = False
     changed: int = 0
     edits: int = 0

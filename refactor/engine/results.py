@@ -10,6 +10,7 @@ from refactor.codemods.base import Edit, Safety, Skip
 
 @dataclass(frozen=True)
 class FileResult:
+    """What refactoring one file gave: its output, edits, skips or error."""
     path: Path
     original: str
     output: str  # equals `original` when nothing changed or on error

@@ -30,6 +30,7 @@ _VERSION = lazy(r"^\d+(?:\.\d+){0,2}$")
 
 @dataclass(frozen=True)
 class Declared:
+    """The runtime version a project file declares, and where."""
     version: str | None  # "20", "3.12", "1.22.1"; None when nothing usable is declared
     source: str  # the file (and key) it comes from, for the edit's summary
     problem: str = ""  # why there is no version, for the skip's reason

@@ -99,6 +99,7 @@ _WRITING = {"access_log", "error_log", "pid", "client_body_temp_path", "proxy_te
 
 @dataclass
 class Directive:
+    """One directive of an nginx config."""
     name: str
     args: list[str]
     line: int  # 1-based line of the directive's name
@@ -230,6 +231,7 @@ _LISTEN_RX = r"(?m)^([ \t]*listen[ \t]+([^;\s]*:)?){old}([ \t;])"
 
 @dataclass
 class Unprivileged:
+    """The commands and port moves that let nginx run as a user, or why not."""
     commands: list[str] = field(default_factory=list)  # shell commands for one RUN
     ports: dict[int, int] = field(default_factory=dict)  # old -> new
     rewritten: list[str] = field(default_factory=list)  # config files whose listen lines move

@@ -90,6 +90,7 @@ Element = Union[Assignment, Word, Redirect]
 
 @dataclass(frozen=True)
 class _WrapperSpec:
+    """How a wrapper command (env, sudo, gosu, timeout) is followed by the command it runs."""
     value_flags: frozenset[str] = frozenset()
     assignments: bool = False  # accepts NAME=value before the command (env, sudo)
     positional: int = 0  # operands before the command (gosu USER, timeout DURATION)

@@ -20,6 +20,7 @@ from refactor.syntax.buildkit import (
 
 @dataclass(frozen=True, slots=True)
 class HeredocMarker:
+    """A `<<NAME` word of an instruction."""
     name: str
     chomp: bool  # <<- strips leading tabs
     expand: bool  # unquoted: the body sees variable expansion

@@ -82,6 +82,7 @@ REMOVE = RemoveFromParent()
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Node:
+    """A node of the tree: prints itself with `.code`."""
     _CHILDREN: ClassVar[tuple[str, ...]] = ()
 
     @property
@@ -201,6 +202,7 @@ class Comment(_Line):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class BlankLine(_Line):
+    """An empty or all-blank line."""
     text: str = ""  # blanks on the line, if any
 
 
@@ -289,12 +291,14 @@ class Heredoc:
 
 @dataclass(frozen=True, slots=True)
 class Position:
+    """Where the parser found a node."""
     line: int  # 1-based
     column: int  # 1-based
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Instruction(Node):
+    """One instruction, with the trivia before it and its heredoc bodies."""
     leading: tuple[Trivia, ...]
     indent: str
     pieces: tuple[Piece | Continuation, ...]
@@ -482,6 +486,7 @@ class Stage:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Dockerfile(Node):
+    """A whole file: parser directives, instructions and trailing trivia."""
     bom: str
     directives: tuple[Directive, ...]
     instructions: tuple[Instruction, ...]

@@ -54,6 +54,7 @@ class Reference:
 
 @dataclass(frozen=True)
 class Problem:
+    """What BuildKit rejects in the stages: a bad name or base, a later or missing stage, a cycle."""
     kind: str
     subject: str  # what it is about, without line numbers: stable across edits
     line: int  # the input's line for an instruction the parser read, else the tree's own line
@@ -65,6 +66,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class StageGraph:
+    """The stages, their bases and the references between them."""
     names: tuple[str | None, ...]  # lower-cased stage names, by index
     bases: tuple[str, ...]  # each stage's FROM image as written
     references: tuple[Reference, ...]

@@ -11,6 +11,7 @@ from refactor.syntax.nodes import Instruction
 
 @dataclass
 class _Entry:
+    """One path a COPY puts in the image, and where it comes from."""
     image: str  # absolute or symbolic image path
     cpath: str | None  # context path ("" = root); None when not from the context
     is_dir: bool
@@ -19,6 +20,7 @@ class _Entry:
 
 @dataclass
 class _Copy:
+    """A COPY or ADD of the stage, read for the reordering."""
     inst: Instruction
     index: int  # in the stage
     flags: dict[str, str]

@@ -24,6 +24,7 @@ class _Refuse(Exception):
 
 @dataclass
 class _Plan:
+    """How one RUN is split and which copies move before it."""
     an: "_StageAnalysis"
     run: Instruction
     run_index: int

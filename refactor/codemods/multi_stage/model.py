@@ -83,6 +83,7 @@ def _cmd_text(argv: list[str]) -> str:
 
 @dataclass
 class CmdInfo:
+    """One command of a RUN, classified for the stage split."""
     kind: str  # sys | tool | user | neutral | deps | build | other
     name: str
     manifests: tuple[str, ...] = ()  # image paths (absolute) the install reads
@@ -98,6 +99,7 @@ class CmdInfo:
 
 @dataclass
 class RunInfo:
+    """A RUN's commands, classified, and the kind of step they make."""
     kind: str  # sys | deps | build
     cmds: list[CmdInfo]
     opaque: bool = False
@@ -117,6 +119,7 @@ class RunInfo:
 
 @dataclass
 class CopyEntry:
+    """One source of a COPY from the context, and where it lands."""
     src: str  # context path ("" = the context root)
     dest: str  # absolute image path
     is_dir: bool  # a directory whose contents land in dest
@@ -124,6 +127,7 @@ class CopyEntry:
 
 @dataclass
 class Step:
+    """An instruction of the single stage, read for the multi-stage plan."""
     inst: Instruction
     index: int
     kind: str
@@ -136,6 +140,7 @@ class Step:
 
 @dataclass
 class Plan:
+    """The stages the multi-stage rewrite emits, with its summary and rationale."""
     base_text: str
     runner_image: str
     ecosystem: str

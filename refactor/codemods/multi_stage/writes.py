@@ -60,12 +60,14 @@ _VALUE_FLAGS = {
 
 @dataclass(frozen=True)
 class Write:
+    """A path a command writes in the image, and how."""
     path: str  # absolute; may end in a glob (`/etc/x/*.conf`)
     kind: str
 
 
 @dataclass
 class CmdWrites:
+    """What a command writes, or why that cannot be told."""
     paths: list[Write] = field(default_factory=list)
     unknown: str | None = None  # a reason: the writes cannot be enumerated
     link: bool = False  # the command makes symbolic links (repeat it in the runner)

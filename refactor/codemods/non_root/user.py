@@ -19,6 +19,7 @@ _NUMERIC = lazy(r"\d+(?::\d+)?")
 
 @dataclass(frozen=True)
 class Plan:
+    """The user a stage switches to, and what creating it takes."""
     user_line: str  # the USER value (numeric)
     chown: str | None  # the --chown value
     owner: str | None  # the chown(1) argument for folders (None: no shell to run chown)

@@ -18,6 +18,7 @@ Resolver = Callable[[str], Optional[str]]
 
 @dataclass(frozen=True)
 class InstallStep:
+    """A dependency install in a RUN: its ecosystem, folder and the files it reads."""
     ecosystem: str  # npm, yarn, pnpm, pip, pipenv, poetry, uv, pdm, conda, go, cargo, bundler, composer, maven, gradle
     command: str  # the command's text, for messages
     index: int  # position among the RUN's commands (units)
