@@ -57,6 +57,11 @@ def run() -> None:
         sys.stderr.flush()
     except (OSError, ValueError):  # a closed pipe or stream: as Python's own exit says then
         status = status or 120
+    # os._exit runs no atexit handler: without this a console-script run never wrote the
+    # dataclass-method tables it compiled, and every run compiled them again
+    from refactor.syntax import codecache
+
+    codecache.save()
     os._exit(status)
 
 

@@ -453,3 +453,15 @@ def test_the_dataclasses_a_run_defines_have_their_own_docstring():
                 if not value.__dict__.get("__doc__") or value.__doc__.startswith(value.__name__ + "("):
                     missing.append(f"{info.name}.{value.__qualname__}")
     assert not missing
+
+
+def test_the_console_script_writes_the_tables_too(tmp_path):
+    # it ends with os._exit, which runs no atexit handler
+    (tmp_path / "Dockerfile").write_text(MULTI_STAGE_NODE)
+    code = "import sys\nsys.argv = ['dockwright', *sys.argv[1:]]\nfrom refactor.console import run\nrun()\n"
+    r = subprocess.run([sys.executable, "-c", code, "--diff", "Dockerfile"], cwd=tmp_path, capture_output=True,
+                       text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "cache")},
+                       timeout=120)
+    assert r.returncode == 0 and "+++ b/Dockerfile" in r.stdout
+    (folder,) = (tmp_path / "cache" / "dockwright").glob("dataclass-methods.*")
+    assert "refactor.syntax.nodes" in {p.name for p in folder.iterdir()}
