@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from refactor import __version__
+import refactor
 from refactor.syntax.errors import ParseError
 from refactor.engine.exitcodes import PARSE_ERROR
 from refactor.syntax.sourcefile import UnreadableFile, decode_source, read_source
@@ -61,7 +61,7 @@ class _DefaultGroup(click.Group):
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, package_name="dockwright")
+@click.version_option(refactor.__version__, package_name="dockwright")
 def main() -> None:
     """Refactor Dockerfiles the way an expert would, losslessly.
 
