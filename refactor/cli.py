@@ -270,7 +270,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
         import refactor.shell.parse  # noqa: F401
 
         _resume_collector()
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start)
         iterator = pool.map(_process, jobs_args, chunksize=8)
     else:
         iterator = _resuming_after_first(map(_process, jobs_args))
@@ -348,6 +348,16 @@ def _report_one(r, report, show_diff: bool, verbose: bool, later: list[str]) -> 
         later.append(f"would change: {r.path} ({len(r.edits)} edit{'s' * (len(r.edits) != 1)})\n")
     if verbose and r.skips and not (r.changed and show_diff):
         later.append(skip_lines(r))
+
+
+def _worker_start() -> None:
+    """In each worker: what it compiles of the dataclasses it loads (the modules a file needs
+    that the parent did not) is written back when it ends, as the console script does."""
+    from multiprocessing.util import Finalize
+
+    from refactor.syntax import codecache
+
+    Finalize(None, codecache.save, exitpriority=0)
 
 
 def _resume_collector() -> None:

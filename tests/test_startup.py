@@ -465,3 +465,18 @@ def test_the_console_script_writes_the_tables_too(tmp_path):
     assert r.returncode == 0 and "+++ b/Dockerfile" in r.stdout
     (folder,) = (tmp_path / "cache" / "dockwright").glob("dataclass-methods.*")
     assert "refactor.syntax.nodes" in {p.name for p in folder.iterdir()}
+
+
+def test_the_workers_write_the_tables_of_the_modules_they_load(tmp_path):
+    # -j workers load what a file needs (the port search of an nginx stage) after the fork, and
+    # end without the parent's exit: each writes its own tables when it ends
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(MULTI_STAGE_NODE)
+    code = "import sys\nsys.argv = ['dockwright', *sys.argv[1:]]\nfrom refactor.console import run\nrun()\n"
+    r = subprocess.run([sys.executable, "-c", code, "--diff", "-j", "2", "a", "b"], cwd=tmp_path, capture_output=True,
+                       text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "cache")},
+                       timeout=120)
+    assert r.returncode == 0 and r.stdout.count("+++ b/") == 2
+    (folder,) = (tmp_path / "cache" / "dockwright").glob("dataclass-methods.*")
+    assert "refactor.knowledge.port_consumers" in {p.name for p in folder.iterdir()}
