@@ -20,8 +20,11 @@ def continuation_re(escape: str) -> re.Pattern[str]:
     pat = _CONT_CACHE.get(escape)
     if pat is None:
         e = re.escape(escape)
-        # every "\r" before the "\n" belongs to the line ending, as the Dockerfile lexer reads it
-        pat = _CONT_CACHE[escape] = re.compile(rf"(?<!{e}){e}[ \t]*(?:\r*\n|\r*\Z)")
+        # every "\r" before the "\n" belongs to the line ending, as the Dockerfile lexer reads it.
+        # The look-behind (not an escaped escape) comes after the escape character, not before
+        # it: a pattern that starts with a literal is searched for quickly (one test per
+        # character, not a match attempt at every offset of the text).
+        pat = _CONT_CACHE[escape] = re.compile(rf"{e}(?<!{e}{e})[ \t]*(?:\r*\n|\r*\Z)")
     return pat
 
 

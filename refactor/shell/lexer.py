@@ -51,9 +51,18 @@ _BACKTICK = lazy(r"`(?:[^`\\]|\\.)*`", re.S)
 # A part is a tuple (kind, start, end) or, for double quotes, (kind, start, end, inner_parts).
 Part = tuple
 
+# Most words are one literal run (not starting with `~`) that ends where scan_word would stop
+# at once: at a blank, newline, ; & | < > ( ) or the end of the text (not at "\r", which ends a
+# word only before "\n"). One match reads such a word whole.
+_PLAIN_WORD = re.compile(r"[^ \t\n\r'\"\\$`;&|<>()*?\[~][^ \t\n\r'\"\\$`;&|<>()*?\[]*(?=[ \t\n;&|<>()]|\Z)")
+
 
 def scan_word(s: str, i: int) -> tuple[int, list[Part]]:
     """Scan one word starting at `i`; return its end and its parts. Raises Unterminated."""
+    m = _PLAIN_WORD.match(s, i)
+    if m is not None:
+        j = m.end()
+        return j, [(LIT, i, j)]
     n = len(s)
     parts: list[Part] = []
     start = i
@@ -396,6 +405,15 @@ def skip_heredoc_bodies(s: str, i: int, pending: list[tuple[str, bool]]) -> int:
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _ARRAY_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
+# The blanks before a token and a plain word (see _PLAIN_WORD) after them, in one match: most
+# tokens. Not a word that starts with `#` (a comment) or that < > ( ) follow (an IO number, a
+# redirection, a bash array or a function definition may be there): those take the long way.
+_BLANKS_THEN_PLAIN_WORD = re.compile(
+    # _BLANKS, taken whole: a lookahead's match is never given back, and the group repeats it
+    # (Python 3.10 has no possessive `*+`); backtracking into the blanks was quadratic
+    r"(?=((?:[ \t]+|\\\r?\n|\r(?=\n)|\r\Z)*))\1"
+    r"([^ \t\n\r'\"\\$`;&|<>()*?\[~#][^ \t\n\r'\"\\$`;&|<>()*?\[]*)(?=[ \t\n;&|]|\Z)"
+)
 
 # A token: [type, lstart, lend, extra] where extra is the word parts (WORD/ASSIGNMENT/OPAQUE
 # reason) -- a list so that recovery can rewrite entries in place.
@@ -413,82 +431,87 @@ def lex(s: str, lo: int = 0, hi: int | None = None) -> list[Tok]:
     after_redir = False  # the next word is a redirection target
     stmt_first = 0  # index in toks of the first token of the current pipeline element
     while True:
-        m = _BLANKS.match(s, i)
-        if m is not None:
-            i = m.end()
-        if i >= n:
-            break
-        c = s[i]
-        if c == "#":
-            j = s.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        if c == "\n" or (c == "\r" and s.startswith("\r\n", i)):
-            j = i + (1 if c == "\n" else 2)
-            toks.append(["NEWLINE", i, j, None])
-            i = j
-            cmd_start = expect_name = True
-            after_redir = False
-            stmt_first = len(toks)
-            continue
-        # an IO number starts with a digit, an operator with one of &|;<>() (the common word
-        # skips both searches)
-        m = _IO_NUMBER.match(s, i) if "0" <= c <= "9" else None
-        if m is not None and not after_redir:
-            toks.append(["IO_NUMBER", i, m.end(), None])
-            i = m.end()
-            continue
-        m = _OPERATOR.match(s, i) if c in _OPERATOR_FIRST else None
-        if m is not None and m.group() not in ("<(", ">("):
-            op = m.group()
-            j = m.end()
-            if op in _REDIR_OPS:
-                toks.append(["REDIR", i, j, None])
-                i = j
-                after_redir = True
-                cmd_start = False
+        m = _BLANKS_THEN_PLAIN_WORD.match(s, i)
+        if m is not None and m.start(2) < n:  # the common token: a plain word, in one match
+            i, j = m.span(2)
+            parts = [(LIT, i, j)]
+        else:
+            m = _BLANKS.match(s, i)
+            if m is not None:
+                i = m.end()
+            if i >= n:
+                break
+            c = s[i]
+            if c == "#":
+                j = s.find("\n", i)
+                i = n if j < 0 else j
                 continue
-            if op in _HEREDOC_OPS:
-                start = toks[stmt_first][1] if stmt_first < len(toks) else i
-                del toks[stmt_first:]
-                end = _heredoc_end(s, i, op)
-                toks.append(["OPAQUE", start, end, "heredoc"])
-                i = end
-                cmd_start = expect_name = after_redir = False
-                continue
-            kind = _CONTROL_OPS.get(op)
-            if kind is not None:
-                toks.append([kind, i, j, None])
+            if c == "\n" or (c == "\r" and s.startswith("\r\n", i)):
+                j = i + (1 if c == "\n" else 2)
+                toks.append(["NEWLINE", i, j, None])
                 i = j
                 cmd_start = expect_name = True
                 after_redir = False
                 stmt_first = len(toks)
                 continue
-            if op == "(" and cmd_start:
-                reason = "arith" if s.startswith("((", i) else "subshell"
-                end = _measure(s, i + 1, [")"])
-                toks.append(["OPAQUE", i, end, reason])
-                i = end
-                cmd_start = expect_name = False
+            # an IO number starts with a digit, an operator with one of &|;<>() (the common word
+            # skips both searches)
+            m = _IO_NUMBER.match(s, i) if "0" <= c <= "9" else None
+            if m is not None and not after_redir:
+                toks.append(["IO_NUMBER", i, m.end(), None])
+                i = m.end()
                 continue
-            # ( ) ;; ;& ;;& where they cannot be: never valid here
-            toks.append(["BAD", i, j, None])
-            i = j
-            cmd_start = expect_name = after_redir = False
-            continue
-        try:
-            j, parts = scan_word(s, i)
-        except Unterminated:
-            toks.append(["OPAQUE", i, n, "unterminated"])
-            break
-        if j == i:  # defensive: a character no rule consumed
-            toks.append(["BAD", i, i + 1, None])
-            i += 1
-            continue
-        if s.startswith("(", j) and _ARRAY_NAME.fullmatch(s, i, j) is not None:
-            end = _measure(s, j + 1, [")"])  # bash array: NAME=(a b c), declare -a NAME=(...)
-            parts = parts + [(ARRAY, j, end)]
-            j = end
+            m = _OPERATOR.match(s, i) if c in _OPERATOR_FIRST else None
+            if m is not None and m.group() not in ("<(", ">("):
+                op = m.group()
+                j = m.end()
+                if op in _REDIR_OPS:
+                    toks.append(["REDIR", i, j, None])
+                    i = j
+                    after_redir = True
+                    cmd_start = False
+                    continue
+                if op in _HEREDOC_OPS:
+                    start = toks[stmt_first][1] if stmt_first < len(toks) else i
+                    del toks[stmt_first:]
+                    end = _heredoc_end(s, i, op)
+                    toks.append(["OPAQUE", start, end, "heredoc"])
+                    i = end
+                    cmd_start = expect_name = after_redir = False
+                    continue
+                kind = _CONTROL_OPS.get(op)
+                if kind is not None:
+                    toks.append([kind, i, j, None])
+                    i = j
+                    cmd_start = expect_name = True
+                    after_redir = False
+                    stmt_first = len(toks)
+                    continue
+                if op == "(" and cmd_start:
+                    reason = "arith" if s.startswith("((", i) else "subshell"
+                    end = _measure(s, i + 1, [")"])
+                    toks.append(["OPAQUE", i, end, reason])
+                    i = end
+                    cmd_start = expect_name = False
+                    continue
+                # ( ) ;; ;& ;;& where they cannot be: never valid here
+                toks.append(["BAD", i, j, None])
+                i = j
+                cmd_start = expect_name = after_redir = False
+                continue
+            try:
+                j, parts = scan_word(s, i)
+            except Unterminated:
+                toks.append(["OPAQUE", i, n, "unterminated"])
+                break
+            if j == i:  # defensive: a character no rule consumed
+                toks.append(["BAD", i, i + 1, None])
+                i += 1
+                continue
+            if s.startswith("(", j) and _ARRAY_NAME.fullmatch(s, i, j) is not None:
+                end = _measure(s, j + 1, [")"])  # bash array: NAME=(a b c), declare -a NAME=(...)
+                parts = parts + [(ARRAY, j, end)]
+                j = end
         if after_redir:
             toks.append(["WORD", i, j, parts])
             after_redir = False

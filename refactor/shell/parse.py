@@ -209,14 +209,24 @@ def _new_part(kind: str, raw: str, text: str, parts: tuple, span: tuple[int, int
     return node
 
 
-_new_word = node_maker(Word, ("leading", "parts", "span"), memo=True)  # (leading, parts, span)
-_new_command = node_maker(SimpleCommand, ("elements", "bang", "span"), memo=True)  # (elements, bang, span)
+# The nodes the builder makes, made faster (their dataclass __init__ sets each field through
+# object.__setattr__): (leading, text, span), (fd, op, target, span), ...
+_new_word = node_maker(Word, ("leading", "parts", "span"), memo=True)
+_new_assignment = node_maker(Assignment, ("leading", "parts", "name", "span"))
+_new_command = node_maker(SimpleCommand, ("elements", "bang", "span"), memo=True)
+_new_leaf = node_maker(Leaf, ("leading", "text", "span"))
+_new_operator = node_maker(Operator, ("leading", "text", "span"))
+_new_redirect = node_maker(Redirect, ("fd", "op", "target", "span"))
+_new_script = node_maker(ShellScript, ("items", "trailing", "escape"), memo=True)
 
 
 class _Builder:
     """Turns the parse tree (whose tokens index into `toks`) into CST nodes. A compound command's
     body is built by a builder of its own over the same text, bounded by `lo`/`hi` (raw
-    offsets), so every node's span points into the whole script."""
+    offsets), so every node's span points into the whole script.
+
+    The tree is the hand-written parser's (refactor.shell.grammar) or, in the tests, Lark's: a
+    subtree is told from a token by its `data`."""
 
     def __init__(self, text: str, L: str, omap: OffsetMap, toks: list, escape: str, lo: int = 0, hi: int | None = None,
                  depth: int = 0, budget: list[int] | None = None):
@@ -227,8 +237,12 @@ class _Builder:
         self.toks = toks
         self.escape = escape
         self.lo, self.hi, self.depth = lo, len(text) if hi is None else hi, depth
-        self.rs = omap.starts([t[1] for t in toks])
-        self.re = omap.ends([t[2] for t in toks])
+        if omap.identity:  # no continuation: the text is the logical text, offsets are raw
+            self.rs = [t[1] for t in toks]
+            self.re = [t[2] for t in toks]
+        else:
+            self.rs = omap.starts([t[1] for t in toks])
+            self.re = omap.ends([t[2] for t in toks])
 
     def lead(self, k: int) -> str:
         return self.text[self.re[k - 1] if k else self.lo : self.rs[k]]
@@ -236,6 +250,7 @@ class _Builder:
     def script(self, tree) -> ShellScript:
         items: list[Item] = []
         bang: Optional[Leaf] = None
+        text, rs, re_, lo = self.text, self.rs, self.re, self.lo
         for child in tree.children:
             if hasattr(child, "data"):
                 if child.data == "simple_command":
@@ -245,18 +260,19 @@ class _Builder:
                 bang = None
                 continue
             k = child.start_pos
+            s, e = rs[k], re_[k]
+            lead = text[re_[k - 1] if k else lo : s]
             if child.type == "BANG":
-                bang = self.leaf(k)
+                bang = _new_leaf(lead, text[s:e], (s, e))
             else:
-                items.append(Operator(self.lead(k), self.raw(k), span=(self.rs[k], self.re[k])))
-        last = self.re[-1]
-        return ShellScript(tuple(items), self.text[last : self.hi], self.escape)
+                items.append(_new_operator(lead, text[s:e], (s, e)))
+        return _new_script(tuple(items), text[re_[-1] : self.hi], self.escape)
 
     def raw(self, k: int) -> str:
         return self.text[self.rs[k] : self.re[k]]
 
     def leaf(self, k: int) -> Leaf:
-        return Leaf(self.lead(k), self.raw(k), span=(self.rs[k], self.re[k]))
+        return _new_leaf(self.lead(k), self.raw(k), (self.rs[k], self.re[k]))
 
     def compound(self, tree, bang: Optional[Leaf]) -> Opaque:
         first = tree.children[0].start_pos
@@ -331,15 +347,25 @@ class _Builder:
 
     def simple_command(self, tree, bang: Optional[Leaf]) -> SimpleCommand:
         elements: list[Element] = []
+        append = elements.append
+        text, L, toks, rs, re_, lo = self.text, self.L, self.toks, self.rs, self.re, self.lo
+        parts_of = self.parts
         for child in tree.children:
             if hasattr(child, "data"):  # redirect
-                elements.append(self.redirect(child))
+                append(self.redirect(child))
                 continue
             k = child.start_pos
-            if child.type == "ASSIGNMENT":
-                elements.append(self.assignment(k))
+            s, e = rs[k], re_[k]
+            lead = text[re_[k - 1] if k else lo : s]
+            t = toks[k]
+            if e - s == t[2] - t[1]:  # no continuation inside the word (most words)
+                parts = _shifted_parts(L, t[3], s - t[1])
             else:
-                elements.append(self.word(k))
+                parts = parts_of(t[3], s)
+            if child.type == "ASSIGNMENT":
+                append(_new_assignment(lead, parts, self.assignment_name(k), (s, e)))
+            else:
+                append(_new_word(lead, parts, (s, e)))
         s = bang.span[0] if bang is not None else elements[0].span[0]
         return _new_command(tuple(elements), bang, (s, elements[-1].span[1]))
 
@@ -349,36 +375,57 @@ class _Builder:
         op = self.leaf(ch[-2].start_pos)
         target = self.word(ch[-1].start_pos)
         s = fd.span[0] if fd is not None else op.span[0]
-        return Redirect(fd, op, target, span=(s, target.span[1]))
+        return _new_redirect(fd, op, target, (s, target.span[1]))
 
     def word(self, k: int) -> Word:
-        t = self.toks[k]
-        parts = self.parts(t[3], self.rs[k])
-        return _new_word(self.lead(k), parts, (self.rs[k], self.re[k]))
+        s, e, t = self.rs[k], self.re[k], self.toks[k]
+        if e - s == t[2] - t[1]:
+            parts = _shifted_parts(self.L, t[3], s - t[1])
+        else:
+            parts = self.parts(t[3], s)
+        return _new_word(self.lead(k), parts, (s, e))
 
-    def assignment(self, k: int) -> Assignment:
+    def assignment_name(self, k: int) -> str:
         t = self.toks[k]
-        parts = self.parts(t[3], self.rs[k])
         m = _ASSIGNMENT_RE.match(self.L, t[1], t[2])
         name = m.group().rstrip("=").rstrip("+") if m else ""
         if "[" in name:
             name = name[: name.index("[")]
-        return Assignment(self.lead(k), parts, name, span=(self.rs[k], self.re[k]))
+        return name
 
     def parts(self, parts: list, raw_pos: int) -> tuple[WordPart, ...]:
-        text, L, omap = self.text, self.L, self.omap
-        end = None if omap.identity else omap.end  # no continuation: logical offsets are raw
+        """The parts of a word with a continuation inside it, its raw text from `raw_pos`."""
+        text, L, end = self.text, self.L, self.omap.end
         out = []
         for p in parts:
             kind, a, b = p[0], p[1], p[2]
-            rend = b if end is None else end(b)
+            rend = end(b)
             inner: tuple[WordPart, ...] = ()
             if kind == DQ:
                 qlen = 2 if L[a] == "$" else 1
-                inner = self.parts(p[3], a + qlen if end is None else end(a + qlen))
+                inner = self.parts(p[3], end(a + qlen))
             out.append(_new_part(kind, text[raw_pos:rend], L[a:b], inner, (raw_pos, rend)))
             raw_pos = rend
         return tuple(out)
+
+
+def _shifted_parts(L: str, parts: list, shift: int) -> tuple[WordPart, ...]:
+    """The parts of a word without a continuation inside it: its raw text is its logical text
+    `shift` characters further on, so one slice serves as a part's `raw` and its `text`."""
+    new = object.__new__
+    set_kind, set_raw, set_text, set_parts, set_span = _PART_SET
+    out = []
+    for p in parts:
+        kind, a, b = p[0], p[1], p[2]
+        raw = L[a:b]
+        node = new(WordPart)
+        set_kind(node, kind)
+        set_raw(node, raw)
+        set_text(node, raw)
+        set_parts(node, _shifted_parts(L, p[3], shift) if kind == DQ else ())
+        set_span(node, (a + shift, b + shift))
+        out.append(node)
+    return tuple(out)
 
 
 def _last_token(tree) -> int:

@@ -9,15 +9,12 @@ direct builder equal to (refactor.syntax.lalr).
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator
 
 from refactor.syntax import buildkit
 from refactor.syntax import heredocs
 from refactor.syntax.errors import ParseError
 
-# Physical lines as Go's scanLines cuts them: at "\n" only.
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 # BuildKit reads lines with a bufio.Scanner, whose 64 KiB buffer must hold a line and find its
 # "\n": a line may have at most 65,535 bytes, counted in UTF-8 with any "\r" (and a first line's
 # BOM) but without the "\n" (probed against BuildKit's parser, tests/test_fuzz_regressions.py).
@@ -25,13 +22,20 @@ MAX_LINE_BYTES = 64 * 1024 - 1
 
 
 def split_lines(text: str) -> list[tuple[str, str]]:
-    """(content, ending) per physical line; the ending is every trailing \\r and \\n, as Go's
-    trimNewline strips them."""
+    """(content, ending) per physical line, cut as Go's scanLines cuts them: at "\\n" only; the
+    ending is every trailing \\r and \\n, as Go's trimNewline strips them."""
+    lines = text.split("\n")
+    last = lines.pop()  # after the last "\n": a line without an ending, or nothing
     out = []
-    for m in _LINE.finditer(text):
-        line = m.group()
-        content = line.rstrip("\r\n")
-        out.append((content, line[len(content) :]))
+    for line in lines:
+        if line.endswith("\r"):
+            content = line.rstrip("\r")
+            out.append((content, line[len(content) :] + "\n"))
+        else:
+            out.append((line, "\n"))
+    if last:
+        content = last.rstrip("\r")
+        out.append((content, last[len(content) :]))
     return out
 
 
@@ -43,7 +47,11 @@ def line_too_long(line: str) -> bool:
     return len(line.removesuffix("\n").encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES
 
 
-def check_line_lengths(lines: list[tuple[str, str]]) -> None:
+def check_line_lengths(lines: list[tuple[str, str]], total: int | None = None) -> None:
+    """Raises ParseError at the first line over BuildKit's limit. `total`, the length of the
+    whole text when known: no line of a text that short can be over it."""
+    if total is not None and total <= MAX_LINE_BYTES // 4:
+        return
     for n, (content, nl) in enumerate(lines, 1):
         if len(content) + len(nl) > MAX_LINE_BYTES // 4 and line_too_long(content + nl):
             raise ParseError(f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES}", n, 1)
@@ -63,7 +71,7 @@ def scan(source: str) -> Iterator[tuple]:
 
     Raises ParseError for input BuildKit rejects, at the first such line."""
     lines = split_lines(source)
-    check_line_lengths(lines)
+    check_line_lengths(lines, len(source))
     if lines and lines[0][0].startswith("\ufeff"):
         yield ("BOM", "\ufeff")
         lines[0] = (lines[0][0][1:], lines[0][1])
@@ -129,7 +137,8 @@ def scan(source: str) -> Iterator[tuple]:
             while continuing and i < n_lines:
                 content, nl = lines[i]
                 i += 1
-                if buildkit.is_blank_line(content) or buildkit.is_comment_line(content):
+                rest = trim(content)
+                if not rest or rest[0] == "#":  # a blank or comment line (is_blank_line, is_comment_line)
                     segments[-1][3].append((content, nl, i))
                     continue
                 m = cont_re.search(content)
