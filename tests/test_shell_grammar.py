@@ -20,15 +20,19 @@ TYPES = ["WORD", "ASSIGNMENT", "IO_NUMBER", "REDIR", "AND_IF", "OR_IF", "PIPE", 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def shape(node):
+def shape(node, types: list[str]):
+    """The tree as nested tuples, a token as (type, index): the hand-written parser's tokens are
+    their indices, Lark's are tokens."""
     if hasattr(node, "data"):
-        return (str(node.data), tuple(shape(c) for c in node.children))
+        return (str(node.data), tuple(shape(c, types) for c in node.children))
+    if type(node) is int:
+        return (types[node], node)
     return (str(node.type), node.start_pos)
 
 
 def outcome(parse, types: list[str]):
     try:
-        return shape(parse(types))
+        return shape(parse(types), types)
     except ShellSyntaxError as exc:
         return ("error", exc.index)
 
@@ -52,6 +56,14 @@ def test_every_sequence_up_to_four_tokens() -> None:
     assert 0 < errors < checked
 
 
+def test_lark_tree_in_index_form() -> None:
+    """The form the CST builder reads Lark's tree in (tokens as indices) keeps its shape."""
+    for n in range(0, 4):
+        for seq in itertools.product(TYPES, repeat=n):
+            types = list(seq)
+            assert outcome(lalr.parse_types_indexed, types) == outcome(lalr.parse_types, types), types
+
+
 # sequences that look like scripts: mostly words and operators, a few of everything else
 _LIKELY = st.sampled_from(["WORD"] * 6 + ["ASSIGNMENT", "IO_NUMBER", "REDIR", "REDIR", "AND_IF",
                            "AND_IF", "OR_IF", "PIPE", "PIPE_AMP", "SEMI", "AMP", "NEWLINE",
@@ -70,7 +82,7 @@ def _scripts(bodies) -> int:
     for body, escape in bodies:
         mine = shell_parse._parse(body, escape)
         original = shell_parse.parse_types
-        shell_parse.parse_types = lalr.parse_types
+        shell_parse.parse_types = lalr.parse_types_indexed
         try:
             reference = shell_parse._parse(body, escape)
         finally:

@@ -81,28 +81,38 @@ class OffsetMap:
         return out
 
 
+_IDENTITY = OffsetMap([0], [0])
+_WITH_DROPPED_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _with_dropped_lines(escape: str) -> re.Pattern[str]:
+    pat = _WITH_DROPPED_CACHE.get(escape)
+    if pat is None:
+        pat = _WITH_DROPPED_CACHE[escape] = re.compile(continuation_re(escape).pattern + _DROPPED_LINES.pattern)
+    return pat
+
+
 def logical_text(text: str, escape: str = "\\") -> tuple[str, OffsetMap]:
     """Remove Dockerfile continuations (and the comment/blank lines they carry)."""
-    cont = continuation_re(escape)
-    m = cont.search(text)
-    if m is None:
-        return text, OffsetMap([0], [0])
     chunks: list[str] = []
     lstarts: list[int] = []
     rstarts: list[int] = []
     pos = 0
     lpos = 0
     n = len(text)
-    while m is not None:
-        if m.start() > pos:
-            chunks.append(text[pos : m.start()])
+    # each continuation with the comment and blank lines after it, in one match: what
+    # _DROPPED_LINES would match after it (it matches the empty text too, so nothing before it
+    # is given back)
+    for m in _with_dropped_lines(escape).finditer(text):
+        start = m.start()
+        if start > pos:
+            chunks.append(text[pos:start])
             lstarts.append(lpos)
             rstarts.append(pos)
-            lpos += m.start() - pos
-        pos = _DROPPED_LINES.match(text, m.end()).end()
-        if pos >= n:
-            break
-        m = cont.search(text, pos)
+            lpos += start - pos
+        pos = m.end()
+    if not pos:  # no continuation (one would end after 0)
+        return text, _IDENTITY
     if pos < n:
         chunks.append(text[pos:])
         lstarts.append(lpos)

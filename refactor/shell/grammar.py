@@ -4,7 +4,9 @@ The grammar is small and flat (lists of and-or lists of pipelines of commands; c
 arrive as one OPAQUE token), so one loop reads it in a single pass with no parse tables, no token
 objects per token and no Lark import. It builds the tree Lark's LALR parser builds from the same
 grammar (`start` holding the operators and the `simple_command`/`compound` subtrees, those holding
-their tokens and `redirect` subtrees), and on a token sequence outside the grammar it reports the
+their tokens and `redirect` subtrees), each token as its index in the token list (its type is
+`types[index]`; refactor/shell/lalr.py `index_tree` gives Lark's tree in this form), and on a
+token sequence outside the grammar it reports the
 same place: the first token that no sentence of the grammar can continue the tokens before it
 with (`len(types)` when the tokens end too early), which is where an LALR parser stops. The LALR
 parser of refactor/shell/lalr.py stays the reference: tests hold the two equal on generated token
@@ -12,24 +14,12 @@ sequences and on every RUN body of the corpora.
 """
 from __future__ import annotations
 
-__all__ = ["Tree", "Tok", "ShellSyntaxError", "parse_types"]
-
-
-class Tok:
-    """A token of the tree: its type and its index in the token list (Lark's `start_pos` here)."""
-
-    __slots__ = ("type", "start_pos")
-
-    def __init__(self, type_: str, index: int) -> None:
-        self.type = type_
-        self.start_pos = index
-
-    def __repr__(self) -> str:
-        return f"Tok({self.type!r}, {self.start_pos})"
+__all__ = ["Tree", "ShellSyntaxError", "parse_types"]
 
 
 class Tree:
-    """A rule's subtree: `data` names the rule, `children` holds Tok and Tree in text order."""
+    """A rule's subtree: `data` names the rule, `children` holds tokens (int: the token's index)
+    and Trees in text order."""
 
     __slots__ = ("data", "children")
 
@@ -70,14 +60,14 @@ def parse_types(types: list[str]) -> Tree:
             raise ShellSyntaxError(n)
         t = types[i]
         if t == "BANG" and bang_ok:
-            out.append(Tok(t, i))
+            out.append(i)
             i += 1
             bang_ok = may_end = False
             if i == n:
                 raise ShellSyntaxError(n)
             t = types[i]
         if t == "OPAQUE":
-            kids: list = [Tok(t, i)]
+            kids: list = [i]
             i += 1
             while i < n and (types[i] == "IO_NUMBER" or types[i] == "REDIR"):
                 i = _redirect(types, i, kids)
@@ -89,12 +79,12 @@ def parse_types(types: list[str]) -> Tree:
                 t = types[i]
                 if t == "WORD":
                     named = True
-                    kids.append(Tok(t, i))
+                    kids.append(i)
                     i += 1
                 elif t == "ASSIGNMENT":
                     if named:  # the lexer emits NAME=value after the command name as a WORD
                         raise ShellSyntaxError(i)
-                    kids.append(Tok(t, i))
+                    kids.append(i)
                     i += 1
                 elif t == "IO_NUMBER" or t == "REDIR":
                     i = _redirect(types, i, kids)
@@ -115,10 +105,10 @@ def parse_types(types: list[str]) -> Tree:
             bang_ok = may_end = True
         else:
             raise ShellSyntaxError(i)
-        out.append(Tok(t, i))
+        out.append(i)
         i += 1
         while i < n and types[i] == "NEWLINE":
-            out.append(Tok("NEWLINE", i))
+            out.append(i)
             i += 1
 
 
@@ -128,18 +118,18 @@ def _redirect(types: list[str], i: int, kids: list) -> int:
     n = len(types)
     parts = []
     if types[i] == "IO_NUMBER":
-        parts.append(Tok("IO_NUMBER", i))
+        parts.append(i)
         i += 1
         if i == n:
             raise ShellSyntaxError(n)
         if types[i] != "REDIR":
             raise ShellSyntaxError(i)
-    parts.append(Tok("REDIR", i))
+    parts.append(i)
     i += 1
     if i == n:
         raise ShellSyntaxError(n)
     if types[i] != "WORD":
         raise ShellSyntaxError(i)
-    parts.append(Tok("WORD", i))
+    parts.append(i)
     kids.append(Tree("redirect", parts))
     return i + 1

@@ -14,7 +14,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 from lark.lexer import Lexer
 
-from refactor.shell.grammar import ShellSyntaxError
+from refactor.shell.grammar import ShellSyntaxError, Tree
 
 _parser: Optional[Lark] = None
 _parser_lock = threading.Lock()
@@ -99,3 +99,22 @@ def parse_types(types: list[str]):
         if tok is None or tok.type == "$END" or not isinstance(tok.start_pos, int):
             raise ShellSyntaxError(len(types)) from None
         raise ShellSyntaxError(tok.start_pos) from None
+
+
+def index_tree(tree, types: list[str]) -> Tree:
+    """Lark's tree in the form refactor/shell/grammar.py builds (each token as its index in the
+    token list), for the CST builder; a token whose type is not the one at its index fails."""
+    children = []
+    for child in tree.children:
+        if hasattr(child, "data"):
+            children.append(index_tree(child, types))
+        else:
+            if types[child.start_pos] != child.type:
+                raise AssertionError(f"token {child.start_pos} is {child.type}, not {types[child.start_pos]}")
+            children.append(child.start_pos)
+    return Tree(str(tree.data), children)
+
+
+def parse_types_indexed(types: list[str]) -> Tree:
+    """`parse_types` in the form refactor/shell/grammar.py builds (see `index_tree`)."""
+    return index_tree(parse_types(types), types)

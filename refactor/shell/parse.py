@@ -23,7 +23,7 @@ from typing import Optional
 from refactor.shell.compound import segments
 from refactor.shell.continuations import OffsetMap, logical_text
 from refactor.shell.grammar import ShellSyntaxError, Tree, parse_types
-from refactor.shell.lexer import DQ, lex, _ASSIGNMENT as _ASSIGNMENT_RE
+from refactor.shell.lexer import DQ, LIT, lex, _ASSIGNMENT as _ASSIGNMENT_RE
 from refactor.syntax.nodes import node_maker, slot_setters
 from refactor.shell.nodes import (
     EXPANSION_KINDS,
@@ -221,12 +221,12 @@ _new_script = node_maker(ShellScript, ("items", "trailing", "escape"), memo=True
 
 
 class _Builder:
-    """Turns the parse tree (whose tokens index into `toks`) into CST nodes. A compound command's
-    body is built by a builder of its own over the same text, bounded by `lo`/`hi` (raw
-    offsets), so every node's span points into the whole script.
+    """Turns the parse tree (whose tokens are indices into `toks`) into CST nodes. A compound
+    command's body is built by a builder of its own over the same text, bounded by `lo`/`hi`
+    (raw offsets), so every node's span points into the whole script.
 
-    The tree is the hand-written parser's (refactor.shell.grammar) or, in the tests, Lark's: a
-    subtree is told from a token by its `data`."""
+    The tree is the hand-written parser's (refactor.shell.grammar) or, in the tests, Lark's in
+    the same form (refactor.shell.lalr.parse_types_indexed)."""
 
     def __init__(self, text: str, L: str, omap: OffsetMap, toks: list, escape: str, lo: int = 0, hi: int | None = None,
                  depth: int = 0, budget: list[int] | None = None):
@@ -251,18 +251,18 @@ class _Builder:
         items: list[Item] = []
         bang: Optional[Leaf] = None
         text, rs, re_, lo = self.text, self.rs, self.re, self.lo
-        for child in tree.children:
-            if hasattr(child, "data"):
-                if child.data == "simple_command":
-                    items.append(self.simple_command(child, bang))
+        toks = self.toks
+        for k in tree.children:
+            if type(k) is not int:
+                if k.data == "simple_command":
+                    items.append(self.simple_command(k, bang))
                 else:
-                    items.append(self.compound(child, bang))
+                    items.append(self.compound(k, bang))
                 bang = None
                 continue
-            k = child.start_pos
             s, e = rs[k], re_[k]
             lead = text[re_[k - 1] if k else lo : s]
-            if child.type == "BANG":
+            if toks[k][0] == "BANG":
                 bang = _new_leaf(lead, text[s:e], (s, e))
             else:
                 items.append(_new_operator(lead, text[s:e], (s, e)))
@@ -275,7 +275,7 @@ class _Builder:
         return _new_leaf(self.lead(k), self.raw(k), (self.rs[k], self.re[k]))
 
     def compound(self, tree, bang: Optional[Leaf]) -> Opaque:
-        first = tree.children[0].start_pos
+        first = tree.children[0]
         last = _last_token(tree)
         s = bang.span[0] if bang is not None else self.rs[first]
         lead = bang.leading if bang is not None else self.lead(first)
@@ -350,19 +350,33 @@ class _Builder:
         append = elements.append
         text, L, toks, rs, re_, lo = self.text, self.L, self.toks, self.rs, self.re, self.lo
         parts_of = self.parts
-        for child in tree.children:
-            if hasattr(child, "data"):  # redirect
-                append(self.redirect(child))
+        new = object.__new__
+        set_kind, set_raw, set_text, set_parts, set_span = _PART_SET
+        for k in tree.children:
+            if type(k) is not int:  # redirect
+                append(self.redirect(k))
                 continue
-            k = child.start_pos
             s, e = rs[k], re_[k]
             lead = text[re_[k - 1] if k else lo : s]
             t = toks[k]
             if e - s == t[2] - t[1]:  # no continuation inside the word (most words)
-                parts = _shifted_parts(L, t[3], s - t[1])
+                tp = t[3]
+                if len(tp) == 1 and tp[0][0] == LIT:  # one literal run: the part made here
+                    shift = s - t[1]
+                    a, b = tp[0][1], tp[0][2]
+                    raw = L[a:b]
+                    node = new(WordPart)
+                    set_kind(node, LIT)
+                    set_raw(node, raw)
+                    set_text(node, raw)
+                    set_parts(node, ())
+                    set_span(node, (a + shift, b + shift))
+                    parts = (node,)
+                else:
+                    parts = _shifted_parts(L, tp, s - t[1])
             else:
                 parts = parts_of(t[3], s)
-            if child.type == "ASSIGNMENT":
+            if t[0] == "ASSIGNMENT":
                 append(_new_assignment(lead, parts, self.assignment_name(k), (s, e)))
             else:
                 append(_new_word(lead, parts, (s, e)))
@@ -371,9 +385,9 @@ class _Builder:
 
     def redirect(self, tree) -> Redirect:
         ch = tree.children
-        fd = self.leaf(ch[0].start_pos) if len(ch) == 3 else None
-        op = self.leaf(ch[-2].start_pos)
-        target = self.word(ch[-1].start_pos)
+        fd = self.leaf(ch[0]) if len(ch) == 3 else None
+        op = self.leaf(ch[-2])
+        target = self.word(ch[-1])
         s = fd.span[0] if fd is not None else op.span[0]
         return _new_redirect(fd, op, target, (s, target.span[1]))
 
@@ -430,6 +444,6 @@ def _shifted_parts(L: str, parts: list, shift: int) -> tuple[WordPart, ...]:
 
 def _last_token(tree) -> int:
     node = tree
-    while hasattr(node, "data"):
+    while type(node) is not int:
         node = node.children[-1]
-    return node.start_pos
+    return node

@@ -238,9 +238,19 @@ def _split(cmd: str, cmd_span: tuple[int, int], flags: tuple[str, ...],
 _GO_WORD = re.compile("[^" + "".join(sorted(re.escape(c) for c in GO_SPACE)) + "]+")
 
 
+@lru_cache(maxsize=8)
+def _word_runs(escape: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Runs of characters that _parse_words appends as they are: in a word (not a blank, a
+    quote or the escape), in single quotes (not a `'`), in double quotes (not `"` or the escape)."""
+    e = re.escape(escape)
+    blanks = "".join(sorted(re.escape(c) for c in GO_SPACE))
+    return (re.compile(f"[^{blanks}'\"{e}]+"), re.compile("[^']+"), re.compile(f'[^"{e}]+'))
+
+
 def _parse_words(rest: str, escape: str) -> list[str]:
     if escape not in rest and "'" not in rest and '"' not in rest:
         return _GO_WORD.findall(rest)  # what the loop below makes of such text, at C speed
+    word_run, sq_run, dq_run = _word_runs(escape)
     words: list[str] = []
     in_spaces, in_word, in_quote = 0, 1, 2
     phase = in_spaces
@@ -265,6 +275,11 @@ def _parse_words(rest: str, escape: str) -> list[str]:
                 words.append("".join(buf))
             break
         if phase == in_word:
+            m = word_run.match(rest, pos)
+            if m is not None:  # the characters the loop would append one by one, in one piece
+                buf.append(m.group())
+                pos = m.end()
+                continue
             if ch in GO_SPACE:
                 phase = in_spaces
                 if blank_ok or buf:
@@ -288,6 +303,11 @@ def _parse_words(rest: str, escape: str) -> list[str]:
             pos += 1
             continue
         # in_quote
+        m = (sq_run if quote == "'" else dq_run).match(rest, pos)
+        if m is not None:
+            buf.append(m.group())
+            pos = m.end()
+            continue
         if ch == quote:
             phase = in_word
         if ch == escape and quote != "'":

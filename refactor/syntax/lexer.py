@@ -78,8 +78,8 @@ def scan(source: str) -> Iterator[tuple]:
 
     escape = "\\"
     cont_re = buildkit.continuation_regex(escape)
-    trim = buildkit.go_trim_left_space
     go_space = buildkit.GO_SPACE
+    go_space_chars = buildkit._GO_SPACE_CHARS  # content.lstrip(go_space_chars): go_trim_left_space
     in_directives = True
     seen: set[str] = set()
     instructions = 0
@@ -88,7 +88,7 @@ def scan(source: str) -> Iterator[tuple]:
     while i < n_lines:
         content, nl = lines[i]
         lineno = i + 1
-        stripped = trim(content) if content and content[0] in go_space else content
+        stripped = content.lstrip(go_space_chars) if content and content[0] in go_space else content
 
         if in_directives:
             directive = buildkit.parse_directive(stripped)
@@ -137,7 +137,7 @@ def scan(source: str) -> Iterator[tuple]:
             while continuing and i < n_lines:
                 content, nl = lines[i]
                 i += 1
-                rest = trim(content)
+                rest = content.lstrip(go_space_chars)
                 if not rest or rest[0] == "#":  # a blank or comment line (is_blank_line, is_comment_line)
                     segments[-1][3].append((content, nl, i))
                     continue
@@ -202,6 +202,20 @@ def _bounds(split: buildkit.Split) -> list[tuple[int, int, str]]:
 def _cut(text: str, split: buildkit.Split) -> list[tuple[str, str]]:
     """A logical line on one physical line, cut at the boundaries of BuildKit's split: blanks
     between the parts are WS."""
+    if not split.flag_spans:  # most lines: the keyword, its arguments, the blanks around them
+        c0, c1 = split.cmd_span
+        a0, a1 = split.args_span
+        if c1 > c0:  # (the arguments, if any, start after it)
+            out = [("WS", text[:c0]), ("KEYWORD", text[c0:c1])] if c0 else [("KEYWORD", text[c0:c1])]
+            if a1 > a0:
+                if a0 > c1:
+                    out.append(("WS", text[c1:a0]))
+                out.append(("ARG", text[a0:a1]))
+                if a1 < len(text):
+                    out.append(("WS", text[a1:]))
+            elif c1 < len(text):
+                out.append(("WS", text[c1:]))
+            return out
     out = []
     pos = 0
     for s, e, kind in _bounds(split):
