@@ -216,3 +216,19 @@ def test_new_problems_names_an_index_that_now_means_another_stage():
     assert p.kind == "shifted-index" and p.line == 5
     same = parse_dockerfile("FROM golang AS b\nRUN y\nFROM alpine\nCOPY --from=0 /x /y\n")
     assert new_problems(before, same) == []
+
+
+def test_lines_are_the_inputs_for_parsed_instructions_and_the_trees_for_new_ones():
+    """A reference or problem of an instruction the parser read keeps its input line; one a
+    codemod made gets the line where it sits in the edited tree (counted only then)."""
+    from refactor.syntax.edit import insert_before
+
+    df = parse_dockerfile("FROM golang AS b\nRUN x\nFROM alpine\nCOPY --from=b /x /y\n")
+    assert [r.line for r in analyze(df).references] == [1, 3, 4]
+    edited = insert_before(df, df.instructions[0], [new_instruction("FROM debian AS a\n", df),
+                                                    new_instruction("RUN \\\n  y\n", df)])
+    edited = insert_before(edited, edited.instructions[-1], [new_instruction("COPY --from=9 /a /b\n", df)])
+    graph = analyze(edited)
+    assert [r.line for r in graph.references] == [1, 1, 3, 7, 4]
+    [p] = graph.problems
+    assert p.kind == "bad-index" and p.line == 7

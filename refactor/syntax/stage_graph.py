@@ -73,13 +73,21 @@ class StageGraph:
     problems: tuple[Problem, ...]
 
 
-def _lines(df: Dockerfile) -> dict[int, int]:
-    """Instruction identity -> line: the input's line where the parser read it, else where it
-    sits in the tree now."""
-    out = {}
-    for inst, first, _ in df.line_spans():
-        out[id(inst)] = inst.start.line if inst.start is not None else first
-    return out
+def _line_finder(df: Dockerfile):
+    """The line of an instruction of `df`: the input's line where the parser read it, else where
+    it sits in the tree now (the tree's lines are counted only when one is asked: most trees'
+    references are all instructions the parser read)."""
+    spans: dict[int, int] | None = None
+
+    def line(inst: Instruction) -> int:
+        nonlocal spans
+        if inst.start is not None:
+            return inst.start.line
+        if spans is None:
+            spans = {id(i): first for i, first, _ in df.line_spans()}
+        return spans.get(id(inst), 0)
+
+    return line
 
 
 def _mount_froms(inst: Instruction) -> list[str]:
@@ -117,11 +125,11 @@ def analyze(df: Dockerfile) -> StageGraph:
 
 
 def _analyze(df: Dockerfile) -> StageGraph:
-    lines = _lines(df)
+    line_of = _line_finder(df)
     problems: list[Problem] = []
 
     def problem(kind: str, subject: str, inst: Instruction, message: str) -> None:
-        problems.append(Problem(kind, subject, lines.get(id(inst), 0), message))
+        problems.append(Problem(kind, subject, line_of(inst), message))
 
     # Global ARGs: declared before the first FROM; defaults expand with the ARGs above them.
     declared: set[str] = set(BUILTIN_ARGS)
@@ -190,7 +198,7 @@ def _analyze(df: Dockerfile) -> StageGraph:
             elif base.lower() in final_index and final_index[base.lower()] > i:
                 problem("from-later", base.lower(), inst,
                         f"`FROM {base}` names a later stage; FROM only sees earlier stages and would pull an image `{base}`")
-        refs.append(Reference("FROM", i, base if base is not None else raw, target, lines.get(id(inst), 0)))
+        refs.append(Reference("FROM", i, base if base is not None else raw, target, line_of(inst)))
         here = names[i] or f"stage {i}"  # problems name stages, not indexes: a codemod may add stages
         for inst in stage.instructions[1:]:
             froms: list[tuple[str, str]] = []
@@ -206,7 +214,7 @@ def _analyze(df: Dockerfile) -> StageGraph:
                     if kind == "COPY --from":
                         problem("from-variable", f, inst,
                                 f"`--from={f}`: BuildKit does not expand variables in --from")
-                    refs.append(Reference(kind, i, f, None, lines.get(id(inst), 0)))
+                    refs.append(Reference(kind, i, f, None, line_of(inst)))
                     continue
                 if kind == "COPY --from" and _INDEX.match(f):
                     k = int(f)
@@ -226,7 +234,7 @@ def _analyze(df: Dockerfile) -> StageGraph:
                 elif target is not None and target > i:
                     problem("later-stage", f"{here}:{f.lower()}", inst,
                             f"`{kind}={f}` refers to a later stage; a stage can only use stages defined before it")
-                refs.append(Reference(kind, i, f, target, lines.get(id(inst), 0)))
+                refs.append(Reference(kind, i, f, target, line_of(inst)))
 
     # Cycles (through references to later stages); a stage on its own is reported above.
     edges: dict[int, set[int]] = {}
