@@ -583,3 +583,39 @@ def test_step_variables_read_as_the_dict_assigned_in_turn_would():
         for got, want in snapshots:
             assert dict(got) == want and list(got) == list(want) and len(got) == len(want)
             assert all(got.get(k) == want.get(k) for k in [*want, "MISSING"])
+
+
+@pytest.mark.parametrize("text", [
+    "-v /var/run/docker.sock:/var/run/docker.sock", "ENV DOCKER_HOST=unix:///x",
+    "# -v /proc:/host/proc:ro", "--path.procfs=/proc", "ENV HOST_SYS=/sys",
+    "-v /var/lib/docker:/var/lib/docker:ro", "-v /:/rootfs:ro",
+    "# docker run --privileged x", "--cap-add=NET_ADMIN", "--cap-add NET_ADMIN", "--network=host", "--net host",
+    "--pid=host", "--device /dev/fuse", "--device=/dev/net/tun", "# mounts /dev/net/tun",
+    "# docker run -v $PWD:/root/app", "--volume=./data:/root",
+])
+def test_every_text_sign_is_found_past_its_prefilter(text):
+    """text_needs_root searches a sign's pattern only in a text holding one of its literals: each
+    alternative of each pattern holds one (an example per alternative), and the reason is found."""
+    from refactor.codemods.non_root import root_signs
+
+    reasons = [why for needles, pattern, why in root_signs._TEXT_SIGNS if pattern.search(text)]
+    assert reasons, text
+    assert root_signs.text_needs_root(f"FROM x\n{text}\nCMD y\n") == reasons[0]
+
+
+def test_the_repository_top_of_a_folder_is_kept_per_folder_for_a_run(tmp_path):
+    """git_top asks each folder once while a run keeps its reads: Dockerfiles that share parent
+    folders get their own repository's top (or none), as without the kept reads."""
+    from refactor.knowledge.context import git_top, repository_reads_kept
+
+    (tmp_path / "a" / ".git").mkdir(parents=True)
+    (tmp_path / "a" / "x" / "y").mkdir(parents=True)
+    (tmp_path / "a" / "x" / "nested" / ".git").mkdir(parents=True)
+    (tmp_path / "b" / "z").mkdir(parents=True)
+    asks = [tmp_path / "a" / "x" / "y", tmp_path / "a" / "x", tmp_path / "a" / "x" / "nested", tmp_path / "b" / "z",
+            tmp_path / "a"]
+    expected = [tmp_path / "a", tmp_path / "a", tmp_path / "a" / "x" / "nested", None, tmp_path / "a"]
+    assert [git_top(f) for f in asks] == expected
+    with repository_reads_kept():
+        assert [git_top(f) for f in asks] == expected
+        assert [git_top(f) for f in reversed(asks)] == expected[::-1]

@@ -48,6 +48,26 @@ def repository_reads() -> dict | None:
     return _REPOSITORY_READS
 
 
+def git_top(folder: Path) -> Path | None:
+    """The nearest of `folder` and its parents that holds `.git` (its repository's top), or None.
+    With the run's reads kept, each folder is asked once: a run's Dockerfiles share their parents."""
+    kept = _REPOSITORY_READS
+    asked = []
+    top = None
+    for d in (folder, *folder.parents):
+        if kept is not None and ("git_top", d) in kept:
+            top = kept["git_top", d]
+            break
+        asked.append(d)
+        if (d / ".git").exists():
+            top = d
+            break
+    if kept is not None:
+        for d in asked:
+            kept["git_top", d] = top
+    return top
+
+
 # Linux's PATH_MAX: a working directory with a longer path cannot be entered (ENAMETOOLONG), so
 # the analyses take the working directory as unknown past it; carried from one relative WORKDIR to
 # the next, a path without a bound grew with every one (quadratic: 7 s for 10,000 WORKDIRs).

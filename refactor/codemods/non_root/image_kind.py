@@ -13,7 +13,7 @@ from pathlib import Path
 from refactor.codemods.non_root.steps import INIT_WRAPPERS, Decline, inside, resolve, script_commands, walk
 from refactor.knowledge import baseimages as bi
 from refactor.knowledge import stage_images as si
-from refactor.knowledge.context import real_path
+from refactor.knowledge.context import git_top, real_path
 from refactor.syntax.lazy_re import lazy
 
 # Shells a container is started into for interactive use.
@@ -216,7 +216,7 @@ def test_folder(path) -> str | None:
         here = real_path(Path(path))
     except OSError:
         return None
-    top = next((d for d in here.parents if (d / ".git").exists()), None)
+    top = git_top(here.parent)
     if top is None:
         cwd = real_path(Path.cwd())
         top = cwd if cwd in here.parents else None

@@ -82,16 +82,22 @@ _IP_CHANGES = frozenset("add set del delete change replace flush append".split()
 
 # Text anywhere in the file (comments included) or a start script that says the container
 # talks to the Docker daemon, watches the host, or is run privileged.
+# Each sign with the literal texts one of which any match holds: a text with none of them is not
+# searched (a regex whose alternatives start with a look-behind is tried at every position).
 _TEXT_SIGNS = (
-    (lazy(r"docker\.sock\b|DOCKER_HOST\s*=\s*['\"]?unix://"),
+    (("docker.sock", "DOCKER_HOST"),
+     lazy(r"docker\.sock\b|DOCKER_HOST\s*=\s*['\"]?unix://"),
      "it talks to the Docker daemon's socket (/var/run/docker.sock), which is root's"),
-    (lazy(r"(?<![\w/])/host/(?:proc|sys)\b|--path\.(?:procfs|sysfs|rootfs)\b|\bHOST_(?:PROC|SYS)\s*="
+    (("/host/", "--path.", "HOST_", "/var/lib/docker", "/rootfs"),
+     lazy(r"(?<![\w/])/host/(?:proc|sys)\b|--path\.(?:procfs|sysfs|rootfs)\b|\bHOST_(?:PROC|SYS)\s*="
                 r"|(?<![\w/.])/var/lib/docker\b|(?<![\w/])/rootfs\b"),
      "it monitors the host (its /proc, /sys or /var/lib/docker), which needs root"),
-    (lazy(r"--privileged\b|--cap-add[= ]+\S|--net(?:work)?[= ]host\b"
+    (("--privileged", "--cap-add", "--net", "--pid", "--device", "/dev/net/tun"),
+     lazy(r"--privileged\b|--cap-add[= ]+\S|--net(?:work)?[= ]host\b"
                 r"|--pid[= ]host\b|--device[= ]+/dev/|/dev/net/tun\b"),
      "the file's own notes run it privileged, with capabilities or devices, or on the host's network"),
-    (lazy(r"(?:-v|--volume)[= ]+\S*:/root(?:/|\b)"),
+    ((":/root",),
+     lazy(r"(?:-v|--volume)[= ]+\S*:/root(?:/|\b)"),
      "the file's own notes mount the user's files under /root, which the new user cannot read"),
 )
 
@@ -148,8 +154,8 @@ def tool_needs_root(cmd: SimpleCommand) -> str | None:
 
 def text_needs_root(text: str) -> str | None:
     """Why text (a Dockerfile with its comments, a start script) says its process needs root."""
-    for pattern, why in _TEXT_SIGNS:
-        if pattern.search(text):
+    for needles, pattern, why in _TEXT_SIGNS:
+        if any(n in text for n in needles) and pattern.search(text):
             return why
     return None
 
