@@ -370,3 +370,16 @@ def test_the_collector_waits_during_a_file_and_is_restored_after(monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_body_text_kept_on_an_instruction_is_its_own():
+    """body_text is kept on the node each codemod asks it of: an edited instruction is a new node,
+    with its own."""
+    from refactor.syntax.edit import body_text
+    from refactor.syntax.parser import parse_dockerfile
+
+    run = parse_dockerfile("FROM alpine\nRUN --mount=type=cache,target=/c apk add \\\n  curl\n").instructions[1]
+    assert body_text(run) == "apk add \\\n  curl" and body_text(run) is body_text(run)
+    edited = with_body(run, "apk add --no-cache curl")
+    assert body_text(edited) == "apk add --no-cache curl"
+    assert body_text(run) == "apk add \\\n  curl"

@@ -93,7 +93,11 @@ def body_text(inst: Instruction) -> str:
     """The arguments as written: from the first argument character to the end of the
     instruction's text (continuations and the comment lines inside them included, the final
     line ending and heredoc bodies not)."""
-    return "".join(p.code for p in inst.pieces[_body_index(inst) :])
+    memo = inst._memo  # asked by every codemod that parses a RUN, of the same (immutable) node
+    text = memo.get("body_text")
+    if text is None:
+        text = memo["body_text"] = "".join(p.code for p in inst.pieces[_body_index(inst) :])
+    return text
 
 
 def with_body(inst: Instruction, body: str) -> Instruction:
