@@ -232,3 +232,29 @@ def test_lines_are_the_inputs_for_parsed_instructions_and_the_trees_for_new_ones
     assert [r.line for r in graph.references] == [1, 1, 3, 7, 4]
     [p] = graph.problems
     assert p.kind == "bad-index" and p.line == 7
+
+
+def test_a_tree_of_the_same_graph_instructions_shares_the_graph_and_no_other_does():
+    """analyze() keeps a graph for the next tree made of the same FROM, pre-FROM, and flagged
+    COPY/RUN nodes (an edit elsewhere leaves it): a changed one of those, or one a codemod made
+    (whose line is where it sits), is analysed afresh."""
+    from refactor.syntax.edit import insert_before
+
+    df = parse_dockerfile("ARG V=1\nFROM golang:$V AS b\nRUN x\nFROM alpine\nRUN y\nCOPY --from=b /x /y\n")
+    graph = analyze(df)
+    run_y = df.instructions[4]
+    elsewhere = replace_instruction(df, run_y, with_body(run_y, "z"))
+    assert analyze(elsewhere) is graph
+    copy = df.instructions[-1]
+    renamed = replace_instruction(df, copy, new_instruction("COPY --from=c /x /y\n", df))
+    assert [r.name for r in analyze(renamed).references] == ["golang:1", "alpine", "c"]
+    mounted = replace_instruction(df, run_y, new_instruction("RUN --mount=from=b,target=/m y\n", df))
+    assert [r.kind for r in analyze(mounted).references] == ["FROM", "FROM", "RUN --mount from", "COPY --from"]
+    assert [r.kind for r in analyze(elsewhere).references] == ["FROM", "FROM", "COPY --from"]
+    bad = new_instruction("COPY --from=9 /a /b\n", df)
+    one = replace_instruction(df, copy, [copy, bad])
+    [p] = analyze(one).problems
+    assert p.line == 7
+    shifted = insert_before(one, run_y, [new_instruction("ENV A=1\n", df)])
+    [p] = analyze(shifted).problems
+    assert p.line == 8

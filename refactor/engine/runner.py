@@ -32,7 +32,7 @@ from refactor.syntax.errors import ParseError
 from refactor.syntax.nodes import Comment, Continuation, Dockerfile, Instruction
 from refactor.syntax.parser import parse_dockerfile, reparse_generated
 from refactor.syntax.pragmas import ignored_codemods, skips_file
-from refactor.syntax.stage_graph import new_problems
+from refactor.syntax.stage_graph import graph_inputs, new_problems
 from refactor.engine.results import FileResult
 
 MAX_ROUNDS = 8
@@ -204,23 +204,9 @@ def _run_once(
 
 
 def _graph_inputs(df: Dockerfile) -> tuple[int, ...]:
-    """The identities, in file order, of the instructions the stage graph is read from (those
-    before the first FROM, each FROM, each COPY with flags, each RUN with flags): equal for two
-    trees, their graphs are equal (nodes are immutable; kept on the tree)."""
-    memo = df._memo
-    found = memo.get("graph_inputs")
-    if found is None:
-        keep = []
-        seen_from = False
-        for inst in df.instructions:
-            cmd = inst.cmd
-            if cmd == "FROM":
-                seen_from = True
-                keep.append(inst)
-            elif not seen_from or (cmd in ("COPY", "RUN") and inst.flags):
-                keep.append(inst)
-        found = memo["graph_inputs"] = tuple(keep)
-    return tuple(map(id, found))
+    """The identities of the instructions the stage graph is read from (stage_graph.graph_inputs):
+    equal for two trees, their graphs are equal (nodes are immutable)."""
+    return tuple(map(id, graph_inputs(df)))
 
 
 def _adjacent_duplicates(df: Dockerfile) -> dict[tuple, str]:

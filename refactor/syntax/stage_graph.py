@@ -116,12 +116,44 @@ def _used_vars(text: str) -> list[str]:
     return out
 
 
+def graph_inputs(df: Dockerfile) -> tuple[Instruction, ...]:
+    """The instructions the stage graph is read from, in file order: those before the first FROM,
+    each FROM, each COPY and RUN with flags (kept on the tree). The graph is theirs alone."""
+    memo = df._memo
+    found = memo.get("graph_inputs")
+    if found is None:
+        keep = []
+        seen_from = False
+        for inst in df.instructions:
+            cmd = inst.cmd
+            if cmd == "FROM":
+                seen_from = True
+                keep.append(inst)
+            elif not seen_from or (cmd in ("COPY", "RUN") and inst.flags):
+                keep.append(inst)
+        found = memo["graph_inputs"] = tuple(keep)
+    return found
+
+
 def analyze(df: Dockerfile) -> StageGraph:
     """The stage graph of `df` and its problems (cached on the tree, which is immutable)."""
     memo = df._memo
-    if "stage_graph" not in memo:
-        memo["stage_graph"] = _analyze(df)
-    return memo["stage_graph"]
+    found = memo.get("stage_graph")
+    if found is None:
+        # Another tree of the very same graph instructions, all read by the parser (so their
+        # lines are the input's, wherever they sit now), has this graph: a codemod's edit of
+        # anything else (a RUN's body, a new ENV) leaves it. Kept on the first of them.
+        inputs = graph_inputs(df)
+        holder = inputs[0]._memo if inputs else None
+        kept = holder.get("stage_graph_of") if holder is not None else None
+        if kept is not None and kept[0] == inputs:
+            found = kept[1]
+        else:
+            found = _analyze(df)
+            if holder is not None and all(i.start is not None for i in inputs):
+                holder["stage_graph_of"] = (inputs, found)
+        memo["stage_graph"] = found
+    return found
 
 
 def _analyze(df: Dockerfile) -> StageGraph:
