@@ -263,15 +263,18 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
         stdin_result = _render(stdin_result, context_dir, *render)
     pool = None
     if jobs > 1 and len(jobs_args) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from refactor.engine.workers import Workers
+        from refactor.syntax import codecache
 
         # what every worker loads is loaded once, here, and shared by the forked workers
         import refactor.engine.runner  # noqa: F401
         import refactor.shell.parse  # noqa: F401
 
         _resume_collector()
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start)
-        iterator = pool.map(_process, jobs_args, chunksize=8)
+        # the workers end without the parent's exit: each writes the dataclass-method tables of
+        # the modules it loaded (those a file needs that the parent did not), as the console script does
+        pool = Workers(_process, jobs, chunksize=8, at_exit=codecache.save)
+        iterator = pool.map(jobs_args)
     else:
         iterator = _resuming_after_first(map(_process, jobs_args))
     try:
@@ -281,7 +284,7 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
         results = _with_progress(iterator, len(jobs_args), show_progress)
     finally:
         if pool is not None:
-            pool.shutdown()
+            pool.close()
     if stdin_result is not None:
         results.insert(0, stdin_result)
 
@@ -348,16 +351,6 @@ def _report_one(r, report, show_diff: bool, verbose: bool, later: list[str]) -> 
         later.append(f"would change: {r.path} ({len(r.edits)} edit{'s' * (len(r.edits) != 1)})\n")
     if verbose and r.skips and not (r.changed and show_diff):
         later.append(skip_lines(r))
-
-
-def _worker_start() -> None:
-    """In each worker: what it compiles of the dataclasses it loads (the modules a file needs
-    that the parent did not) is written back when it ends, as the console script does."""
-    from multiprocessing.util import Finalize
-
-    from refactor.syntax import codecache
-
-    Finalize(None, codecache.save, exitpriority=0)
 
 
 def _resume_collector() -> None:

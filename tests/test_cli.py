@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import ROOT
+
 from refactor.cli import main
 
 APT = "FROM debian\n# tools\nRUN apt-get update && apt-get install -y curl\n"
@@ -171,6 +173,18 @@ def test_jobs_gives_the_same_result(repo):
     one = run(["--no-color", str(repo)]).output
     two = run(["--no-color", "-j", "2", str(repo)]).output
     assert one == two
+
+
+def test_jobs_give_the_same_report_over_many_files(tmp_path):
+    # enough files for several chunks in each of the two workers, in text (streamed) and json
+    for i, source in enumerate(sorted((ROOT / "corpus").glob("*/*.before.Dockerfile"))[:40]):
+        (tmp_path / f"{i:02}").mkdir()
+        shutil.copy(source, tmp_path / f"{i:02}" / "Dockerfile")
+    for args in (["--no-color", "-v"], ["--format", "json"]):
+        one = run([*args, "-j", "1", str(tmp_path)])
+        two = run([*args, "-j", "2", str(tmp_path)])
+        assert (two.exit_code, two.output) == (one.exit_code, one.output)
+        assert one.output.count(str(tmp_path)) >= 40
 
 
 def test_context_option(repo, tmp_path_factory):

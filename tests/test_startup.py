@@ -56,6 +56,20 @@ CMD ["python", "app.py"]
 """
 
 
+def test_the_parent_of_j_workers_loads_no_multiprocessing(tmp_path):
+    # concurrent.futures' pool was ~18 ms of imports before any worker started, and its threads
+    # took CPU from the workers: refactor.engine.workers forks them itself
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Dockerfile").write_text(SINGLE_STAGE_PYTHON)
+    r = subprocess.run([sys.executable, "-c", _PROBE, "--diff", "-j", "2", "a", "b", "c"], cwd=tmp_path,
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert r.returncode in (0, 1) and r.stdout.count("+++ b/") == 3, r.stderr
+    mods = set(json.loads(r.stderr.strip().splitlines()[-1]))
+    assert "refactor.engine.workers" in mods
+    assert not {"concurrent.futures", "multiprocessing"} & mods
+
+
 def test_a_multi_stage_file_loads_no_planner_and_only_its_ecosystem(tmp_path):
     mods = _imported(tmp_path, MULTI_STAGE_NODE, "--diff")
     assert "refactor.codemods.multi_stage" in mods  # the codemod ran ...
