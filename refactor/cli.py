@@ -259,6 +259,8 @@ def refactor_command(paths, mode_diff, mode_apply, mode_check, select, ignore, s
     show_progress = len(jobs_args) >= 20 and sys.stderr.isatty() and not quiet
     if jobs is None:
         jobs = min(os.cpu_count() or 1, 8) if len(jobs_args) >= 16 else 1
+    if not hasattr(os, "fork"):  # the workers are forked (refactor.engine.workers): one process
+        jobs = 1
     if stdin_result is not None and render is not None:
         stdin_result = _render(stdin_result, context_dir, *render)
     pool = None
