@@ -20,7 +20,7 @@ from refactor.shell.parse import (
     parse_shell,
     quote,
 )
-from refactor.shell.continuations import logical_text
+from refactor.shell.continuations import OffsetMap, logical_text
 from refactor.shell.lalr import grammar_text
 from refactor.shell import lalr
 
@@ -306,6 +306,10 @@ def test_offsets_mapped_in_one_pass_equal_one_at_a_time(pieces, fractions, ascen
         positions.sort()
     assert omap.starts(positions) == [omap.start(p) for p in positions]
     assert omap.ends(positions) == [omap.end(p) for p in positions]
+    # a map that does not know the logical length searches the chunks instead: the same offsets
+    searched = OffsetMap(omap.lstarts, omap.rstarts)
+    assert searched.starts(positions) == omap.starts(positions)
+    assert searched.ends(positions) == omap.ends(positions)
 
 
 @pytest.mark.parametrize(

@@ -31,12 +31,14 @@ def continuation_re(escape: str) -> re.Pattern[str]:
 class OffsetMap:
     """Maps offsets in the logical text back to offsets in the raw text."""
 
-    __slots__ = ("lstarts", "rstarts", "identity")
+    __slots__ = ("lstarts", "rstarts", "identity", "length", "_shifts")
 
-    def __init__(self, lstarts: list[int], rstarts: list[int]):
+    def __init__(self, lstarts: list[int], rstarts: list[int], length: int = -1):
         self.lstarts = lstarts
         self.rstarts = rstarts
         self.identity = lstarts == [0] and rstarts == [0]
+        self.length = length  # of the logical text, when known: then starts()/ends() use _shifts
+        self._shifts: list[int] | None = None
 
     def start(self, lpos: int) -> int:
         """Raw offset of the logical character at `lpos` (a start boundary)."""
@@ -54,11 +56,32 @@ class OffsetMap:
 
     def starts(self, positions: list[int]) -> list[int]:
         """`start` of each position, in one pass when they ascend (a script's tokens do)."""
+        shifts = self.shifts()
+        if shifts is not None and (not positions or 0 <= min(positions) and max(positions) < len(shifts)):
+            return [p + shifts[p] for p in positions]
         return self._each(positions, False)
 
     def ends(self, positions: list[int]) -> list[int]:
         """`end` of each position, in one pass when they ascend."""
+        shifts = self.shifts()
+        if shifts is not None and (not positions or 0 <= min(positions) and max(positions) < len(shifts)):
+            return [p + shifts[p - 1] if p else 0 for p in positions]
         return self._each(positions, True)
+
+    def shifts(self) -> list[int] | None:
+        """Raw minus logical offset of each logical character (and one for the end of the text):
+        made once per map, in C-level list operations, so that mapping every token of a script
+        (and of each compound body, which shares the map) is one lookup per offset, not a search
+        through the chunks in Python."""
+        shifts = self._shifts
+        if shifts is None and self.length >= 0 and not self.identity:
+            ls, rs = self.lstarts, self.rstarts
+            shifts = []
+            for k in range(len(ls) - 1):
+                shifts += [rs[k] - ls[k]] * (ls[k + 1] - ls[k])
+            shifts += [rs[-1] - ls[-1]] * (self.length + 1 - ls[-1])
+            self._shifts = shifts
+        return shifts
 
     def _each(self, positions: list[int], end: bool) -> list[int]:
         if self.identity:
@@ -119,4 +142,5 @@ def logical_text(text: str, escape: str = "\\") -> tuple[str, OffsetMap]:
         rstarts.append(pos)
     if not lstarts:
         lstarts, rstarts = [0], [n]
-    return "".join(chunks), OffsetMap(lstarts, rstarts)
+    logical = "".join(chunks)
+    return logical, OffsetMap(lstarts, rstarts, len(logical))

@@ -293,7 +293,7 @@ def skip_script(
                 i = skip_heredoc_bodies(s, i, pending)
                 pending = []
             continue
-        m = _OPERATOR.match(s, i)
+        m = _OPERATOR.match(s, i) if c in _OPERATOR_FIRST else None  # most tokens are words
         if m is not None:
             op = m.group()
             if op in ("<(", ">("):
@@ -409,9 +409,9 @@ _ARRAY_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*\+?=")
 # tokens. Not a word that starts with `#` (a comment) or that < > ( ) follow (an IO number, a
 # redirection, a bash array or a function definition may be there): those take the long way.
 _BLANKS_THEN_PLAIN_WORD = re.compile(
-    # _BLANKS, taken whole: a lookahead's match is never given back, and the group repeats it
-    # (Python 3.10 has no possessive `*+`); backtracking into the blanks was quadratic
-    r"(?=((?:[ \t]+|\\\r?\n|\r(?=\n)|\r\Z)*))\1"
+    # only blanks and tabs: a word cannot start with them, so giving them back on a failed match
+    # costs one test each (the other trivia take the long way)
+    r"[ \t]*"
     r"([^ \t\n\r'\"\\$`;&|<>()*?\[~#][^ \t\n\r'\"\\$`;&|<>()*?\[]*)(?=[ \t\n;&|]|\Z)"
 )
 
@@ -432,8 +432,8 @@ def lex(s: str, lo: int = 0, hi: int | None = None) -> list[Tok]:
     stmt_first = 0  # index in toks of the first token of the current pipeline element
     while True:
         m = _BLANKS_THEN_PLAIN_WORD.match(s, i)
-        if m is not None and m.start(2) < n:  # the common token: a plain word, in one match
-            i, j = m.span(2)
+        if m is not None and m.start(1) < n:  # the common token: a plain word, in one match
+            i, j = m.span(1)
             parts = [(LIT, i, j)]
         else:
             m = _BLANKS.match(s, i)

@@ -212,6 +212,7 @@ def _new_part(kind: str, raw: str, text: str, parts: tuple, span: tuple[int, int
 # The nodes the builder makes, made faster (their dataclass __init__ sets each field through
 # object.__setattr__): (leading, text, span), (fd, op, target, span), ...
 _new_word = node_maker(Word, ("leading", "parts", "span"), memo=True)
+_WORD_SET = slot_setters(Word, ("leading", "parts", "span", "_memo"))
 _new_assignment = node_maker(Assignment, ("leading", "parts", "name", "span"))
 _new_command = node_maker(SimpleCommand, ("elements", "bang", "span"), memo=True)
 _new_leaf = node_maker(Leaf, ("leading", "text", "span"))
@@ -352,6 +353,7 @@ class _Builder:
         parts_of = self.parts
         new = object.__new__
         set_kind, set_raw, set_text, set_parts, set_span = _PART_SET
+        set_leading, set_word_parts, set_word_span, set_memo = _WORD_SET
         for k in tree.children:
             if type(k) is not int:  # redirect
                 append(self.redirect(k))
@@ -378,8 +380,13 @@ class _Builder:
                 parts = parts_of(t[3], s)
             if t[0] == "ASSIGNMENT":
                 append(_new_assignment(lead, parts, self.assignment_name(k), (s, e)))
-            else:
-                append(_new_word(lead, parts, (s, e)))
+            else:  # _new_word, without a call per word
+                node = new(Word)
+                set_leading(node, lead)
+                set_word_parts(node, parts)
+                set_word_span(node, (s, e))
+                set_memo(node, {})
+                append(node)
         s = bang.span[0] if bang is not None else elements[0].span[0]
         return _new_command(tuple(elements), bang, (s, elements[-1].span[1]))
 
