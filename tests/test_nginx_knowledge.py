@@ -74,3 +74,11 @@ def test_main_config_without_pid_gets_one():
 
 def test_expose_follows_the_port():
     assert nginx.exposed_after(["80", "443/tcp", "9000"], {80: 8080, 443: 8443}) == ["8080", "8443/tcp", "9000"]
+
+
+def test_the_parses_shared_between_plans_are_left_as_read():
+    # the directives of a config text are parsed once and shared: a plan must not change them
+    files = {**nginx.OFFICIAL_FILES, nginx.DEFAULT_CONF: SPA}
+    first, second = nginx.unprivileged(files), nginx.unprivileged(dict(files))
+    assert first == second and first.ports == {80: 8080}
+    assert nginx.unprivileged({**files, nginx.DEFAULT_CONF: SPA.replace("80", "8080")}).ports == {}

@@ -561,6 +561,11 @@ def test_a_dockerfile_under_a_test_folder_keeps_its_user(tmp_path):
     (other / "Dockerfile").write_text(text)
     (other / "server").write_text("#!/bin/sh\n")
     assert test_folder(other / "Dockerfile") is None
+    # a Dockerfile that links into a test folder is read where it leads
+    (other / "linked").mkdir()
+    (other / "linked" / "Dockerfile").symlink_to(app / "Dockerfile")
+    assert test_folder(other / "linked" / "Dockerfile") == "test"
+    assert test_folder(app / "linked-up" / ".." / "Dockerfile") == "test"
     result = refactor_text(text, path=other / "Dockerfile", selection=make_selection(select=["non-root"]))
     assert "USER 10001:10001" in result.output
 

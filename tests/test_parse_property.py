@@ -129,3 +129,10 @@ def test_deep_equals_of_instructions_and_leaves_is_the_generic_comparison():
                        (Comment("# x"), Comment("# x"), True), (Piece("ARG", "a"), Piece("WS", "a"), False),
                        (Piece("ARG", "a"), Piece("ARG", "b"), False), (Piece("ARG", "a"), Piece("ARG", "a"), True)]:
         assert a.deep_equals(b) == Node.deep_equals(a, b) == same
+
+
+def test_a_files_text_is_kept_per_tree_and_an_edited_tree_prints_its_own():
+    df = parse_dockerfile("FROM alpine\nRUN echo a\n")
+    assert df.code == "FROM alpine\nRUN echo a\n" and df.code is df.code  # printed once
+    shorter = df.with_changes(instructions=df.instructions[:1])
+    assert shorter.code == "FROM alpine\n" and df.code == "FROM alpine\nRUN echo a\n"

@@ -35,6 +35,7 @@ from __future__ import annotations
 from refactor.syntax.nodes import Dockerfile, Instruction
 from refactor.codemods.base import Safety, Codemod, Context, rationale_from_doc
 from refactor.shell.parse import MAX_ANALYSED, ShellScript, SimpleCommand, parse_shell
+from refactor.syntax.edit import body_text
 from refactor.codemods._run import Run, append_blocker, has_cache_mount, heredoc_runs_using, is_only, parsed_body, rewrite, stage_runs, subcommand, word_edits
 
 APT = ("apt-get", "apt")
@@ -83,22 +84,20 @@ class AptCleanup(Codemod):
         for inst in heredoc_runs_using(df, "apt-get", "apt "):
             ctx.skip(self, "apt in a heredoc body: left as written", inst)
         runs = list(stage_runs(df, "apt"))
-        blockers = _cleanup_blockers(runs)
+        installs = [_installs(r.script) for r in runs]  # asked here and by the blockers
+        blockers = _cleanup_blockers(runs, installs)
         # One pass, one new tree: each RUN's fix depends only on the file as it was (a merged
         # update-only RUN above or cleanup-only RUN below is never another install RUN), and a
         # new tree per fixed RUN made files of hundreds of them quadratic.
         new: dict[int, Instruction] = {}
         gone: set[int] = set()
         nl = df.newline  # once: it is looked up in the tree
-        for run in runs:
-            if self._wants(run):
+        for run, wants in zip(runs, installs):
+            if wants:
                 self._fix(df, run, ctx, blockers, new, gone, nl)
         if not new:
             return df
         return df.with_changes(instructions=tuple(new.get(id(i), i) for i in df.instructions if id(i) not in gone))
-
-    def _wants(self, run: Run) -> bool:
-        return any(_is_apt(c, "install") for c in run.script.all_commands())
 
     def _fix(self, df: Dockerfile, run: Run, ctx: Context, blockers: dict[int, str],
              new: dict[int, Instruction], gone: set[int], nl: str) -> None:
@@ -113,8 +112,11 @@ class AptCleanup(Codemod):
         notes: list[tuple[str, Safety]] = []
         edits: list[tuple[int, int, str]] = []
 
+        # The text the script was parsed from, which is `script.code`, without printing its nodes
+        code = body_text(inst)
+
         # 1. An `apt-get update` alone in the RUN just before: merge it in.
-        has_update = "update" in script.code and any(_is_apt(c, "update") for c in script.all_commands())
+        has_update = "update" in code and any(_is_apt(c, "update") for c in script.all_commands())
         prev = _previous(df, run)
         merged_update = False
         if not has_update and prev is not None and _only_update(prev) and not prev.flags and not _comment_before_body(prev):
@@ -163,7 +165,7 @@ class AptCleanup(Codemod):
 
         # 3. Lists removed in the same layer (a removal inside shell code the parser keeps opaque,
         # a loop or an `if`, counts too: appending another would never reach a fixed point).
-        if not _lists_removed(script, merged_update):
+        if not _lists_removed(script, merged_update, code):
             reason = blockers.get(id(run.inst)) or append_blocker(script)
             if reason:
                 ctx.skip(self, reason, inst)
@@ -214,14 +216,14 @@ def _opaque_removes_lists(script: ShellScript) -> bool:
     return any(LISTS in u.raw and "rm " in u.raw for u in script.unmodelled())
 
 
-def _lists_removed(script: ShellScript, update_first: bool = False) -> bool:
+def _lists_removed(script: ShellScript, update_first: bool = False, code: str | None = None) -> bool:
     """Whether the RUN already removes the lists it fetches: a removal at the top level, or one
     after each `apt-get update` in the same body, a body around it or one inside it (an update
     in an `if` branch cleaned in that branch). A new removal goes at the top level, where it
     runs on every path; `rm -rf` of lists that were never fetched does nothing.
     `update_first`: an `apt-get update` is being put before the whole body (any removal in the
-    body comes after it)."""
-    if "/var/lib/apt" not in script.code:  # the text first: asking each command is slower
+    body comes after it). `code`: `script.code`, when the caller has that text at hand."""
+    if "/var/lib/apt" not in (script.code if code is None else code):  # the text first: asking each command is slower
         return False
     if any(_removes_lists(c) for c in reversed(script.commands())) or _opaque_removes_lists(script):  # usually last
         return True
@@ -300,22 +302,26 @@ def _next(df: Dockerfile, run: Run) -> Instruction | None:
     return nxt if nxt is not None and nxt.cmd == "RUN" and not nxt.is_json and not nxt.heredocs and nxt.args else None
 
 
-def _cleanup_blockers(runs: list[Run]) -> dict[int, str]:
+def _installs(script: ShellScript) -> bool:
+    return any(_is_apt(c, "install") for c in script.all_commands())
+
+
+def _cleanup_blockers(runs: list[Run], installs: list[bool]) -> dict[int, str]:
     """For each apt RUN (by its instruction's id): a later install in its stage, or in a stage
     built on it, that relies on its lists (installs without `apt-get update`), as the reason to
     leave the lists alone. One pass over the file: asked per RUN, it was quadratic. Computed on
     the file as the transform starts, which is exact: RUNs are fixed in order, so every RUN after
-    the one being fixed is still as it was. `runs`: the file's apt RUNs (`stage_runs`)."""
+    the one being fixed is still as it was. `runs`: the file's apt RUNs (`stage_runs`);
+    `installs`: whether each runs `apt-get install` (`_installs`)."""
 
-    def reason(other: Run) -> str | None:
-        cmds = other.script.all_commands()
-        if any(_is_apt(c, "install") for c in cmds) and not (
-                "update" in other.inst.args and any(_is_apt(c, "update") for c in cmds)):
+    def reason(other: Run, installs: bool) -> str | None:
+        if installs and not (
+                "update" in other.inst.args and any(_is_apt(c, "update") for c in other.script.all_commands())):
             line = other.inst.start.line if other.inst.start else 0
             return f"a later RUN (line {line}) installs packages without `apt-get update`; removing the lists would break it"
         return None
 
-    needs = [reason(r) for r in runs]
+    needs = [reason(r, i) for r, i in zip(runs, installs)]
     # the first needing RUN of the stages built on each stage (named by name or index)
     built_on: dict[str, str] = {}
     for r, why in zip(runs, needs):

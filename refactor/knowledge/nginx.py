@@ -17,6 +17,7 @@ import fnmatch
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from refactor.knowledge.baseimages import ImageRef, parse_image, valid_reference
 
@@ -105,6 +106,13 @@ class Directive:
     line: int  # 1-based line of the directive's name
     blocks: tuple[str, ...]  # the enclosing block names, outermost first
     block: bool = False  # opens a block (`server {`)
+
+
+@lru_cache(maxsize=64)
+def _directives(text: str) -> tuple[Directive, ...]:
+    # `unprivileged` reads each config text three or four times (includes, temp paths, listen
+    # lines, writers): parsed once. Only read here, never changed: the Directives are shared.
+    return tuple(parse(text))
 
 
 def parse(text: str) -> list[Directive]:
@@ -215,7 +223,7 @@ def loaded_files(files: dict[str, str | None], main: str = MAIN_CONF) -> tuple[l
             if path in files:
                 return order, f"{path} comes from another stage or image: I cannot read what it configures"
             continue
-        for pat in includes(parse(text)):
+        for pat in includes(_directives(text)):
             hits = sorted(p for p in files if fnmatch.fnmatchcase(p, pat))
             if not hits and not any(ch in pat for ch in "*?[") and pat not in OFFICIAL_OTHER:
                 return order, f"{path} includes {pat}, which the image does not have"
@@ -252,8 +260,8 @@ def unprivileged(files: dict[str, str | None], main: str = MAIN_CONF, *, chown_c
     if main_text is None:
         out.problem = f"{main} is not known"
         return out
-    main_conf = parse(main_text)
-    if any(d.name.endswith("_temp_path") for p in loaded for d in parse(files.get(p) or "")):
+    main_conf = _directives(main_text)
+    if any(d.name.endswith("_temp_path") for p in loaded for d in _directives(files.get(p) or "")):
         out.problem = "the config sets its own temp paths: I would not know which to move"
         return out
     if not any(d.name == "http" and d.block and not d.blocks for d in main_conf):
@@ -271,7 +279,7 @@ def unprivileged(files: dict[str, str | None], main: str = MAIN_CONF, *, chown_c
     temp = "\\n".join(f"    {k} {v};" for k, v in TEMP_PATHS)
     sed.append("-e '/^[[:space:]]*http[[:space:]]*\\{/a\\" + temp + "'")
     new_main, hits = re.subn(r"(?m)^([ \t]*http[ \t]*\{.*\n)", lambda m: m.group(1) + "".join(f"    {k} {v};\n" for k, v in TEMP_PATHS), new_main, count=1)
-    check = parse(new_main)
+    check = _directives(new_main)
     if not hits or [d.args for d in check if d.name == "pid"] != [[PID_PATH]] or any(d.name == "user" for d in check):
         out.problem = f"{main}: its user, pid or http lines are not where a line edit can change them"
         return out
@@ -281,7 +289,7 @@ def unprivileged(files: dict[str, str | None], main: str = MAIN_CONF, *, chown_c
     # the listen ports
     for path in loaded:
         text = texts.get(path) or ""
-        conf = parse(text)
+        conf = _directives(text)
         if servers_without_listen(conf):
             out.problem = f"{path} has a server without a listen line: nginx binds it to port 80"
             return out
@@ -297,7 +305,7 @@ def unprivileged(files: dict[str, str | None], main: str = MAIN_CONF, *, chown_c
             exprs.append("-e '" + _LISTEN_SED.format(old=p, new=PORT_MAP[p]) + "'")
             text = re.sub(_LISTEN_RX.format(old=p), r"\g<1>" + str(PORT_MAP[p]) + r"\g<3>", text)
             out.ports[p] = PORT_MAP[p]
-        left = [p for p, _ in listens(parse(text)) if p < 1024]
+        left = [p for p, _ in listens(_directives(text)) if p < 1024]
         if left:
             out.problem = f"{path} listens on port {left[0]} in a line a line edit cannot change"
             return out
@@ -306,7 +314,7 @@ def unprivileged(files: dict[str, str | None], main: str = MAIN_CONF, *, chown_c
         out.rewritten.append(path)
     # where the server writes
     for path in loaded:
-        for d in parse(texts.get(path) or ""):
+        for d in _directives(texts.get(path) or ""):
             if d.name in _WRITING and d.args and d.name != "pid":
                 target = d.args[0]
                 if target in ("off", "stderr") or target.startswith(("syslog:", "memory:")):

@@ -140,17 +140,20 @@ def _mentions_package_manager(inst: Instruction) -> bool:
     return any(pm in text for text in texts for pm in _PM_FAMILY)
 
 
-def stage_family(df: Dockerfile, stage: Stage) -> Family:
+def stage_family(df: Dockerfile, stage: Stage, chain: list[Stage] | None = None) -> Family:
     """The family of a stage: from its root image's name, else from the package managers its
     chain's RUN steps use (apt-get -> debian, apk -> alpine, dnf/yum/microdnf -> rhel). UNKNOWN
     when the name and the package managers disagree, and for a templated name (`FROM $BASE`),
-    which a build arg can point anywhere."""
-    ref = root_image(df, stage)
+    which a build arg can point anywhere. `chain`: `stage_chain(df, stage)`, when the caller
+    has it already."""
+    if chain is None:
+        chain = stage_chain(df, stage)
+    ref = parse_image(chain[-1].base_image)  # root_image(df, stage)
     if ref.name_has_variables:
         return Family.UNKNOWN  # `FROM $BASE`: whatever a build arg makes it
     by_name = image_family(ref)
     names: list[str] = []
-    for s in stage_chain(df, stage):
+    for s in chain:
         for inst in s.instructions:
             # Only a RUN whose text names a package manager can say anything: the others are
             # not shell-parsed here (a file of 10,000 RUNs must stay fast).

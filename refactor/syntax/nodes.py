@@ -449,6 +449,15 @@ class Dockerfile(Node):
     _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
     _CHILDREN: ClassVar[tuple[str, ...]] = ("directives", "instructions", "trailing")
 
+    @property
+    def code(self) -> str:
+        memo = self._memo
+        if "code" not in memo:  # the whole file's text: asked by codemods and the engine of one tree
+            out: list[str] = []
+            self._codegen(out)
+            memo["code"] = "".join(out)
+        return memo["code"]
+
     def _codegen(self, out: list[str]) -> None:
         out.append(self.bom)
         for d in self.directives:

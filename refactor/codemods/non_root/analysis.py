@@ -25,8 +25,8 @@ class Analysis(ImageKind, NeedsRoot, Scripts, ChooseUser, Edits):
         self.steps = [s for s in steps if s.final]
         self.end = end
         self.ctx = ctx
-        self.ref = si.root_image(df, final)
-        self.family = si.stage_family(df, final)
+        self.ref = bi.parse_image(chain[-1].base_image)  # `si.root_image`, from the chain at hand
+        self.family = si.stage_family(df, final, chain)
         self.insts = [s.inst for s in steps]
         # a scratch stage holding another stage's root filesystem or /etc/passwd: that
         # stage's RUN steps (its packages, its users) count too (image_kind.py)
@@ -40,6 +40,7 @@ class Analysis(ImageKind, NeedsRoot, Scripts, ChooseUser, Edits):
             self.app_dir is not None and self.app_dir not in SYSTEM_DIRS and not inside(self.app_dir, "/root")
         )
         self._cmds: dict[int, tuple[list[SimpleCommand], bool]] = {}
+        self._starts: tuple[Instruction, ...] | None = None
 
     @property
     def build_steps(self) -> list[Step]:
@@ -53,12 +54,16 @@ class Analysis(ImageKind, NeedsRoot, Scripts, ChooseUser, Edits):
             self._cmds[key] = commands_of(inst)
         return self._cmds[key]
 
-    def start_insts(self) -> list[Instruction]:
+    def start_insts(self) -> tuple[Instruction, ...]:
         """The ENTRYPOINT and CMD in effect (the last of each in the chain)."""
-        out = []
-        for kind in ("ENTRYPOINT", "CMD"):
-            found = [i for i in self.insts if i.cmd == kind]
-            if found:
-                out.append(found[-1])
-        return out
+        if self._starts is None:  # asked by several checks, of instructions that do not change
+            entry = cmd = None
+            for i in self.insts:
+                kind = i.cmd
+                if kind == "ENTRYPOINT":
+                    entry = i
+                elif kind == "CMD":
+                    cmd = i
+            self._starts = tuple(i for i in (entry, cmd) if i is not None)
+        return self._starts
 

@@ -6,6 +6,7 @@ every image built FROM them run its RUN steps (`apt-get install`...) as the new 
 from __future__ import annotations
 
 import dataclasses
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -213,7 +214,13 @@ def test_folder(path) -> str | None:
     if path is None:
         return None
     try:
-        here = real_path(Path(path))
+        p = Path(path)
+        if p.name not in ("", "..") and not os.path.islink(p):
+            # its folder resolved (the build context's, resolved already), then its name: the
+            # same path, as a name that is not a link is kept as it is (os.path.realpath)
+            here = real_path(p.parent) / p.name
+        else:
+            here = real_path(p)
     except OSError:
         return None
     top = git_top(here.parent)

@@ -115,14 +115,13 @@ def installed_packages(cmd: SimpleCommand) -> list[str]:
     """The package names an install command (`apt-get install`, `apk add`, `dnf install`...)
     names, versions and repositories stripped."""
     name = posixpath.basename(cmd.name or "")
-    vals = [w.value for w in cmd.args]
     if name in ("apt-get", "apt", "aptitude", "yum", "dnf", "microdnf", "tdnf", "zypper"):
         verbs = ("install", "in")
     elif name == "apk":
         verbs = ("add",)
     else:
         return []
-    words = [v for v in vals if v is not None]
+    words = [v for w in cmd.args if (v := w.value) is not None]
     verb = next((i for i, v in enumerate(words) if v in verbs), None)
     if verb is None:
         return []

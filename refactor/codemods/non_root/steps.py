@@ -14,7 +14,6 @@ from collections import ChainMap
 from dataclasses import dataclass
 
 from refactor.knowledge import baseimages as bi
-from refactor.knowledge import stage_images as si
 from refactor.knowledge.context import within_path_max
 from refactor.knowledge.step_env import StepEnv
 from refactor.shell.parse import SimpleCommand, parse_shell
@@ -63,14 +62,17 @@ def walk(df: Dockerfile, chain: list[Stage]) -> tuple[list[Step], Step]:
     """Every instruction of the chain (root stage first) with its cwd, env and user, and the
     state after the last one."""
     final = chain[0]
-    user = bi.default_user(si.root_image(df, final)) or "root"
+    # the root image (`stage_images.root_image`), from the chain already found
+    user = bi.default_user(bi.parse_image(chain[-1].base_image)) or "root"
     cwd: str | None = None
     env = StepEnv()
     out: list[Step] = []
     for stage in reversed(chain):
+        is_final = stage is final
         for k, inst in enumerate(stage.instructions):
-            out.append(Step(inst, stage is final, k, cwd, env, user))
-            if inst.cmd == "WORKDIR" and inst.value:
+            out.append(Step(inst, is_final, k, cwd, env, user))
+            cmd = inst.cmd
+            if cmd == "WORKDIR" and inst.value:
                 target = expand(inst.value[0], env)
                 if target is None:
                     cwd = None
@@ -81,7 +83,7 @@ def walk(df: Dockerfile, chain: list[Stage]) -> tuple[list[Step], Step]:
                 else:
                     cwd = posixpath.normpath("/" + target)  # relative to the image's "/"
                 cwd = within_path_max(cwd)
-            elif inst.cmd == "ENV":
+            elif cmd == "ENV":
                 v = inst.value
                 values: dict[str, str] = {}
                 seen = ChainMap(values, env)  # each value sees the ones set before it
@@ -89,7 +91,7 @@ def walk(df: Dockerfile, chain: list[Stage]) -> tuple[list[Step], Step]:
                     val = expand(v[i + 1], seen)
                     values[v[i]] = val if val is not None else unquote(v[i + 1])
                 env = env.with_values(values)
-            elif inst.cmd == "ARG":
+            elif cmd == "ARG":
                 values = {}
                 seen = ChainMap(values, env)
                 for word in inst.value:
@@ -99,7 +101,7 @@ def walk(df: Dockerfile, chain: list[Stage]) -> tuple[list[Step], Step]:
                         if exp is not None:
                             values[key] = exp
                 env = env.with_values(values)
-            elif inst.cmd == "USER" and inst.value:
+            elif cmd == "USER" and inst.value:
                 user = inst.value[0]
     last = final.instructions[-1]
     return out, Step(last, True, len(final.instructions), cwd, env, user)
