@@ -136,3 +136,19 @@ def test_a_files_text_is_kept_per_tree_and_an_edited_tree_prints_its_own():
     assert df.code == "FROM alpine\nRUN echo a\n" and df.code is df.code  # printed once
     shorter = df.with_changes(instructions=df.instructions[:1])
     assert shorter.code == "FROM alpine\n" and df.code == "FROM alpine\nRUN echo a\n"
+
+
+def test_an_instructions_cmd_is_that_of_its_own_text_however_it_was_made():
+    # `cmd` is a slot the parser fills and __post_init__ computes (not a property of the text):
+    # an edit of the keyword, a node made directly and a pickled one each read their own text.
+    import pickle
+
+    from refactor.syntax.nodes import Instruction, Piece
+
+    run = parse_dockerfile("run a\n").instructions[0]
+    copy = run.with_changes(pieces=(Piece("KEYWORD", "Copy"), *run.pieces[1:]))
+    made = Instruction((), "", (Piece("KEYWORD", "onbuild"), Piece("WS", " "), Piece("ARG", "RUN x")), "\n")
+    blank = Instruction((), "", (), "\n")
+    assert (run.cmd, copy.cmd, made.cmd, blank.cmd) == ("RUN", "COPY", "ONBUILD", "")
+    assert [pickle.loads(pickle.dumps(i)).cmd for i in (run, copy)] == ["RUN", "COPY"]
+    assert all(i.cmd == i.keyword.upper() for i in (run, copy, made, blank))

@@ -265,7 +265,14 @@ class Instruction(Node):
     end_line: int = field(default=0, compare=False)
     # Derived values, computed once per node (nodes are immutable; `with_changes` starts afresh).
     _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    # Upper-case instruction name (`RUN`): a slot, not a property, as every codemod asks it of
+    # every instruction (a property call costs many times a slot read). The parser sets it,
+    # __post_init__ (__init__, with_changes) computes it.
+    cmd: str = field(init=False, compare=False, repr=False)
     _CHILDREN: ClassVar[tuple[str, ...]] = ("leading", "pieces", "heredocs")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cmd", self.split.cmd.upper())
 
     def deep_equals(self, other: object) -> bool:
         # Node.deep_equals for the compared fields, written out (see _Line.deep_equals)
@@ -322,16 +329,6 @@ class Instruction(Node):
     def keyword(self) -> str:
         """As written (`run`, `Run`, `RUN`)."""
         return self.split.cmd
-
-    @property
-    def cmd(self) -> str:
-        """Upper-case instruction name: `RUN`."""
-        try:
-            return self._memo["cmd"]
-        except KeyError:
-            pass
-        cmd = self._memo["cmd"] = self.split.cmd.upper()
-        return cmd
 
     @property
     def flags(self) -> tuple[str, ...]:

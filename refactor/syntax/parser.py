@@ -29,13 +29,14 @@ _blank = node_maker(BlankLine, ("text", "newline"))
 _position = node_maker(Position, ("line", "column"))
 _continuation = node_maker(Continuation, ("marker", "newline", "lines"))
 _INSTRUCTION_SET = slot_setters(Instruction, ("leading", "indent", "pieces", "newline", "heredocs", "escape",
-                                               "start", "end_line", "_memo"))
+                                               "start", "end_line", "_memo", "cmd"))
 
 
-def _instruction(leading, indent, pieces, newline, heredocs, escape, start, end_line, memo) -> Instruction:
-    """Instruction(leading, …, end_line) with its memo, made faster (node_maker, unrolled)."""
+def _instruction(leading, indent, pieces, newline, heredocs, escape, start, end_line, memo, cmd) -> Instruction:
+    """Instruction(leading, …, end_line) with its memo and cmd, made faster (node_maker, unrolled)."""
     node = object.__new__(Instruction)
-    s_leading, s_indent, s_pieces, s_newline, s_heredocs, s_escape, s_start, s_end, s_memo = _INSTRUCTION_SET
+    s_leading, s_indent, s_pieces, s_newline, s_heredocs, s_escape, s_start, s_end, s_memo, s_cmd = \
+        _INSTRUCTION_SET
     s_leading(node, leading)
     s_indent(node, indent)
     s_pieces(node, pieces)
@@ -45,6 +46,7 @@ def _instruction(leading, indent, pieces, newline, heredocs, escape, start, end_
     s_start(node, start)
     s_end(node, end_line)
     s_memo(node, memo)
+    s_cmd(node, cmd)
     return node
 
 
@@ -86,7 +88,7 @@ def parse_dockerfile(source: str) -> Dockerfile:
             instructions.append(_instruction(
                 tuple(pending), indent, tuple(pieces), eol, heredocs, escape,
                 _position(first_line, len(indent) + 1), end_line,
-                {"split": split, "parsed": parsed, "cmd": split.cmd.upper()}))
+                {"split": split, "parsed": parsed}, split.cmd.upper()))
             pending = []
         elif kind == "COMMENT_LINE":
             pending.append(_comment(item[1], item[2]))
