@@ -325,19 +325,31 @@ class Instruction(Node):
         split = self._memo["split"] = buildkit.split_command(self.logical)
         return split
 
+    # The views below read the memo first: the split is always there (the parser's or
+    # __post_init__'s), the parse mostly, and a second property call costs more than the lookup.
+
     @property
     def keyword(self) -> str:
         """As written (`run`, `Run`, `RUN`)."""
-        return self.split.cmd
+        try:
+            return self._memo["split"].cmd
+        except KeyError:
+            return self.split.cmd
 
     @property
     def flags(self) -> tuple[str, ...]:
-        return self.split.flags
+        try:
+            return self._memo["split"].flags
+        except KeyError:
+            return self.split.flags
 
     @property
     def args(self) -> str:
         """The argument text after the flags, trimmed, as the line parsers receive it."""
-        return self.split.args
+        try:
+            return self._memo["split"].args
+        except KeyError:
+            return self.split.args
 
     @property
     def parsed(self) -> buildkit.Parsed:
@@ -351,11 +363,17 @@ class Instruction(Node):
 
     @property
     def value(self) -> tuple[str, ...]:
-        return self.parsed.value
+        try:
+            return self._memo["parsed"].value
+        except KeyError:
+            return self.parsed.value
 
     @property
     def is_json(self) -> bool:
-        return self.parsed.json
+        try:
+            return self._memo["parsed"].json
+        except KeyError:
+            return self.parsed.json
 
     @property
     def form(self) -> str:
