@@ -288,7 +288,10 @@ class Instruction(Node):
             t._codegen(out)
         out.append(self.indent)
         for p in self.pieces:
-            p._codegen(out)
+            if type(p) is Piece:  # most pieces: their text, without a method call each
+                out.append(p.text)
+            else:
+                p._codegen(out)
         out.append(self.newline)
         for h in self.heredocs:
             h._codegen(out)
@@ -297,7 +300,10 @@ class Instruction(Node):
     def code_without_leading(self) -> str:
         out: list[str] = [self.indent]
         for p in self.pieces:
-            p._codegen(out)
+            if type(p) is Piece:
+                out.append(p.text)
+            else:
+                p._codegen(out)
         out.append(self.newline)
         for h in self.heredocs:
             h._codegen(out)
@@ -537,7 +543,12 @@ class Dockerfile(Node):
 
 
 def _same_nodes(a: tuple, b: tuple) -> bool:
-    return len(a) == len(b) and all(x is y or x.deep_equals(y) for x, y in zip(a, b))
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):  # a loop, not all(genexpr): the engine compares every output node
+        if x is not y and not x.deep_equals(y):
+            return False
+    return True
 
 
 def _first_newline(inst: Instruction) -> str:
