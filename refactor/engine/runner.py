@@ -153,7 +153,7 @@ def _run_once(
 ) -> Dockerfile:
     """One round over the codemods. `settled` maps a codemod to the tree it last left alone:
     codemods are pure, so on that same tree it would leave it alone again."""
-    protected = {id(i): ignored_codemods(i) for i in df.instructions}
+    start, protected = df, None  # the round's inline ignores, read once a codemod changes the tree
     for codemod in selection.codemods:
         if settled.get(codemod.id) is df:
             continue
@@ -186,6 +186,8 @@ def _run_once(
         if new is df:
             settled[codemod.id] = df
             continue
+        if protected is None:
+            protected = {id(i): ignored_codemods(i) for i in start.instructions}
         problem = _check_codemod_output(new, df, codemod, selection, ctx, before_edits, before_touched, protected)
         if problem is None:
             problem = _not_idempotent(new, codemod, ctx)
