@@ -126,7 +126,10 @@ def test_each_worker_runs_at_exit_when_it_ends(tmp_path):
 
 
 _INTERRUPTED = """
-import sys, time
+import signal, sys, time
+# as a terminal's foreground command has it, whatever the test runner was started with (a
+# shell's background job ignores SIGINT, and its children inherit that)
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from refactor.engine.workers import Workers
 def slow(x):
     time.sleep(0.05)
@@ -158,3 +161,35 @@ def test_ctrl_c_stops_every_process_at_once_and_quietly():
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):  # no worker left in the group
         os.killpg(p.pid, 0)
+
+
+_IGNORING = """
+import signal, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # a shell's background job
+from refactor.engine.workers import Workers
+def slow(x):
+    time.sleep(0.01)
+    return x
+pool = Workers(slow, 2, chunksize=1)
+try:
+    for x in pool.map(list(range(60))):
+        if x == 3:
+            print("working", flush=True)
+    print("done", x, flush=True)
+finally:
+    pool.close()
+"""
+
+
+def test_a_parent_that_ignores_ctrl_c_keeps_its_workers():
+    p = subprocess.Popen([sys.executable, "-c", _IGNORING], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert p.stdout.readline() == "working\n"
+        os.killpg(p.pid, signal.SIGINT)
+        out, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    assert (p.returncode, out, err) == (0, "done 59\n", "")

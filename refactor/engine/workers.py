@@ -130,8 +130,11 @@ def _serve(fn, tasks: int, answers: int, at_exit, mask, inherited) -> None:
     status = 1
     try:
         # Ctrl-C reaches the whole process group: the worker (and a git it runs) ends at once
-        # and quietly, rather than with a KeyboardInterrupt traceback; the parent stops the run
-        signal.signal(signal.SIGINT, lambda *_: os._exit(1))
+        # and quietly, rather than with a KeyboardInterrupt traceback; the parent stops the run.
+        # A parent that ignores SIGINT (started in the background by a shell) goes on: so do
+        # its workers.
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, lambda *_: os._exit(1))
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for fd in inherited:
             os.close(fd)
