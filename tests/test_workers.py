@@ -146,17 +146,24 @@ finally:
 """
 
 
-def test_ctrl_c_stops_every_process_at_once_and_quietly():
-    p = subprocess.Popen([sys.executable, "-c", _INTERRUPTED], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+def _ctrl_c_once_working(code: str, timeout: float):
+    """Run `code` in a process group of its own; once it prints `working`, send SIGINT to the
+    whole group, as a terminal's Ctrl-C does. The process, its stdout and its stderr."""
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True, start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         assert p.stdout.readline() == "working\n"
-        os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to the whole process group
-        out, err = p.communicate(timeout=10)
+        os.killpg(p.pid, signal.SIGINT)
+        out, err = p.communicate(timeout=timeout)
     finally:
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
+    return p, out, err
+
+
+def test_ctrl_c_stops_every_process_at_once_and_quietly():
+    p, out, err = _ctrl_c_once_working(_INTERRUPTED, timeout=10)
     assert out == "interrupted\n" and err == ""  # not a traceback per worker
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):  # no worker left in the group
@@ -182,14 +189,5 @@ finally:
 
 
 def test_a_parent_that_ignores_ctrl_c_keeps_its_workers():
-    p = subprocess.Popen([sys.executable, "-c", _IGNORING], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        assert p.stdout.readline() == "working\n"
-        os.killpg(p.pid, signal.SIGINT)
-        out, err = p.communicate(timeout=30)
-    finally:
-        if p.poll() is None:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
+    p, out, err = _ctrl_c_once_working(_IGNORING, timeout=30)
     assert (p.returncode, out, err) == (0, "done 59\n", "")
